@@ -1,0 +1,1 @@
+"""Agent-based simulation of defense cooperation agreements, built on Mesa."""

@@ -1,0 +1,75 @@
+"""The vocabulary of defense cooperation: depth ladder, sectors, funding splits, exit reasons.
+
+Kept apart from the model so the scenario schema, the mechanisms and the output
+tables all speak the same words without importing each other.
+"""
+
+from enum import IntEnum, StrEnum
+
+
+class Depth(IntEnum):
+    """The ladder an agreement's members climb or fall down.
+
+    Deeper means more benefit, more cost and more sovereignty exposure.
+    """
+
+    DIALOGUE = 1  # consultation and dialogue channels
+    TRAINING = 2  # joint training and exercises
+    SHARING = 3  # intelligence and technology sharing
+    INTEGRATED = 4  # basing access and mutual-defense obligations
+
+
+MIN_DEPTH = int(Depth.DIALOGUE)
+MAX_DEPTH = int(Depth.INTEGRATED)
+
+
+class Kind(StrEnum):
+    BILATERAL = "bilateral"
+    MULTILATERAL = "multilateral"
+
+
+class Sector(StrEnum):
+    """Scope of an agreement. About 70% of real DCAs are general frameworks (Kinne 2020)."""
+
+    GENERAL = "general"
+    TRAINING = "training"
+    INTELLIGENCE = "intelligence"
+    TECHNOLOGY = "technology"
+    ARMS = "arms"
+    BASING = "basing"
+
+
+SECTORS: tuple[Sector, ...] = tuple(Sector)
+
+
+class FundingSplit(StrEnum):
+    """How an agreement's running costs are shared among its members."""
+
+    EQUAL = "equal"  # every member pays the same
+    PROPORTIONAL = "proportional"  # members pay in proportion to capability
+    LEAD_NATION = "lead_nation"  # the strongest member carries most of the cost
+
+
+class ExitReason(StrEnum):
+    """Why a nation left an agreement, or why an agreement ended."""
+
+    SOVEREIGNTY_BACKLASH = "sovereignty_backlash"
+    TRUST_COLLAPSE = "trust_collapse"
+    DOMINANCE = "dominance"
+    FUNDING_BURDEN = "funding_burden"
+    NOT_RENEWED = "not_renewed"
+    SCHEDULED_WITHDRAWAL = "scheduled_withdrawal"
+    PARTNER_LEFT = "partner_left"
+    DISSOLVED = "dissolved"
+
+
+EXIT_REASON_TEXT: dict[ExitReason, str] = {
+    ExitReason.SOVEREIGNTY_BACKLASH: "sovereignty cost exceeded the benefit",
+    ExitReason.TRUST_COLLAPSE: "trust in its partners collapsed",
+    ExitReason.DOMINANCE: "it was dominated by a much stronger partner",
+    ExitReason.FUNDING_BURDEN: "its share of the costs exceeded the benefit",
+    ExitReason.NOT_RENEWED: "the term ended and it was not renewed",
+    ExitReason.SCHEDULED_WITHDRAWAL: "a scheduled withdrawal (scenario event)",
+    ExitReason.PARTNER_LEFT: "its only partner left",
+    ExitReason.DISSOLVED: "fewer than two members remained",
+}

@@ -1,0 +1,62 @@
+"""The record of what happened, in words: signings, deepenings, renewals, exits, crises."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+if TYPE_CHECKING:
+    from simulation.agreements import Agreement
+
+EVENT_COLUMNS: tuple[str, ...] = (
+    "step",
+    "event",
+    "agreement_id",
+    "kind",
+    "sector",
+    "depth",
+    "nation",
+    "other",
+    "outcome",
+    "reason",
+    "detail",
+)
+
+# event: what happened
+#   signed, joined, deepened, renewed, exited, ended  -- agreement lifecycle
+#   crisis (outcome: prevented / escalated), ally_call (outcome: honoured / reneged)
+#   scheduled -- a scenario event took effect (reason: its type)
+
+
+class EventLog:
+    """Append-only list of events; one row each, every field a plain value."""
+
+    def __init__(self) -> None:
+        self.rows: list[tuple] = []
+
+    def add(
+        self,
+        step: int,
+        event: str,
+        agreement: Agreement | None = None,
+        *,
+        nation: str = "",
+        other: str = "",
+        outcome: str = "",
+        reason: str = "",
+        detail: str = "",
+    ) -> None:
+        if agreement is not None:
+            identity = (agreement.agreement_id, agreement.kind.value, agreement.sector.value, agreement.depth)
+        else:
+            identity = ("", "", "", 0)
+        self.rows.append((step, event, *identity, nation, other, outcome, reason, detail))
+
+    def table(self) -> pd.DataFrame:
+        frame = pd.DataFrame(self.rows, columns=list(EVENT_COLUMNS))
+        return frame.astype({"step": "int64", "depth": "int64"})
+
+    def since(self, step: int) -> list[tuple]:
+        """Rows from `step` on (for a live event feed)."""
+        return [row for row in self.rows if row[0] >= step]

@@ -1,0 +1,52 @@
+"""Capability: random growth, the cost of obligations, gains from technology sharing; inequality.
+
+Capabilities are in arbitrary positive units; only ratios and shares matter, as
+with COW's CINC, which is a share of the world total.
+"""
+
+import numpy as np
+
+from simulation.domain import MAX_DEPTH
+
+
+def grow_capability(
+    capability: np.ndarray, shocks: np.ndarray, *, growth: float, volatility: float
+) -> np.ndarray:
+    """Multiplicative (log-normal) growth: `shocks` are standard normal draws, one a nation.
+
+    Multiplicative noise is what makes real capability lognormal, and it widens
+    inequality over time unless something closes gaps.
+    """
+    return capability * np.exp(growth + volatility * shocks)
+
+
+def technology_transfer(
+    capability: np.ndarray, sharing_depth: np.ndarray, *, rate: float
+) -> np.ndarray:
+    """Capability gained by each nation from partners ahead of it.
+
+    `sharing_depth[i, j]` is the depth of i and j's technology-sharing tie (0 when
+    none, counted only at depth 3 or more by the caller). Technology is non-rival:
+    the leader loses nothing, the follower closes `rate` x depth/4 of the gap,
+    split over its sharing partners so many partners do not add up past the gap.
+    """
+    gap = np.clip(capability[None, :] - capability[:, None], 0.0, None)
+    weight = sharing_depth / MAX_DEPTH
+    partners = np.maximum((sharing_depth > 0).sum(axis=1), 1)
+    return rate * (weight * gap).sum(axis=1) / partners
+
+
+def upkeep(capability: np.ndarray, funding_load: np.ndarray, *, funding_cost: float) -> np.ndarray:
+    """Capability spent on running agreements: a small share, growing with the load carried."""
+    return capability * np.clip(0.02 * funding_cost * funding_load, 0.0, 0.5)
+
+
+def gini(values: np.ndarray) -> float:
+    """Gini coefficient in [0, 1): 0 when all are equal."""
+    values = np.sort(np.asarray(values, dtype=np.float64))
+    n = values.size
+    total = values.sum()
+    if n == 0 or total <= 0:
+        return 0.0
+    ranks = np.arange(1, n + 1)
+    return float((2.0 * (ranks * values).sum()) / (n * total) - (n + 1) / n)

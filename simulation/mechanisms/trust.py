@@ -1,0 +1,50 @@
+"""Trust between nations: grows with cooperation and shared partners, decays without contact.
+
+All updates are simultaneous over the whole N x N matrix (every dyad moves from
+the same start-of-step state), a modelling choice stated in docs/MODEL.md.
+Trust stays in [0, 1]: growth is proportional to the room left below 1, decay to
+the distance from the dyad's baseline, shocks are clipped.
+"""
+
+import numpy as np
+
+from simulation.domain import MAX_DEPTH
+
+
+def update_trust(
+    trust: np.ndarray,
+    baseline: np.ndarray,
+    tie_depth: np.ndarray,
+    common_partners: np.ndarray,
+    *,
+    growth: float,
+    decay: float,
+    shared_partner_growth: float,
+) -> np.ndarray:
+    """One step of trust dynamics.
+
+    Tied dyads gain `growth` x (depth + 1)/5 of the room left below 1 (regular
+    contact builds trust even at the dialogue rung); untied dyads drift
+    back toward their baseline at rate `decay`; shared partners add a little
+    either way (they vouch for each other: the information route of triadic closure).
+    """
+    tied = tie_depth > 0
+    room = 1.0 - trust
+    gain = np.where(tied, growth * (tie_depth + 1.0) / (MAX_DEPTH + 1.0), 0.0) * room
+    drift = np.where(tied, 0.0, decay * (baseline - trust))
+    vouching = shared_partner_growth * np.tanh(common_partners) * room
+    updated = trust + gain + drift + vouching
+    np.fill_diagonal(updated, 1.0)
+    return np.clip(updated, 0.0, 1.0)
+
+
+def trust_shock(trust: np.ndarray, rows: np.ndarray, columns: np.ndarray, amount: float) -> None:
+    """Lower trust symmetrically on the given dyads, in place (reneging, escalation)."""
+    trust[rows, columns] = np.clip(trust[rows, columns] - amount, 0.0, 1.0)
+    trust[columns, rows] = np.clip(trust[columns, rows] - amount, 0.0, 1.0)
+
+
+def trust_boost(trust: np.ndarray, rows: np.ndarray, columns: np.ndarray, amount: float) -> None:
+    """Raise trust symmetrically toward 1 on the given dyads, in place (an honoured call)."""
+    trust[rows, columns] += amount * (1.0 - trust[rows, columns])
+    trust[columns, rows] += amount * (1.0 - trust[columns, rows])

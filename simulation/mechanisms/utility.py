@@ -1,0 +1,153 @@
+"""What cooperation is worth to a nation: benefits, sovereignty cost, funding and net value.
+
+Every matrix is read row to column: entry [i, j] is the value *to i* of cooperating
+with j. Benefits are stated for full (depth 4) cooperation and scaled by
+`depth_benefit`, which is concave: the first rungs bring most of the gain.
+Costs grow linearly with depth. So each nation has a depth beyond which the
+next rung costs more than it brings, and that depth falls as its sovereignty
+sensitivity rises.
+"""
+
+import numpy as np
+
+from simulation.domain import MAX_DEPTH
+
+
+DEPTH_BENEFIT_EXPONENT = 0.7
+
+
+def depth_benefit(depth: np.ndarray | int) -> np.ndarray:
+    """Share of full-cooperation benefit realised at a depth: (depth/4)^0.7, concave.
+
+    0.38 at depth 1, 0.62 at 2, 0.82 at 3, 1 at 4: each rung adds less than the
+    one before, while costs add the same, so deepening needs ever more benefit
+    per unit of cost (ratio 1.05 for the second rung, 1.37 for the fourth).
+    """
+    return (np.asarray(depth, dtype=np.float64) / MAX_DEPTH) ** DEPTH_BENEFIT_EXPONENT
+
+
+def depth_cost(depth: np.ndarray | int) -> np.ndarray:
+    """Share of full-cooperation cost borne at a depth: linear."""
+    return np.asarray(depth, dtype=np.float64) / MAX_DEPTH
+
+
+def relative_share(capability: np.ndarray) -> np.ndarray:
+    """[i, j] = capability_j / (capability_i + capability_j): j's weight in the pair."""
+    total = capability[:, None] + capability[None, :]
+    return capability[None, :] / total
+
+
+def dominance(capability: np.ndarray) -> np.ndarray:
+    """[i, j] = how far j outweighs i, in [0, 1): 0 when i is the stronger."""
+    share = relative_share(capability)
+    return np.clip(2.0 * share - 1.0, 0.0, 1.0)
+
+
+def alignment(region: np.ndarray, policy_position: np.ndarray) -> np.ndarray:
+    """Homophily signal in [0, 1]: half shared region, half closeness of policy positions."""
+    same_region = region[:, None] == region[None, :]
+    closeness = 1.0 - np.abs(policy_position[:, None] - policy_position[None, :])
+    return 0.5 * same_region + 0.5 * closeness
+
+
+def partner_benefit(
+    capability: np.ndarray,
+    threat: np.ndarray,
+    reputation: np.ndarray,
+    trust: np.ndarray,
+    alignment: np.ndarray,
+    common_partners: np.ndarray,
+    degree: np.ndarray,
+    ties: np.ndarray,
+    interoperability: np.ndarray,
+    *,
+    threat_weight: float,
+    technology_weight: float,
+    status_weight: float,
+    homophily_weight: float,
+    triadic_closure_weight: float,
+    preferential_attachment_weight: float,
+    partner_saturation: float,
+) -> np.ndarray:
+    """Benefit to i of full cooperation with j, before costs (may be negative).
+
+    Security gain is i's threat times j's share of the pair's capability; technology
+    access is how far j is ahead; status is j's soft power. Trust and alignment
+    count for or against, centred on 0.5: a distrusted or unlike-minded partner
+    is a liability. Interoperability already built with j is worth keeping. The
+    network adds triadic closure (shared partners vouch for j) and preferential
+    attachment (a well-connected j is worth more as a hub). Gains saturate as i's
+    partners accumulate: attention, absorptive capacity and the security already
+    bought all shrink what one more partner adds. The saturation counts j among
+    i's partners whether or not they are tied yet, so an agreement is valued the
+    same before and after it is signed.
+    """
+    share = relative_share(capability)
+    security = 2.0 * threat_weight * threat[:, None] * share
+    technology = technology_weight * np.clip(2.0 * share - 1.0, 0.0, 1.0)
+    status = status_weight * reputation[None, :]
+    closure = triadic_closure_weight * (1.0 - np.exp(-common_partners))
+    mean_degree = float(degree.mean()) if degree.size else 0.0
+    attachment = preferential_attachment_weight * (degree / (degree + mean_degree + 1.0))
+    benefit = (
+        security
+        + technology
+        + status
+        + closure
+        + attachment[None, :]
+        + (trust - 0.5)
+        + interoperability
+        + homophily_weight * 2.0 * (alignment - 0.5)
+    )
+    partners_with_j = degree[:, None] + (~ties.astype(bool))
+    saturation = partner_saturation / (partner_saturation + partners_with_j - 1.0)
+    benefit = np.where(benefit > 0, benefit * saturation, benefit)
+    np.fill_diagonal(benefit, 0.0)
+    return benefit
+
+
+def sovereignty_cost(
+    sovereignty_sensitivity: np.ndarray,
+    dominance: np.ndarray,
+    *,
+    sovereignty_weight: float,
+    asymmetry_weight: float,
+) -> np.ndarray:
+    """Sovereignty cost of full cooperation, elementwise (callers shape the inputs:
+    a column of sensitivities against a dominance matrix gives the N x N costs).
+
+    Foreign presence and binding obligations cost in proportion to the nation's
+    sensitivity; a partner that outweighs it makes it worse (dependence, dominance).
+    """
+    return sovereignty_weight * sovereignty_sensitivity * (1.0 + asymmetry_weight * dominance)
+
+
+def funding_burden(funding_share: np.ndarray, *, funding_cost: float) -> np.ndarray:
+    """Funding cost of full cooperation; `funding_share` is 1 for an even split of the bill."""
+    return funding_cost * MAX_DEPTH * funding_share
+
+
+def net_value(
+    benefit: np.ndarray,
+    sovereignty: np.ndarray,
+    funding: np.ndarray,
+    depth: np.ndarray | int,
+) -> np.ndarray:
+    """Net value of cooperating at `depth`: concave benefit less linear costs."""
+    return benefit * depth_benefit(depth) - (sovereignty + funding) * depth_cost(depth)
+
+
+def funding_shares(capability: np.ndarray, split: str) -> np.ndarray:
+    """Each member's share of an agreement's bill, scaled so an even split gives 1.
+
+    `capability` holds the members' capabilities; `split` is a FundingSplit value.
+    """
+    members = capability.size
+    if split == "proportional":
+        return members * capability / capability.sum()
+    if split == "lead_nation":
+        # the strongest pays half the bill, the rest share the other half
+        shares = np.full(members, 0.5 / max(members - 1, 1))
+        shares[int(np.argmax(capability))] = 0.5
+        return members * shares
+    return np.ones(members)

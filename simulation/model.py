@@ -1,0 +1,944 @@
+"""The defense cooperation model: orchestrates one step of the cycle in docs/MODEL.md.
+
+The mathematics lives in `simulation.mechanisms` as pure numpy functions; this
+module holds the state (N x N dyadic arrays, per-nation vectors, the agreement
+registry), calls the mechanisms in order, keeps the record of events and
+collects outcomes.
+
+Step order (one step is one year by default):
+1. environment: scheduled events, capability growth, threat perception;
+2. partner evaluation: benefit, sovereignty and funding matrices;
+3. signing by mutual consent within a diplomatic capacity;
+4. multilateral pacts: joining, and new pacts founded by trusting triangles;
+5. deepening; 6. renewal or exit, each exit with a reason;
+7. cooperation effects: trust, interoperability, technology transfer, upkeep;
+8. crises: hazard, allies called, honoured or reneged, escalated or prevented;
+9. outcomes collected.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from mesa import DataCollector, Model
+
+from simulation.agents import Nation
+from simulation.agreements import SECTOR_CHANNELS, Agreement, AgreementRegistry
+from simulation.domain import (
+    EXIT_REASON_TEXT,
+    MAX_DEPTH,
+    SECTORS,
+    ExitReason,
+    FundingSplit,
+    Kind,
+    Sector,
+)
+from simulation.events import EventLog
+from simulation.mechanisms import capability as capability_mechanism
+from simulation.mechanisms import crises, network, threat, trust, utility
+from simulation.mechanisms.choice import choose_partners
+from simulation.outcomes import MODEL_COLUMNS, NationRecorder, stability_index
+from simulation.parameters import Parameters
+from simulation.scenario import Scenario, resolve_members
+from simulation.world import build_world
+
+FUNDING_CODES = {FundingSplit.EQUAL: 0, FundingSplit.PROPORTIONAL: 1, FundingSplit.LEAD_NATION: 2}
+TRUST_COLLAPSE_LEVEL = 0.2
+
+
+class DefenseCooperationModel(Model):
+    """Nations sign, deepen, renew and exit defense cooperation agreements; crises
+    between them escalate or are prevented.
+
+    Args:
+        scenario: a validated `Scenario` (see `load_scenario`); every random draw
+            flows from its seed.
+    """
+
+    def __init__(self, scenario: Scenario):
+        super().__init__(rng=scenario.seed)
+        self.config = scenario
+        self.parameters: Parameters = scenario.parameters
+        self.events = EventLog()
+        self.registry = AgreementRegistry()
+
+        world = build_world(scenario, self.rng)
+        self.names: list[str] = world.names
+        self.region_names: list[str] = world.region_names
+        self.region: np.ndarray = world.region
+        self.capability: np.ndarray = world.capability
+        self.sovereignty_sensitivity: np.ndarray = world.sovereignty_sensitivity
+        self.policy_position: np.ndarray = world.policy_position
+        self.base_threat: np.ndarray = world.base_threat
+        self.rivalry: np.ndarray = world.rivalry
+        self.trust_baseline: np.ndarray = world.trust_baseline
+        self.trust: np.ndarray = world.trust_baseline.copy()
+        n = len(self.names)
+        self.same_region = self.region[:, None] == self.region[None, :]
+        self.alignment = utility.alignment(self.region, self.policy_position)
+        self.threat_shock = np.zeros(n)
+        self.threat = np.zeros(n)
+        self.reputation = np.full(n, 0.5)
+        self.interoperability = np.zeros((n, n))
+        self.sovereignty_cost_borne = np.zeros(n)
+        self.benefit_received = np.zeros(n)
+        self.dependence = np.zeros(n)
+        self._index = {name: i for i, name in enumerate(self.names)}
+        self._scheduled = {}
+        for event in scenario.events:
+            self._scheduled.setdefault(event.step, []).append(event)
+
+        Nation.create_agents(
+            self,
+            n,
+            name=self.names,
+            index=list(range(n)),
+            region=[self.region_names[r] for r in self.region],
+        )
+        self.nations: list[Nation] = sorted(self.agents_by_type[Nation], key=lambda a: a.index)
+
+        self._place_initial_agreements()
+        self._refresh_ties()
+        self.threat = self._perceive_threat()
+        self.reputation = self._reputation_target()
+        self._reset_counters()
+        self._evaluate_members()
+
+        self.nation_records = NationRecorder()
+        self.datacollector = DataCollector(model_reporters={c: c for c in MODEL_COLUMNS[1:]})
+        self._collect()
+
+    # ------------------------------------------------------------------ setup
+
+    def _place_initial_agreements(self) -> None:
+        scenario = self.config
+        for spec in scenario.agreements:
+            members = [self._index[name] for name in resolve_members(scenario, spec)]
+            term = spec.term or self.parameters.term
+            agreement = Agreement(
+                agreement_id=spec.id,
+                name=spec.name or spec.id,
+                kind=spec.kind,
+                sector=spec.sector,
+                depth=spec.depth,
+                members=members,
+                dispute_resolution=spec.dispute_resolution,
+                funding=spec.funding,
+                term=term,
+                signed_step=spec.signed_step,
+                expires_step=_first_expiry(spec.signed_step, term),
+            )
+            self.registry.sign(agreement)
+            # a standing agreement means years of contact: trust and interoperability to match
+            block = np.ix_(members, members)
+            self.trust[block] = np.clip(self.trust[block] + 0.08 * spec.depth, 0.0, 1.0)
+            self.interoperability[block] = np.maximum(
+                self.interoperability[block], 0.2 * (spec.depth - 1)
+            )
+        np.fill_diagonal(self.trust, 1.0)
+        np.fill_diagonal(self.interoperability, 0.0)
+
+    # ------------------------------------------------------------------- step
+
+    def step(self) -> None:
+        step = self.steps
+        self._reset_counters()
+        self._environment(step)
+        self._refresh_ties()
+        self._evaluate_partners()
+        self._sign(step)
+        self._multilateral(step)
+        self._deepen(step)
+        self._renew_or_exit(step)
+        self._refresh_ties()
+        self._cooperate()
+        self._crises(step)
+        self._evaluate_members()
+        self._collect()
+
+    def _reset_counters(self) -> None:
+        self.counts = dict.fromkeys(
+            (
+                "signings", "joinings", "deepenings", "renewals", "exits", "crises",
+                "conflicts_prevented", "conflicts_escalated", "allies_called",
+                "allies_honoured", "allies_reneged",
+            ),
+            0,
+        )
+
+    # ------------------------------------------------------------ environment
+
+    def _environment(self, step: int) -> None:
+        p = self.parameters
+        self.forced_crises: list[tuple[int, int]] = []
+        for event in self._scheduled.get(step, ()):
+            self._apply_event(event, step)
+        shocks = self.rng.standard_normal(self.capability.size)
+        grown = capability_mechanism.grow_capability(
+            self.capability, shocks, growth=p.capability_growth, volatility=p.capability_volatility
+        )
+        transfer = capability_mechanism.technology_transfer(
+            self.capability, self.technology_depth, rate=p.technology_transfer_rate
+        )
+        spent = capability_mechanism.upkeep(
+            self.capability, self.funding_load, funding_cost=p.funding_cost
+        )
+        self.capability = np.maximum(grown + transfer - spent, 1e-9)
+        self.threat_shock *= 1.0 - p.threat_shock_decay
+        self.threat = self._perceive_threat()
+
+    def _perceive_threat(self) -> np.ndarray:
+        return threat.perceived_threat(
+            self.base_threat, self.rivalry, self.capability, self.threat_shock
+        )
+
+    def _apply_event(self, event, step: int) -> None:
+        kind = event.type
+        if kind == "crisis":
+            if event.nations is not None:
+                a, b = (self._index[name] for name in event.nations)
+                self.forced_crises.append((min(a, b), max(a, b)))
+                targets = np.array([a, b])
+                text = f"crisis forced between {event.nations[0]} and {event.nations[1]}"
+            else:
+                targets = self._region_members(event.region)
+                self._force_regional_crises(targets, event.severity)
+                text = f"crisis in {event.region} (severity {event.severity})"
+            self.threat_shock[targets] += event.severity
+        elif kind == "capability_surge":
+            i = self._index[event.nation]
+            self.capability[i] *= event.factor
+            text = f"capability of {event.nation} multiplied by {event.factor}"
+        elif kind == "sovereignty_shift":
+            targets = (
+                self._region_members(event.region)
+                if event.region is not None
+                else np.array([self._index[name] for name in event.nations])
+            )
+            self.sovereignty_sensitivity[targets] = np.clip(
+                self.sovereignty_sensitivity[targets] + event.delta, 0.0, 1.0
+            )
+            where = event.region if event.region is not None else ", ".join(event.nations)
+            text = f"sovereignty sensitivity {event.delta:+g} in {where}"
+        elif kind == "threat_shift":
+            targets = self._region_members(event.region)
+            self.base_threat[targets] = np.clip(self.base_threat[targets] + event.delta, 0, 1)
+            text = f"threat {event.delta:+g} in {event.region}"
+        elif kind == "leave_agreement":
+            nation = self._index[event.nation]
+            agreement = self.registry.all[event.agreement]
+            if agreement.active and nation in agreement.members:
+                self._exit(agreement, nation, step, ExitReason.SCHEDULED_WITHDRAWAL)
+                text = f"{event.nation} withdraws from {agreement.name}"
+            else:
+                text = f"{event.nation} was to leave {agreement.name} but is no longer a member"
+        else:  # pragma: no cover - the schema admits no other type
+            raise ValueError(f"unknown event type {kind!r}")
+        self.events.add(step, "scheduled", detail=text, reason=kind)
+
+    def _region_members(self, region: str) -> np.ndarray:
+        return np.flatnonzero(self.region == self.region_names.index(region))
+
+    def _force_regional_crises(self, members: np.ndarray, severity: float) -> None:
+        # rivals in the region clash with chance `severity`; with no rivals, one random pair
+        block = self.rivalry[np.ix_(members, members)]
+        rows, columns = np.nonzero(np.triu(block, 1))
+        draws = self.rng.random(rows.size)
+        pairs = [(members[r], members[c]) for r, c, u in zip(rows, columns, draws) if u < severity]
+        if not pairs and members.size >= 2:
+            a, b = self.rng.choice(members, size=2, replace=False)
+            pairs = [(min(a, b), max(a, b))]
+        self.forced_crises.extend((int(a), int(b)) for a, b in pairs)
+
+    # ------------------------------------------------------- tie bookkeeping
+
+    def _refresh_ties(self) -> None:
+        """Rebuild the dyadic views of the active agreements.
+
+        `tie_depth[i, j]` is the deepest agreement i and j share (0 when none);
+        channel matrices say how wide each cooperation channel is open between them.
+        """
+        n = self.capability.size
+        depth = np.zeros((n, n), dtype=np.int8)
+        training = np.zeros((n, n))
+        intelligence = np.zeros((n, n))
+        technology = np.zeros((n, n))
+        dispute = np.zeros((n, n), dtype=bool)
+        obligation = np.zeros((n, n), dtype=bool)
+        funding_load = np.zeros(n)
+        bilateral = [a for a in self.registry.active if a.kind is Kind.BILATERAL]
+        if bilateral:
+            first = np.fromiter((a.members[0] for a in bilateral), np.int64, len(bilateral))
+            second = np.fromiter((a.members[1] for a in bilateral), np.int64, len(bilateral))
+            level = np.fromiter((a.depth for a in bilateral), np.int64, len(bilateral))
+            scope = np.array([a.scope for a in bilateral]).reshape(-1, 3)
+            provisions = np.fromiter((a.dispute_resolution for a in bilateral), bool, len(bilateral))
+            rows = np.concatenate([first, second])
+            cols = np.concatenate([second, first])
+            both = np.concatenate([level, level])
+            np.maximum.at(depth, (rows, cols), both.astype(np.int8))
+            for channel, matrix, rung in ((0, training, 2), (1, intelligence, 3), (2, technology, 3)):
+                width = np.concatenate([scope[:, channel], scope[:, channel]]) * (both >= rung)
+                np.maximum.at(matrix, (rows, cols), width * both)
+            dispute[rows, cols] |= np.concatenate([provisions, provisions])
+            deep = both >= MAX_DEPTH
+            obligation[rows[deep], cols[deep]] = True
+            shares = self._bilateral_funding_shares(bilateral, first, second)
+            np.add.at(funding_load, first, shares[0] * level / MAX_DEPTH)
+            np.add.at(funding_load, second, shares[1] * level / MAX_DEPTH)
+        for pact in self.registry.active:
+            if pact.kind is not Kind.MULTILATERAL:
+                continue
+            members = np.array(pact.members)
+            block = np.ix_(members, members)
+            depth[block] = np.maximum(depth[block], pact.depth)
+            for channel, matrix, rung in ((0, training, 2), (1, intelligence, 3), (2, technology, 3)):
+                width = pact.scope[channel] * pact.depth * (pact.depth >= rung)
+                matrix[block] = np.maximum(matrix[block], width)
+            if pact.dispute_resolution:
+                dispute[block] = True
+            if pact.mutual_defense:
+                obligation[block] = True
+            shares = utility.funding_shares(self.capability[members], pact.funding)
+            funding_load[members] += shares * pact.depth / MAX_DEPTH
+        for matrix in (depth, training, intelligence, technology, dispute, obligation):
+            np.fill_diagonal(matrix, 0)
+        self.tie_depth = depth
+        self.ties = depth > 0
+        self.training_depth = training
+        self.intelligence_depth = intelligence
+        self.technology_depth = technology
+        self.dispute_channel = dispute
+        self.obligation = obligation
+        self.funding_load = funding_load
+        self.common_partners = network.shared_partners(self.ties)
+        self.degree = network.degree(self.ties)
+
+    def _bilateral_funding_shares(self, bilateral, first, second) -> np.ndarray:
+        """Each side's share of a bilateral bill, scaled so an even split gives 1."""
+        codes = np.fromiter((FUNDING_CODES[a.funding] for a in bilateral), np.int64, len(bilateral))
+        cap_first, cap_second = self.capability[first], self.capability[second]
+        proportional = 2.0 * cap_first / (cap_first + cap_second)
+        # a bilateral lead-nation split: the stronger pays half and the weaker half -> even
+        first_share = np.where(codes == 1, proportional, 1.0)
+        return np.vstack([first_share, 2.0 - first_share])
+
+    # ----------------------------------------------------- partner evaluation
+
+    def _evaluate_partners(self) -> None:
+        p = self.parameters
+        self.dominance = utility.dominance(self.capability)
+        self.benefit = utility.partner_benefit(
+            self.capability,
+            self.threat,
+            self.reputation,
+            self.trust,
+            self.alignment,
+            self.common_partners,
+            self.degree,
+            self.ties,
+            self.interoperability,
+            threat_weight=p.threat_weight,
+            technology_weight=p.technology_weight,
+            status_weight=p.status_weight,
+            homophily_weight=p.homophily_weight,
+            triadic_closure_weight=p.triadic_closure_weight,
+            preferential_attachment_weight=p.preferential_attachment_weight,
+            partner_saturation=p.partner_saturation,
+        )
+        self.sovereignty = utility.sovereignty_cost(
+            self.sovereignty_sensitivity[:, None],
+            self.dominance,
+            sovereignty_weight=p.sovereignty_weight,
+            asymmetry_weight=p.asymmetry_weight,
+        )
+
+    def _dyad_value(self, rows, cols, depth, exposure, funding_share) -> np.ndarray:
+        p = self.parameters
+        return utility.net_value(
+            self.benefit[rows, cols],
+            self.sovereignty[rows, cols] * exposure,
+            utility.funding_burden(funding_share, funding_cost=p.funding_cost),
+            depth,
+        )
+
+    # ---------------------------------------------------------------- signing
+
+    def _sign(self, step: int) -> None:
+        p = self.parameters
+        n = self.capability.size
+        funding = utility.funding_burden(np.ones(1), funding_cost=p.funding_cost)
+        value = utility.net_value(self.benefit, self.sovereignty, funding, 1)
+        eligible = (~self.ties) & (value > 0)
+        np.fill_diagonal(eligible, False)
+        proposers, targets = choose_partners(
+            value, eligible, p.diplomatic_capacity, p.decision_noise, self.rng
+        )
+        accepted = value[targets, proposers] > 0
+        proposers, targets = proposers[accepted], targets[accepted]
+        order = self.rng.permutation(proposers.size)
+        signed_today = np.zeros(n, dtype=np.int64)
+        paired: set[tuple[int, int]] = set()
+        sector_draws = self.rng.random((proposers.size, 4))
+        for k in order:
+            a, b = int(proposers[k]), int(targets[k])
+            pair = (min(a, b), max(a, b))
+            if pair in paired:
+                continue
+            if signed_today[a] >= p.diplomatic_capacity or signed_today[b] >= p.diplomatic_capacity:
+                continue
+            paired.add(pair)
+            signed_today[a] += 1
+            signed_today[b] += 1
+            self._sign_bilateral(pair, sector_draws[k], step)
+
+    def _sign_bilateral(self, pair: tuple[int, int], draws: np.ndarray, step: int) -> None:
+        p = self.parameters
+        a, b = pair
+        sector = self._choose_sector(a, b, draws[0], draws[1])
+        funding = (
+            FundingSplit.PROPORTIONAL if draws[2] < p.proportional_funding_share else FundingSplit.EQUAL
+        )
+        agreement = Agreement(
+            agreement_id=self.registry.next_id(Kind.BILATERAL),
+            name=f"{self.names[a]}-{self.names[b]}",
+            kind=Kind.BILATERAL,
+            sector=sector,
+            depth=1,
+            members=[a, b],
+            dispute_resolution=bool(draws[3] < p.dispute_resolution_share),
+            funding=funding,
+            term=p.term,
+            signed_step=step,
+            expires_step=step + p.term,
+        )
+        self.registry.sign(agreement)
+        self.counts["signings"] += 1
+        self.events.add(
+            step, "signed", agreement, nation=self.names[a], other=self.names[b],
+            detail=f"{self.names[a]} and {self.names[b]} signed a {sector} agreement",
+        )
+
+    def _choose_sector(self, a: int, b: int, general_draw: float, sector_draw: float) -> Sector:
+        """About 70% general frameworks (Kinne 2020); the rest follow the dyad's need."""
+        if general_draw < 0.7:
+            return Sector.GENERAL
+        threat_level = max(self.threat[a], self.threat[b])
+        gap = abs(self.dominance[a, b] - self.dominance[b, a])
+        weights = np.array([1.0, 2.0 * threat_level, 0.2 + 2.0 * gap, 0.2 + gap, gap * threat_level])
+        cumulative = np.cumsum(weights / weights.sum())
+        return SECTORS[1 + int(np.searchsorted(cumulative, sector_draw, side="right").clip(0, 4))]
+
+    # ---------------------------------------------------- multilateral pacts
+
+    def _pact_values(self, pact: Agreement, candidates: np.ndarray, depth: int) -> np.ndarray:
+        """Net value of the pact at `depth` to each candidate, members or not.
+
+        Value is the mean over the other members of the dyadic benefit, plus
+        collective security: a share of the pact's capability behind the candidate.
+        Sovereignty cost takes dominance from the pact's strongest other member.
+        """
+        p = self.parameters
+        members = np.array(pact.members)
+        others = candidates[:, None] != members[None, :]
+        count = others.sum(axis=1)
+        block = np.ix_(candidates, members)
+        benefit = np.where(others, self.benefit[block], 0.0).sum(axis=1) / np.maximum(count, 1)
+        own = self.capability[candidates]
+        is_member = count < members.size
+        others_capability = self.capability[members].sum() - own * is_member
+        collective = 0.5 * p.threat_weight * self.threat[candidates] * others_capability / (
+            others_capability + own
+        )
+        dominated = np.where(others, self.dominance[block], 0.0).max(axis=1)
+        sovereignty = pact.exposure * utility.sovereignty_cost(
+            self.sovereignty_sensitivity[candidates], dominated,
+            sovereignty_weight=p.sovereignty_weight, asymmetry_weight=p.asymmetry_weight,
+        )
+        member_shares = utility.funding_shares(self.capability[members], pact.funding)
+        share = np.ones(candidates.size)
+        position = {int(m): k for k, m in enumerate(members)}
+        for k, candidate in enumerate(candidates.tolist()):
+            if candidate in position:
+                share[k] = member_shares[position[candidate]]
+        funding = utility.funding_burden(share, funding_cost=p.funding_cost)
+        values = utility.net_value(benefit + collective, sovereignty, funding, depth)
+        return np.where(count > 0, values, -np.inf)
+
+    def _approval(self, pact: Agreement, applicant: int) -> bool:
+        """Members vote weighted by capability: the stronger side dominates decisions."""
+        members = np.array(pact.members)
+        value = self._dyad_value(members, applicant, pact.depth, pact.exposure, 1.0)
+        weights = self.capability[members]
+        return bool(weights[value > 0].sum() >= 0.5 * weights.sum())
+
+    def _multilateral(self, step: int) -> None:
+        p = self.parameters
+        n = self.capability.size
+        for pact in [a for a in self.registry.active if a.kind is Kind.MULTILATERAL]:
+            outsiders = np.setdiff1d(np.arange(n), pact.members)
+            if outsiders.size == 0 or p.diplomatic_capacity == 0:
+                continue
+            values = self._pact_values(pact, outsiders, pact.depth)
+            keen = values > 0
+            if not keen.any():
+                continue
+            # the pact considers the most eager applicants first, as many as its members
+            # can handle within their diplomatic capacity
+            taste = values[keen] + p.decision_noise * self.rng.gumbel(size=int(keen.sum()))
+            applicants = outsiders[keen][np.argsort(-taste)][: p.diplomatic_capacity]
+            for applicant in applicants:
+                if self._approval(pact, int(applicant)):
+                    self.registry.join(pact, int(applicant), step)
+                    self.counts["joinings"] += 1
+                    self.events.add(
+                        step, "joined", pact, nation=self.names[applicant],
+                        detail=f"{self.names[applicant]} joined {pact.name}",
+                    )
+        self._found_pacts(step)
+
+    def _found_pacts(self, step: int) -> None:
+        """Closed triangles of deep, trusting bilateral ties may found a pact together
+        (multilateralisation). A triangle already inside one pact does not found another."""
+        p = self.parameters
+        if p.multilateralisation_rate <= 0:
+            return
+        threshold = p.deepening_trust_threshold
+        bilateral_depth = np.zeros_like(self.tie_depth)
+        for agreement in self.registry.active:
+            if agreement.kind is Kind.BILATERAL:
+                a, b = agreement.members
+                bilateral_depth[a, b] = bilateral_depth[b, a] = max(bilateral_depth[a, b], agreement.depth)
+        strong = (bilateral_depth >= 2) & (self.trust >= threshold) & (self.trust.T >= threshold)
+        if not strong.any():
+            return
+        common = network.shared_partners(strong)
+        rows, cols = np.nonzero(np.triu(strong & (common > 0), 1))
+        in_pact = self._pact_comembers()
+        founded: set[int] = set()
+        for a, b in zip(rows.tolist(), cols.tolist()):
+            thirds = np.flatnonzero(strong[a] & strong[b])
+            thirds = thirds[thirds > b]
+            for c in thirds.tolist():
+                if in_pact[a, b] and in_pact[a, c] and in_pact[b, c]:
+                    continue
+                if founded & {a, b, c}:
+                    continue
+                if self.rng.random() >= p.multilateralisation_rate:
+                    continue
+                founded.update((a, b, c))
+                self._found_pact([a, b, c], step)
+
+    def _pact_comembers(self) -> np.ndarray:
+        n = self.capability.size
+        together = np.zeros((n, n), dtype=bool)
+        for pact in self.registry.active:
+            if pact.kind is Kind.MULTILATERAL:
+                members = np.array(pact.members)
+                together[np.ix_(members, members)] = True
+        return together
+
+    def _found_pact(self, founders: list[int], step: int) -> None:
+        p = self.parameters
+        draws = self.rng.random(2)
+        pact = Agreement(
+            agreement_id=self.registry.next_id(Kind.MULTILATERAL),
+            name="Pact of " + ", ".join(self.names[i] for i in founders),
+            kind=Kind.MULTILATERAL,
+            sector=Sector.GENERAL,
+            depth=2,
+            members=list(founders),
+            dispute_resolution=bool(draws[0] < p.dispute_resolution_share),
+            funding=(
+                FundingSplit.PROPORTIONAL
+                if draws[1] < p.proportional_funding_share
+                else FundingSplit.EQUAL
+            ),
+            term=p.term,
+            signed_step=step,
+            expires_step=step + p.term,
+        )
+        self.registry.sign(pact)
+        self.counts["signings"] += 1
+        self.events.add(
+            step, "signed", pact, nation=self.names[founders[0]],
+            detail=f"{pact.name} founded a multilateral pact",
+        )
+
+    # ------------------------------------------------- member-level valuation
+
+    def _member_rows(self, depth_offset: int = 0):
+        """Value of each active agreement to each member, at current depth + offset.
+
+        Returns parallel arrays over (agreement, member) rows: agreement position,
+        nation, net value, benefit realised, sovereignty cost, funding cost,
+        mean trust toward co-members, dominance by the strongest co-member.
+        """
+        p = self.parameters
+        active = self.registry.active
+        positions, nations, values, benefits, sovereignties, fundings, trusts, dominated = (
+            [] for _ in range(8)
+        )
+        bilateral = [k for k, a in enumerate(active) if a.kind is Kind.BILATERAL]
+        if bilateral:
+            chosen = [active[k] for k in bilateral]
+            first = np.fromiter((a.members[0] for a in chosen), np.int64, len(chosen))
+            second = np.fromiter((a.members[1] for a in chosen), np.int64, len(chosen))
+            depth = np.fromiter((a.depth for a in chosen), np.int64, len(chosen)) + depth_offset
+            exposure = np.fromiter((a.exposure for a in chosen), np.float64, len(chosen))
+            shares = self._bilateral_funding_shares(chosen, first, second)
+            rows = np.concatenate([first, second])
+            cols = np.concatenate([second, first])
+            level = np.concatenate([depth, depth])
+            exposure = np.concatenate([exposure, exposure])
+            funding_share = np.concatenate([shares[0], shares[1]])
+            benefit = self.benefit[rows, cols] * utility.depth_benefit(level)
+            sovereignty = self.sovereignty[rows, cols] * exposure * utility.depth_cost(level)
+            funding = utility.funding_burden(funding_share, funding_cost=p.funding_cost) * (
+                utility.depth_cost(level)
+            )
+            positions.append(np.concatenate([bilateral, bilateral]))
+            nations.append(rows)
+            benefits.append(benefit)
+            sovereignties.append(sovereignty)
+            fundings.append(funding)
+            values.append(benefit - sovereignty - funding)
+            trusts.append(self.trust[rows, cols])
+            dominated.append(self.dominance[rows, cols])
+        for k, pact in enumerate(active):
+            if pact.kind is not Kind.MULTILATERAL:
+                continue
+            members = np.array(pact.members)
+            level = pact.depth + depth_offset
+            value = self._pact_values(pact, members, level)
+            shares = utility.funding_shares(self.capability[members], pact.funding)
+            funding = utility.funding_burden(shares, funding_cost=p.funding_cost) * utility.depth_cost(level)
+            mask = ~np.eye(members.size, dtype=bool)
+            block_dominance = np.where(mask, self.dominance[np.ix_(members, members)], 0.0)
+            sovereignty = (
+                utility.sovereignty_cost(
+                    self.sovereignty_sensitivity[members], block_dominance.max(axis=1),
+                    sovereignty_weight=p.sovereignty_weight, asymmetry_weight=p.asymmetry_weight,
+                )
+                * pact.exposure
+                * utility.depth_cost(level)
+            )
+            block_trust = self.trust[np.ix_(members, members)]
+            positions.append(np.full(members.size, k))
+            nations.append(members)
+            values.append(value)
+            benefits.append(value + sovereignty + funding)
+            sovereignties.append(sovereignty)
+            fundings.append(funding)
+            trusts.append((block_trust * mask).sum(axis=1) / max(members.size - 1, 1))
+            dominated.append(block_dominance.max(axis=1))
+        if not positions:
+            empty_int, empty = np.empty(0, dtype=np.int64), np.empty(0)
+            return empty_int, empty_int, empty, empty, empty, empty, empty, empty
+        return tuple(
+            np.concatenate(part)
+            for part in (positions, nations, values, benefits, sovereignties, fundings, trusts, dominated)
+        )
+
+    # --------------------------------------------------------------- deepening
+
+    def _deepen(self, step: int) -> None:
+        p = self.parameters
+        active = list(self.registry.active)
+        if not active:
+            return
+        position, nation, value_now, *_ = self._member_rows(0)
+        _, _, value_next, *_ = self._member_rows(1)
+        gain = value_next - value_now
+        candidates = [
+            k for k, a in enumerate(active) if a.depth < MAX_DEPTH and a.last_change_step < step
+        ]
+        if not candidates:
+            return
+        draws = self.rng.random(len(active))
+        # weigh each member's vote by capability: the stronger side dominates decisions
+        weight = self.capability[nation]
+        in_favour = np.bincount(position, weights=weight * (gain > 0), minlength=len(active))
+        total = np.bincount(position, weights=weight, minlength=len(active))
+        for k in candidates:
+            agreement = active[k]
+            if draws[k] >= p.deepening_rate:
+                continue
+            if agreement.kind is Kind.BILATERAL and in_favour[k] < total[k]:
+                continue  # both must want it
+            if agreement.kind is Kind.MULTILATERAL and in_favour[k] < 0.5 * total[k]:
+                continue
+            members = np.array(agreement.members)
+            block = self.trust[np.ix_(members, members)]
+            off_diagonal = block[~np.eye(members.size, dtype=bool)]
+            if off_diagonal.min() < p.deepening_trust_threshold:
+                continue
+            self.registry.set_depth(agreement, agreement.depth + 1, step)
+            self.counts["deepenings"] += 1
+            self.events.add(
+                step, "deepened", agreement, nation=self.names[agreement.members[0]],
+                detail=f"{agreement.name} deepened to depth {agreement.depth}",
+            )
+
+    # ------------------------------------------------------- renewal and exit
+
+    def _renew_or_exit(self, step: int) -> None:
+        p = self.parameters
+        active = list(self.registry.active)
+        if not active:
+            return
+        position, nation, value, _, sovereignty, funding, trust_level, dominated = self._member_rows(0)
+        leaving: dict[int, list[tuple[int, ExitReason]]] = {}
+        for row in range(position.size):
+            agreement, member = active[position[row]], int(nation[row])
+            if value[row] >= 0:
+                agreement.discontent.pop(member, None)
+                continue
+            streak = agreement.discontent.get(member, 0) + 1
+            agreement.discontent[member] = streak
+            term_ends = step >= agreement.expires_step
+            if streak >= p.exit_patience or term_ends:
+                reason = (
+                    ExitReason.NOT_RENEWED
+                    if term_ends and streak < p.exit_patience
+                    else _exit_reason(
+                        trust_level[row], dominated[row], sovereignty[row], funding[row],
+                        p.asymmetry_weight,
+                    )
+                )
+                leaving.setdefault(position[row], []).append((member, reason))
+        for k, agreement in enumerate(active):
+            for member, reason in leaving.get(k, ()):
+                if agreement.active and member in agreement.members:
+                    self._exit(agreement, member, step, reason)
+            if agreement.active and step >= agreement.expires_step:
+                agreement.renewals += 1
+                agreement.expires_step += agreement.term
+                self.counts["renewals"] += 1
+                self.events.add(
+                    step, "renewed", agreement, nation=self.names[agreement.members[0]],
+                    detail=f"{agreement.name} renewed for {agreement.term} steps",
+                )
+
+    def _exit(self, agreement: Agreement, member: int, step: int, reason: ExitReason) -> None:
+        """A member leaves; a bilateral agreement (or a pact left with one member) ends."""
+        self.counts["exits"] += 1
+        others = [m for m in agreement.members if m != member]
+        other = self.names[others[0]] if len(others) == 1 else ""
+        self.events.add(
+            step, "exited", agreement, nation=self.names[member], other=other, reason=reason.value,
+            detail=f"{self.names[member]} left {agreement.name}: {EXIT_REASON_TEXT[reason]}",
+        )
+        if agreement.kind is Kind.BILATERAL:
+            self.registry.end(agreement, step, reason)
+        else:
+            self.registry.leave(agreement, member, step)
+            if len(agreement.members) < 2:
+                self.registry.end(agreement, step, ExitReason.DISSOLVED)
+            else:
+                return
+        self.events.add(
+            step, "ended", agreement, reason=agreement.end_reason.value,
+            detail=f"{agreement.name} ended: {EXIT_REASON_TEXT[agreement.end_reason]}",
+        )
+
+    # ------------------------------------------------------------ cooperation
+
+    def _cooperate(self) -> None:
+        p = self.parameters
+        self.trust = trust.update_trust(
+            self.trust, self.trust_baseline, self.tie_depth, self.common_partners,
+            growth=p.trust_growth, decay=p.trust_decay, shared_partner_growth=p.shared_partner_trust,
+        )
+        exercising = self.training_depth / MAX_DEPTH
+        self.interoperability = np.clip(
+            self.interoperability
+            + p.interoperability_gain * exercising * (1.0 - self.interoperability)
+            - 0.1 * self.interoperability * (exercising == 0),
+            0.0,
+            1.0,
+        )
+        # soft power drifts toward what partners and capability confer; promises
+        # kept or broken move it directly in the crisis phase
+        self.reputation += 0.1 * (self._reputation_target() - self.reputation)
+
+    def _reputation_target(self) -> np.ndarray:
+        degree = self.degree.astype(np.float64)
+        hub = degree / (degree + degree.mean() + 1.0)
+        return 0.25 + 0.5 * hub + 0.25 * self.capability / self.capability.max()
+
+    # ----------------------------------------------------------------- crises
+
+    def _crises(self, step: int) -> None:
+        p = self.parameters
+        n = self.capability.size
+        hazard = crises.crisis_hazard(
+            self.rivalry, self.same_region, self.trust, self.capability, self.threat,
+            rate=p.crisis_rate,
+        )
+        draws = self.rng.random((n, n))
+        rows, cols = np.nonzero(draws < hazard)
+        pairs = sorted(set(zip(rows.tolist(), cols.tolist())) | set(self.forced_crises))
+        if not pairs:
+            return
+        first = np.array([a for a, _ in pairs])
+        second = np.array([b for _, b in pairs])
+        deterrence = np.array([self._call_allies(a, b, step) for a, b in pairs])
+        informed = (self.intelligence_depth > 0).any(axis=1)
+        probability = crises.escalation_probability(
+            base=p.escalation_base,
+            channel=self.ties[first, second].astype(np.float64),
+            dispute_resolution=self.dispute_channel[first, second].astype(np.float64),
+            common_partners=self.common_partners[first, second],
+            trust=0.5 * (self.trust[first, second] + self.trust[second, first]),
+            early_warning=(informed[first] | informed[second]).astype(np.float64),
+            deterrence=deterrence,
+            dialogue_effect=p.dialogue_effect,
+            dispute_resolution_effect=p.dispute_resolution_effect,
+            mediation_effect=p.mediation_effect,
+            trust_effect=p.trust_effect,
+            early_warning_effect=p.early_warning_effect,
+            deterrence_effect=p.deterrence_effect,
+        )
+        escalated = self.rng.random(len(pairs)) < probability
+        self.counts["crises"] += len(pairs)
+        self.counts["conflicts_escalated"] += int(escalated.sum())
+        self.counts["conflicts_prevented"] += int((~escalated).sum())
+        up, down = first[escalated], second[escalated]
+        trust.trust_shock(self.trust, up, down, p.escalation_trust_penalty)
+        np.add.at(self.threat_shock, up, p.escalation_threat_shock)
+        np.add.at(self.threat_shock, down, p.escalation_threat_shock)
+        self.rivalry[up, down] = np.minimum(1.0, self.rivalry[up, down] + 0.1)
+        self.rivalry[down, up] = self.rivalry[up, down]
+        trust.trust_boost(self.trust, first[~escalated], second[~escalated], 0.05)
+        for a, b, went_up, chance in zip(first, second, escalated, probability):
+            outcome = "escalated" if went_up else "prevented"
+            self.events.add(
+                step, "crisis", nation=self.names[a], other=self.names[b], outcome=outcome,
+                detail=f"crisis between {self.names[a]} and {self.names[b]} {outcome} "
+                f"(escalation chance {chance:.2f})",
+            )
+
+    def _call_allies(self, a: int, b: int, step: int) -> float:
+        """Both parties call on allies bound by mutual-defense obligations.
+
+        Returns the deterrence the weaker party gains: the capability of allies who
+        honoured their word as a share of that plus the stronger party's strength.
+        """
+        p = self.parameters
+        weaker, stronger = (a, b) if self.capability[a] <= self.capability[b] else (b, a)
+        backing = {weaker: 0.0, stronger: 0.0}
+        for party in (weaker, stronger):
+            allies = np.flatnonzero(self.obligation[party])
+            allies = allies[(allies != a) & (allies != b)]
+            if allies.size == 0:
+                continue
+            chance = crises.honour_probability(
+                p.honour_probability, self.trust[allies, party], self.reputation[allies]
+            )
+            honoured = self.rng.random(allies.size) < chance
+            self.counts["allies_called"] += int(allies.size)
+            self.counts["allies_honoured"] += int(honoured.sum())
+            self.counts["allies_reneged"] += int((~honoured).sum())
+            backing[party] = float(self.capability[allies[honoured]].sum())
+            trust.trust_boost(self.trust, allies[honoured], np.full(int(honoured.sum()), party), 0.1)
+            self.reputation[allies[honoured]] += 0.05 * (1.0 - self.reputation[allies[honoured]])
+            reneged = allies[~honoured]
+            trust.trust_shock(self.trust, reneged, np.full(reneged.size, party), p.reneging_penalty)
+            self.reputation[reneged] *= 1.0 - p.reneging_penalty
+            for ally, kept in zip(allies.tolist(), honoured.tolist()):
+                outcome = "honoured" if kept else "reneged"
+                self.events.add(
+                    step, "ally_call", nation=self.names[ally], other=self.names[party],
+                    outcome=outcome,
+                    detail=f"{self.names[ally]} {outcome} its obligation to {self.names[party]}",
+                )
+        own = self.capability[stronger] + backing[stronger]
+        return backing[weaker] / (backing[weaker] + own)
+
+    # ---------------------------------------------------------------- outcomes
+
+    def _evaluate_members(self) -> None:
+        """Per-nation sovereignty cost, benefit and dependence from current agreements."""
+        self._evaluate_partners()
+        _, nation, _, benefit, sovereignty, *_ = self._member_rows(0)
+        n = self.capability.size
+        self.sovereignty_cost_borne = np.bincount(nation, weights=sovereignty, minlength=n)
+        self.benefit_received = np.bincount(nation, weights=benefit, minlength=n)
+        self.dependence = (self.tie_depth / MAX_DEPTH * self.dominance).sum(axis=1)
+
+    def _collect(self) -> None:
+        # outcomes become attributes (the reporters) as plain Python numbers, computed
+        # once per step; DataCollector would deep-copy numpy scalars
+        self.outcomes = self._compute_outcomes()
+        vars(self).update(self.outcomes)
+        self.datacollector.collect(self)
+        self.nation_records.record(self)
+
+    def _compute_outcomes(self) -> dict[str, float | int]:
+        counts = self.counts
+        n = self.capability.size
+        active = self.registry.active
+        multilateral = sum(1 for a in active if a.kind is Kind.MULTILATERAL)
+        off_diagonal = ~np.eye(n, dtype=bool)
+        mean_trust = float(self.trust[off_diagonal].mean())
+        total_cost = float(self.sovereignty_cost_borne.sum())
+        total_benefit = float(self.benefit_received.sum())
+        tension = total_cost / (total_cost + total_benefit) if total_cost > 0 else 0.0
+        prevention = (
+            counts["conflicts_prevented"] / counts["crises"] if counts["crises"] else 1.0
+        )
+        degree = self.degree
+        return {
+            "stability_index": stability_index(
+                counts["conflicts_escalated"], n, mean_trust, tension
+            ),
+            "conflict_prevention_rate": float(prevention),
+            "crises": counts["crises"],
+            "conflicts_prevented": counts["conflicts_prevented"],
+            "conflicts_escalated": counts["conflicts_escalated"],
+            "active_agreements": len(active),
+            "bilateral_agreements": len(active) - multilateral,
+            "multilateral_agreements": multilateral,
+            "mean_depth": float(np.mean([a.depth for a in active])) if active else 0.0,
+            "signings": counts["signings"],
+            "joinings": counts["joinings"],
+            "deepenings": counts["deepenings"],
+            "renewals": counts["renewals"],
+            "exits": counts["exits"],
+            "network_density": network.density(self.ties),
+            "transitivity": network.transitivity(self.ties, self.common_partners),
+            "mean_trust": mean_trust,
+            "capability_gini": capability_mechanism.gini(self.capability),
+            "sovereignty_tension": float(tension),
+            "mean_degree": float(degree.mean()),
+            "max_degree": int(degree.max()),
+            "nations_with_agreements": int(np.count_nonzero(degree)),
+            "components": network.count_components(self.ties),
+            "mean_interoperability": float(self.interoperability[self.ties].mean())
+            if self.ties.any()
+            else 0.0,
+            "mean_reputation": float(self.reputation.mean()),
+            "allies_called": counts["allies_called"],
+            "allies_honoured": counts["allies_honoured"],
+            "allies_reneged": counts["allies_reneged"],
+        }
+
+
+def _first_expiry(signed_step: int, term: int) -> int:
+    """End of the term running at step 0 for an agreement signed at `signed_step` <= 0."""
+    elapsed = (-signed_step) % term
+    return term - elapsed
+
+
+def _exit_reason(
+    trust_level: float, dominated: float, sovereignty: float, funding: float, asymmetry_weight: float
+) -> ExitReason:
+    """Name the dominant cause when a member finds an agreement not worth its cost."""
+    if trust_level < TRUST_COLLAPSE_LEVEL:
+        return ExitReason.TRUST_COLLAPSE
+    dominance_part = sovereignty * asymmetry_weight * dominated / (1.0 + asymmetry_weight * dominated)
+    if dominated > 0.5 and dominance_part > 0.5 * (sovereignty + funding):
+        return ExitReason.DOMINANCE
+    if sovereignty >= funding:
+        return ExitReason.SOVEREIGNTY_BACKLASH
+    return ExitReason.FUNDING_BURDEN

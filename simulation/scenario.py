@@ -1,0 +1,471 @@
+"""The scenario file: its schema (defined once, with types, ranges and defaults) and loader.
+
+A scenario names the nations (generated per region, listed one by one, or both),
+the agreements already in force, the model parameters and the scheduled events.
+`load_scenario` turns a YAML file into a validated `Scenario` or raises
+`ScenarioError` with one line naming the file, the field, the line and what was
+expected.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from simulation.domain import MAX_DEPTH, MIN_DEPTH, FundingSplit, Kind, Sector
+from simulation.parameters import Parameters
+
+
+class ScenarioError(ValueError):
+    """Bad scenario input. Its message is one line meant for the user."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=False)
+
+
+class Spread(_Strict):
+    """A normal distribution clipped to the field's range."""
+
+    mean: float
+    sd: float = Field(0.0, ge=0)
+
+
+class LogNormal(_Strict):
+    """Capabilities across real states are roughly lognormal (COW NMC)."""
+
+    median: float = Field(1.0, gt=0, description="Median capability (arbitrary units).")
+    sigma: float = Field(1.0, ge=0, le=5, description="Spread of log capability.")
+
+
+class Region(_Strict):
+    """A region: its threat environment and, optionally, nations generated from distributions."""
+
+    name: str = Field(min_length=1)
+    threat: float = Field(0.3, ge=0, le=1, description="Baseline threat environment.")
+    nations: int = Field(0, ge=0, le=5000, description="How many nations to generate.")
+    capability: LogNormal = LogNormal()
+    sovereignty_sensitivity: Spread = Spread(mean=0.4, sd=0.15)
+    policy_position: Spread = Spread(mean=0.5, sd=0.15)
+
+    @field_validator("sovereignty_sensitivity", "policy_position")
+    @classmethod
+    def _mean_in_unit_interval(cls, value: Spread) -> Spread:
+        if not 0 <= value.mean <= 1:
+            raise ValueError(f"mean must be between 0 and 1, got {value.mean}")
+        return value
+
+
+class NationSpec(_Strict):
+    """A nation listed by name with its attributes."""
+
+    name: str = Field(min_length=1)
+    region: str
+    capability: float = Field(gt=0, description="Military capability (e.g. a CINC share).")
+    sovereignty_sensitivity: float = Field(0.4, ge=0, le=1)
+    policy_position: float = Field(0.5, ge=0, le=1)
+    threat: float | None = Field(
+        None, ge=0, le=1, description="Overrides the region's threat for this nation."
+    )
+
+
+class AgreementSpec(_Strict):
+    """An agreement in force when the run starts."""
+
+    id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
+    name: str | None = None
+    kind: Kind = Kind.BILATERAL
+    sector: Sector = Sector.GENERAL
+    depth: int = Field(1, ge=MIN_DEPTH, le=MAX_DEPTH)
+    members: list[str] = Field(default_factory=list)
+    regions: list[str] = Field(
+        default_factory=list, description="Every nation of these regions joins too."
+    )
+    dispute_resolution: bool = False
+    funding: FundingSplit = FundingSplit.EQUAL
+    term: int | None = Field(None, ge=1, le=100, description="Defaults to parameters.term.")
+    signed_step: int = Field(0, le=0, description="Step it was signed; 0 or negative.")
+
+
+class Rivalry(_Strict):
+    nations: tuple[str, str]
+    intensity: float = Field(1.0, ge=0, le=1)
+
+
+class _EventBase(_Strict):
+    step: int = Field(ge=1)
+
+
+class CrisisEvent(_EventBase):
+    """Crises break out between rivals (or all neighbours) of a region."""
+
+    type: Literal["crisis"]
+    region: str | None = None
+    nations: tuple[str, str] | None = None
+    severity: float = Field(0.5, ge=0, le=1, description="Threat shock added to the region.")
+
+    @model_validator(mode="after")
+    def _one_target(self) -> CrisisEvent:
+        if (self.region is None) == (self.nations is None):
+            raise ValueError("give either region or nations, not both or neither")
+        return self
+
+
+class CapabilitySurgeEvent(_EventBase):
+    """A nation's capability is multiplied (a rising power, or a collapse below 1)."""
+
+    type: Literal["capability_surge"]
+    nation: str
+    factor: float = Field(gt=0, le=100)
+
+
+class LeaveAgreementEvent(_EventBase):
+    """A member leaves an agreement whatever its value (a political decision)."""
+
+    type: Literal["leave_agreement"]
+    nation: str
+    agreement: str
+
+
+class SovereigntyShiftEvent(_EventBase):
+    """Sovereignty sensitivity rises (or falls) across a region or for some nations."""
+
+    type: Literal["sovereignty_shift"]
+    region: str | None = None
+    nations: list[str] | None = None
+    delta: float = Field(ge=-1, le=1)
+
+
+class ThreatShiftEvent(_EventBase):
+    """A region's baseline threat changes (a rising power next door)."""
+
+    type: Literal["threat_shift"]
+    region: str
+    delta: float = Field(ge=-1, le=1)
+
+
+Event = Annotated[
+    CrisisEvent
+    | CapabilitySurgeEvent
+    | LeaveAgreementEvent
+    | SovereigntyShiftEvent
+    | ThreatShiftEvent,
+    Field(discriminator="type"),
+]
+
+EVENT_TYPES = ("crisis", "capability_surge", "leave_agreement", "sovereignty_shift", "threat_shift")
+
+
+class Scenario(_Strict):
+    """A complete, validated scenario."""
+
+    name: str = Field(min_length=1)
+    description: str = ""
+    seed: int = Field(42, ge=0, le=2**63 - 1)
+    steps: int = Field(50, ge=1, le=10_000)
+    regions: list[Region] = Field(min_length=1)
+    nations: list[NationSpec] = Field(default_factory=list)
+    rivalries: list[Rivalry] = Field(default_factory=list)
+    agreements: list[AgreementSpec] = Field(default_factory=list)
+    parameters: Parameters = Parameters()
+    events: list[Event] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _references_resolve(self) -> Scenario:
+        _check_references(self)
+        return self
+
+    def nation_names(self) -> list[str]:
+        """Listed nations first, then generated ones, in a fixed order."""
+        names = [n.name for n in self.nations]
+        for region in self.regions:
+            names.extend(generated_name(region.name, k) for k in range(1, region.nations + 1))
+        return names
+
+
+def generated_name(region: str, k: int) -> str:
+    return f"{region} {k}"
+
+
+class _FieldProblem(ValueError):
+    """A cross-reference problem located at a field path, for one-line reporting."""
+
+    def __init__(self, location: tuple[str | int, ...], message: str):
+        super().__init__(message)
+        self.location = location
+
+
+def _check_references(scenario: Scenario) -> None:
+    region_names = [r.name for r in scenario.regions]
+    _no_duplicates(region_names, "regions", "region")
+    regions = set(region_names)
+    for i, nation in enumerate(scenario.nations):
+        if nation.region not in regions:
+            raise _FieldProblem(
+                ("nations", i, "region"),
+                f"unknown region {nation.region!r}; expected one of {sorted(regions)}",
+            )
+    names = scenario.nation_names()
+    if len(names) < 2:
+        raise _FieldProblem(("regions",), "a scenario needs at least two nations")
+    _no_duplicates(names, "nations", "nation")
+    known = set(names)
+
+    def check_nation(name: str, location: tuple) -> None:
+        if name not in known:
+            raise _FieldProblem(location, f"unknown nation {name!r}")
+
+    def check_region(name: str, location: tuple) -> None:
+        if name not in regions:
+            raise _FieldProblem(
+                location, f"unknown region {name!r}; expected one of {sorted(regions)}"
+            )
+
+    for i, rivalry in enumerate(scenario.rivalries):
+        for k, name in enumerate(rivalry.nations):
+            check_nation(name, ("rivalries", i, "nations", k))
+        if rivalry.nations[0] == rivalry.nations[1]:
+            raise _FieldProblem(("rivalries", i, "nations"), "a nation cannot be its own rival")
+
+    agreement_ids = [a.id for a in scenario.agreements]
+    _no_duplicates(agreement_ids, "agreements", "agreement id")
+    for i, agreement in enumerate(scenario.agreements):
+        for k, name in enumerate(agreement.members):
+            check_nation(name, ("agreements", i, "members", k))
+        for k, name in enumerate(agreement.regions):
+            check_region(name, ("agreements", i, "regions", k))
+        members = resolve_members(scenario, agreement)
+        if len(members) < 2:
+            raise _FieldProblem(
+                ("agreements", i, "members"),
+                f"an agreement needs at least two members, got {len(members)}",
+            )
+        if agreement.kind is Kind.BILATERAL and len(members) != 2:
+            raise _FieldProblem(
+                ("agreements", i, "members"),
+                f"a bilateral agreement has exactly two members, got {len(members)}",
+            )
+
+    for i, event in enumerate(scenario.events):
+        if event.step > scenario.steps:
+            raise _FieldProblem(
+                ("events", i, "step"),
+                f"step {event.step} is outside the run; expected 1 to {scenario.steps} (steps)",
+            )
+        for field in ("region",):
+            value = getattr(event, field, None)
+            if value is not None:
+                check_region(value, ("events", i, field))
+        nation = getattr(event, "nation", None)
+        if nation is not None:
+            check_nation(nation, ("events", i, "nation"))
+        for k, name in enumerate(getattr(event, "nations", None) or ()):
+            check_nation(name, ("events", i, "nations", k))
+        agreement = getattr(event, "agreement", None)
+        if agreement is not None and agreement not in set(agreement_ids):
+            raise _FieldProblem(
+                ("events", i, "agreement"),
+                f"unknown agreement id {agreement!r}; expected one of {agreement_ids}",
+            )
+
+
+def _no_duplicates(values: list[str], field: str, what: str) -> None:
+    seen: set[str] = set()
+    for i, value in enumerate(values):
+        if value in seen:
+            raise _FieldProblem((field, i), f"duplicate {what} {value!r}")
+        seen.add(value)
+
+
+def resolve_members(scenario: Scenario, agreement: AgreementSpec) -> list[str]:
+    """Members named directly, then every nation of the named regions, without repeats."""
+    members = list(dict.fromkeys(agreement.members))
+    if agreement.regions:
+        wanted = set(agreement.regions)
+        listed_region = {n.name: n.region for n in scenario.nations}
+        for region in scenario.regions:
+            for k in range(1, region.nations + 1):
+                listed_region[generated_name(region.name, k)] = region.name
+        for name in scenario.nation_names():
+            if listed_region[name] in wanted and name not in members:
+                members.append(name)
+    return members
+
+
+# --- loading ------------------------------------------------------------------
+
+
+def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> Scenario:
+    """Read, parse and validate a scenario file.
+
+    `overrides` maps dotted paths (``steps``, ``parameters.crisis_rate``) to values,
+    applied before validation so they are checked like the file itself.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError(f"{path}: file not found") from None
+    except IsADirectoryError:
+        raise ScenarioError(f"{path}: is a directory, expected a YAML scenario file") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ScenarioError(f"{path}: cannot read file ({error})") from None
+    data, lines = parse_yaml(text, str(path))
+    if overrides:
+        data = apply_overrides(data, overrides, str(path))
+    return scenario_from_dict(data, str(path), lines)
+
+
+def parse_yaml(text: str, source: str) -> tuple[dict, dict[tuple, int]]:
+    """Safe-load YAML and remember the line of every field, for error messages."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        where = f" (line {mark.line + 1})" if mark is not None else ""
+        problem = error.problem or error.context or "invalid YAML"
+        raise ScenarioError(f"{source}{where}: malformed YAML: {problem}") from None
+    except yaml.YAMLError as error:
+        raise ScenarioError(f"{source}: malformed YAML: {error}") from None
+    if not isinstance(data, dict):
+        raise ScenarioError(
+            f"{source}: expected a mapping of scenario fields at the top level, "
+            f"got {type(data).__name__}"
+        )
+    lines: dict[tuple, int] = {}
+    _record_lines(node, (), lines)
+    return data, lines
+
+
+def _record_lines(node: yaml.Node | None, location: tuple, lines: dict[tuple, int]) -> None:
+    if node is None:
+        return
+    lines[location] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            name = key.value
+            lines[(*location, name)] = key.start_mark.line + 1
+            _record_lines(value, (*location, name), lines)
+            lines[(*location, name)] = key.start_mark.line + 1
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _record_lines(item, (*location, index), lines)
+
+
+def apply_overrides(data: dict, overrides: dict[str, Any], source: str) -> dict:
+    """Set dotted paths in a copy of the raw scenario mapping.
+
+    A bare parameter name (``crisis_rate``) means ``parameters.crisis_rate``.
+    """
+    data = json.loads(json.dumps(data, default=str))
+    for dotted, value in overrides.items():
+        parts = dotted.split(".")
+        if len(parts) == 1 and parts[0] in Parameters.model_fields:
+            parts = ["parameters", parts[0]]
+        target = data
+        for part in parts[:-1]:
+            if isinstance(target, list):
+                try:
+                    target = target[int(part)]
+                except (ValueError, IndexError):
+                    raise ScenarioError(
+                        f"{source}: --set {dotted}: no item {part!r} in that list"
+                    ) from None
+            else:
+                target = target.setdefault(part, {})
+                if not isinstance(target, dict | list):
+                    raise ScenarioError(f"{source}: --set {dotted}: {part!r} is not a mapping")
+        if isinstance(target, list):
+            raise ScenarioError(f"{source}: --set {dotted}: cannot set a list item this way")
+        target[parts[-1]] = value
+    return data
+
+
+def scenario_from_dict(data: dict, source: str = "<scenario>", lines: dict | None = None) -> Scenario:
+    """Validate a raw mapping; every problem becomes one `ScenarioError` line."""
+    lines = lines or {}
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        location = tuple(first["loc"])
+        problem = _nested_problem(first)
+        if isinstance(problem, _FieldProblem):
+            location, message = problem.location, str(problem)
+        else:
+            location = _drop_union_tags(location)
+            message = _describe(first)
+        raise ScenarioError(_format(source, location, lines, message)) from None
+
+
+def _nested_problem(detail: dict) -> _FieldProblem | None:
+    context = detail.get("ctx") or {}
+    error = context.get("error")
+    return error if isinstance(error, _FieldProblem) else None
+
+
+def _drop_union_tags(location: tuple) -> tuple:
+    # pydantic puts the event's type tag in the path: events.3.crisis.step -> events[3].step
+    if len(location) > 2 and location[0] == "events" and location[2] in EVENT_TYPES:
+        return location[:2] + location[3:]
+    return location
+
+
+def _describe(detail: dict) -> str:
+    kind = detail["type"]
+    given = detail.get("input")
+    if kind == "extra_forbidden":
+        return "unknown field"
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "union_tag_invalid":
+        expected = detail.get("ctx", {}).get("expected_tags", "")
+        return f"unknown event type {given.get('type') if isinstance(given, dict) else given!r}; expected one of {expected}"
+    if kind == "union_tag_not_found":
+        return "an event needs a 'type'"
+    message = detail["msg"]
+    message = message.removeprefix("Value error, ")
+    if kind.startswith(("greater", "less", "int_", "float_", "bool_", "string_", "enum", "list_", "dict_", "literal", "too_")):
+        return f"{message[0].lower()}{message[1:]}, got {given!r}"
+    return message
+
+
+def _format(source: str, location: tuple, lines: dict, message: str) -> str:
+    field = _field_path(location) or "(top level)"
+    line = None
+    probe = tuple(location)
+    while probe and line is None:
+        line = lines.get(probe)
+        probe = probe[:-1]
+    where = f" (line {line})" if line else ""
+    return f"{source}: {field}{where}: {message}"
+
+
+def _field_path(location: tuple) -> str:
+    text = ""
+    for part in location:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text
+
+
+def scenario_json_schema() -> dict:
+    """JSON Schema of the scenario format, for editors that check YAML against one."""
+    schema = Scenario.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "Defense cooperation scenario"
+    return schema
