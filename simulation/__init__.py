@@ -1,1 +1,27 @@
-"""Agent-based simulation of defense cooperation agreements, built on Mesa."""
+"""Agent-based simulation of defense cooperation agreements, built on Mesa.
+
+The notebook-facing API::
+
+    from simulation import load_scenario, DefenseCooperationModel, run_scenario
+    scenario = load_scenario("scenarios/baseline.yaml")
+    result = run_scenario(scenario)            # or build and step the model yourself
+    tables = result.tables()                   # the same tables the CLI writes
+"""
+
+from simulation.model import DefenseCooperationModel
+from simulation.parameters import Parameters
+from simulation.runner import RunResult, run_scenario
+from simulation.scenario import Scenario, ScenarioError, load_scenario, scenario_from_dict
+from simulation.tables import all_tables
+
+__all__ = [
+    "DefenseCooperationModel",
+    "Parameters",
+    "RunResult",
+    "Scenario",
+    "ScenarioError",
+    "all_tables",
+    "load_scenario",
+    "run_scenario",
+    "scenario_from_dict",
+]

@@ -1,15 +1,24 @@
 """Agreements as first-class objects, and the registry that keeps their lifecycle.
 
-An agreement is proposed, signed, deepened, renewed, or exited; every change is
-stamped with its step so the network can be rebuilt at any point in time.
-Members are nation indices (positions in the model's arrays).
+An agreement is signed, deepened, renewed, or exited; every change is stamped
+with its step so the network can be rebuilt at any point in time. Members are
+nation indices (positions in the model's arrays).
+
+The registry stores the fields the step reads every year (members of bilateral
+agreements, depth, sector, provisions, expiry, discontent) in parallel numpy
+arrays indexed by an agreement's slot, so that valuing, deepening and renewing
+hundreds of agreements are whole-array operations. An `Agreement` is a named
+object over its slot, with the parts that change rarely (history, membership of
+a pact) kept on the object itself.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from simulation.domain import MAX_DEPTH, ExitReason, FundingSplit, Kind, Sector
+import numpy as np
+
+from simulation.domain import MAX_DEPTH, SECTORS, ExitReason, FundingSplit, Kind, Sector
 
 # How strongly each sector opens the three cooperation channels
 # (training -> interoperability, intelligence -> early warning, technology -> capability).
@@ -34,30 +43,47 @@ SECTOR_EXPOSURE: dict[Sector, float] = {
     Sector.BASING: 1.5,
 }
 
+SECTOR_CODE = {sector: code for code, sector in enumerate(SECTORS)}
+CHANNELS_BY_CODE = np.array([SECTOR_CHANNELS[s] for s in SECTORS])
+EXPOSURE_BY_CODE = np.array([SECTOR_EXPOSURE[s] for s in SECTORS])
+FUNDING_CODE = {FundingSplit.EQUAL: 0, FundingSplit.PROPORTIONAL: 1, FundingSplit.LEAD_NATION: 2}
+
 
 @dataclass(slots=True, eq=False)
 class Agreement:
-    """A defense cooperation agreement, bilateral or a multilateral pact."""
+    """A defense cooperation agreement, bilateral or a multilateral pact.
 
+    Components named by the seed article: `mutual_defense` obligations (at depth 4),
+    `scope` (sector and the channels it opens), the `funding` split, and
+    `dispute_resolution` provisions; plus its `term` and its history.
+    """
+
+    registry: AgreementRegistry = field(repr=False)
+    slot: int
     agreement_id: str
     name: str
     kind: Kind
     sector: Sector
-    depth: int
     members: list[int]
     dispute_resolution: bool
     funding: FundingSplit
     term: int
     signed_step: int
-    expires_step: int
+    founders: tuple[int, ...] = ()
     ended_step: int | None = None
     end_reason: ExitReason | None = None
     renewals: int = 0
-    founders: tuple[int, ...] = ()
     depth_history: list[tuple[int, int]] = field(default_factory=list)
-    last_change_step: int = 0
-    # consecutive steps each member has found the agreement not worth its cost
+    # pacts only: consecutive steps each member has found it not worth the cost
     discontent: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def depth(self) -> int:
+        return int(self.registry.depth[self.slot])
+
+    @property
+    def expires_step(self) -> int:
+        return int(self.registry.expires[self.slot])
 
     @property
     def active(self) -> bool:
@@ -87,30 +113,120 @@ class Membership:
 
 
 class AgreementRegistry:
-    """Every agreement ever signed, the active ones in signing order, and memberships."""
+    """Every agreement ever signed, with the hot fields in arrays indexed by slot."""
 
-    def __init__(self) -> None:
-        self.all: dict[str, Agreement] = {}
-        self.active: list[Agreement] = []
+    def __init__(self, capacity: int = 256) -> None:
+        self.by_id: dict[str, Agreement] = {}
+        self.by_slot: list[Agreement] = []
         self.memberships: list[Membership] = []
         self._open: dict[tuple[str, int], Membership] = {}
         self._counter = 0
+        self.size = 0
+        self._allocate(capacity)
+
+    def _allocate(self, capacity: int) -> None:
+        def grow(name: str, dtype, fill) -> None:
+            fresh = np.full(capacity, fill, dtype=dtype)
+            old = getattr(self, name, None)
+            if old is not None:
+                fresh[: old.size] = old
+            setattr(self, name, fresh)
+
+        grow("first", np.int64, -1)  # bilateral members; -1 for pacts
+        grow("second", np.int64, -1)
+        grow("depth", np.int64, 0)
+        grow("multilateral", bool, False)
+        grow("sector", np.int64, 0)
+        grow("dispute", bool, False)
+        grow("funding_code", np.int64, 0)
+        grow("term", np.int64, 1)
+        grow("expires", np.int64, 0)
+        grow("last_change", np.int64, 0)
+        grow("is_active", bool, False)
+        grow("discontent_first", np.int64, 0)
+        grow("discontent_second", np.int64, 0)
+        self.capacity = capacity
+
+    # -------------------------------------------------------------- queries
+
+    def active_slots(self, kind: Kind | None = None) -> np.ndarray:
+        mask = self.is_active[: self.size]
+        if kind is Kind.BILATERAL:
+            mask = mask & ~self.multilateral[: self.size]
+        elif kind is Kind.MULTILATERAL:
+            mask = mask & self.multilateral[: self.size]
+        return np.flatnonzero(mask)
+
+    @property
+    def active(self) -> list[Agreement]:
+        """Active agreements in signing order."""
+        return [self.by_slot[k] for k in self.active_slots()]
+
+    def active_pacts(self) -> list[Agreement]:
+        return [self.by_slot[k] for k in self.active_slots(Kind.MULTILATERAL)]
+
+    def of_nation(self, nation: int) -> list[Agreement]:
+        return [a for a in self.active if nation in a.members]
 
     def next_id(self, kind: Kind) -> str:
         self._counter += 1
         prefix = "B" if kind is Kind.BILATERAL else "M"
         return f"{prefix}{self._counter:05d}"
 
-    def sign(self, agreement: Agreement) -> Agreement:
-        if agreement.agreement_id in self.all:
-            raise ValueError(f"duplicate agreement id {agreement.agreement_id!r}")
-        agreement.founders = tuple(agreement.members)
-        agreement.depth_history.append((agreement.signed_step, agreement.depth))
-        agreement.last_change_step = agreement.signed_step
-        self.all[agreement.agreement_id] = agreement
-        self.active.append(agreement)
-        for nation in agreement.members:
-            self._open_membership(agreement, nation, agreement.signed_step)
+    # ----------------------------------------------------------- lifecycle
+
+    def sign(
+        self,
+        *,
+        agreement_id: str,
+        name: str,
+        kind: Kind,
+        sector: Sector,
+        depth: int,
+        members: list[int],
+        dispute_resolution: bool,
+        funding: FundingSplit,
+        term: int,
+        signed_step: int,
+        expires_step: int,
+    ) -> Agreement:
+        if agreement_id in self.by_id:
+            raise ValueError(f"duplicate agreement id {agreement_id!r}")
+        if self.size == self.capacity:
+            self._allocate(2 * self.capacity)
+        slot = self.size
+        self.size += 1
+        agreement = Agreement(
+            registry=self,
+            slot=slot,
+            agreement_id=agreement_id,
+            name=name,
+            kind=kind,
+            sector=sector,
+            members=list(members),
+            dispute_resolution=dispute_resolution,
+            funding=funding,
+            term=term,
+            signed_step=signed_step,
+            founders=tuple(members),
+        )
+        bilateral = kind is Kind.BILATERAL
+        self.first[slot] = members[0] if bilateral else -1
+        self.second[slot] = members[1] if bilateral else -1
+        self.depth[slot] = depth
+        self.multilateral[slot] = not bilateral
+        self.sector[slot] = SECTOR_CODE[sector]
+        self.dispute[slot] = dispute_resolution
+        self.funding_code[slot] = FUNDING_CODE[funding]
+        self.term[slot] = term
+        self.expires[slot] = expires_step
+        self.last_change[slot] = signed_step
+        self.is_active[slot] = True
+        agreement.depth_history.append((signed_step, depth))
+        self.by_id[agreement_id] = agreement
+        self.by_slot.append(agreement)
+        for nation in members:
+            self._open_membership(agreement, nation, signed_step)
         return agreement
 
     def join(self, agreement: Agreement, nation: int, step: int) -> None:
@@ -127,17 +243,18 @@ class AgreementRegistry:
             self._open.pop((agreement.agreement_id, nation)).left_step = step
         agreement.ended_step = step
         agreement.end_reason = reason
-        self.active.remove(agreement)
+        self.is_active[agreement.slot] = False
 
     def set_depth(self, agreement: Agreement, depth: int, step: int) -> None:
-        agreement.depth = depth
+        self.depth[agreement.slot] = depth
+        self.last_change[agreement.slot] = step
         agreement.depth_history.append((step, depth))
-        agreement.last_change_step = step
+
+    def renew(self, agreement: Agreement) -> None:
+        agreement.renewals += 1
+        self.expires[agreement.slot] += agreement.term
 
     def _open_membership(self, agreement: Agreement, nation: int, step: int) -> None:
         membership = Membership(agreement.agreement_id, nation, step)
         self.memberships.append(membership)
         self._open[(agreement.agreement_id, nation)] = membership
-
-    def of_nation(self, nation: int) -> list[Agreement]:
-        return [a for a in self.active if nation in a.members]

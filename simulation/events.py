@@ -48,7 +48,12 @@ class EventLog:
         detail: str = "",
     ) -> None:
         if agreement is not None:
-            identity = (agreement.agreement_id, agreement.kind.value, agreement.sector.value, agreement.depth)
+            identity = (
+                agreement.agreement_id,
+                agreement.kind.value,
+                agreement.sector.value,
+                agreement.depth,
+            )
         else:
             identity = ("", "", "", 0)
         self.rows.append((step, event, *identity, nation, other, outcome, reason, detail))

@@ -18,11 +18,13 @@ Step order (one step is one year by default):
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from mesa import DataCollector, Model
 
 from simulation.agents import Nation
-from simulation.agreements import SECTOR_CHANNELS, Agreement, AgreementRegistry
+from simulation.agreements import CHANNELS_BY_CODE, EXPOSURE_BY_CODE, Agreement, AgreementRegistry
 from simulation.domain import (
     EXIT_REASON_TEXT,
     MAX_DEPTH,
@@ -41,8 +43,29 @@ from simulation.parameters import Parameters
 from simulation.scenario import Scenario, resolve_members
 from simulation.world import build_world
 
-FUNDING_CODES = {FundingSplit.EQUAL: 0, FundingSplit.PROPORTIONAL: 1, FundingSplit.LEAD_NATION: 2}
 TRUST_COLLAPSE_LEVEL = 0.2
+
+
+@dataclass(frozen=True, slots=True)
+class MemberValues:
+    """What each active agreement is worth to each member: one entry a (agreement, member).
+
+    The first `bilateral` rows are bilateral first members, the next `bilateral`
+    their partners (both in slot order), then pact members.
+    """
+
+    slot: np.ndarray
+    nation: np.ndarray
+    benefit: np.ndarray
+    sovereignty: np.ndarray
+    funding: np.ndarray
+    trust: np.ndarray
+    dominated: np.ndarray
+    bilateral: int
+
+    @property
+    def value(self) -> np.ndarray:
+        return self.benefit - self.sovereignty - self.funding
 
 
 class DefenseCooperationModel(Model):
@@ -101,6 +124,7 @@ class DefenseCooperationModel(Model):
         self.threat = self._perceive_threat()
         self.reputation = self._reputation_target()
         self._reset_counters()
+        self._evaluate_partners()
         self._evaluate_members()
 
         self.nation_records = NationRecorder()
@@ -114,7 +138,7 @@ class DefenseCooperationModel(Model):
         for spec in scenario.agreements:
             members = [self._index[name] for name in resolve_members(scenario, spec)]
             term = spec.term or self.parameters.term
-            agreement = Agreement(
+            self.registry.sign(
                 agreement_id=spec.id,
                 name=spec.name or spec.id,
                 kind=spec.kind,
@@ -127,7 +151,6 @@ class DefenseCooperationModel(Model):
                 signed_step=spec.signed_step,
                 expires_step=_first_expiry(spec.signed_step, term),
             )
-            self.registry.sign(agreement)
             # a standing agreement means years of contact: trust and interoperability to match
             block = np.ix_(members, members)
             self.trust[block] = np.clip(self.trust[block] + 0.08 * spec.depth, 0.0, 1.0)
@@ -143,7 +166,8 @@ class DefenseCooperationModel(Model):
         step = self.steps
         self._reset_counters()
         self._environment(step)
-        self._refresh_ties()
+        if self._ties_stale:
+            self._refresh_ties()
         self._evaluate_partners()
         self._sign(step)
         self._multilateral(step)
@@ -158,9 +182,17 @@ class DefenseCooperationModel(Model):
     def _reset_counters(self) -> None:
         self.counts = dict.fromkeys(
             (
-                "signings", "joinings", "deepenings", "renewals", "exits", "crises",
-                "conflicts_prevented", "conflicts_escalated", "allies_called",
-                "allies_honoured", "allies_reneged",
+                "signings",
+                "joinings",
+                "deepenings",
+                "renewals",
+                "exits",
+                "crises",
+                "conflicts_prevented",
+                "conflicts_escalated",
+                "allies_called",
+                "allies_honoured",
+                "allies_reneged",
             ),
             0,
         )
@@ -225,9 +257,10 @@ class DefenseCooperationModel(Model):
             text = f"threat {event.delta:+g} in {event.region}"
         elif kind == "leave_agreement":
             nation = self._index[event.nation]
-            agreement = self.registry.all[event.agreement]
+            agreement = self.registry.by_id[event.agreement]
             if agreement.active and nation in agreement.members:
                 self._exit(agreement, nation, step, ExitReason.SCHEDULED_WITHDRAWAL)
+                self._ties_stale = True
                 text = f"{event.nation} withdraws from {agreement.name}"
             else:
                 text = f"{event.nation} was to leave {agreement.name} but is no longer a member"
@@ -265,33 +298,42 @@ class DefenseCooperationModel(Model):
         dispute = np.zeros((n, n), dtype=bool)
         obligation = np.zeros((n, n), dtype=bool)
         funding_load = np.zeros(n)
-        bilateral = [a for a in self.registry.active if a.kind is Kind.BILATERAL]
-        if bilateral:
-            first = np.fromiter((a.members[0] for a in bilateral), np.int64, len(bilateral))
-            second = np.fromiter((a.members[1] for a in bilateral), np.int64, len(bilateral))
-            level = np.fromiter((a.depth for a in bilateral), np.int64, len(bilateral))
-            scope = np.array([a.scope for a in bilateral]).reshape(-1, 3)
-            provisions = np.fromiter((a.dispute_resolution for a in bilateral), bool, len(bilateral))
+        registry = self.registry
+        slots = registry.active_slots(Kind.BILATERAL)
+        if slots.size:
+            first, second = registry.first[slots], registry.second[slots]
+            level = registry.depth[slots]
+            scope = CHANNELS_BY_CODE[registry.sector[slots]]
+            provisions = registry.dispute[slots]
             rows = np.concatenate([first, second])
             cols = np.concatenate([second, first])
             both = np.concatenate([level, level])
             np.maximum.at(depth, (rows, cols), both.astype(np.int8))
-            for channel, matrix, rung in ((0, training, 2), (1, intelligence, 3), (2, technology, 3)):
+            for channel, matrix, rung in (
+                (0, training, 2),
+                (1, intelligence, 3),
+                (2, technology, 3),
+            ):
                 width = np.concatenate([scope[:, channel], scope[:, channel]]) * (both >= rung)
                 np.maximum.at(matrix, (rows, cols), width * both)
-            dispute[rows, cols] |= np.concatenate([provisions, provisions])
+            dispute[
+                rows[np.concatenate([provisions, provisions])],
+                cols[np.concatenate([provisions, provisions])],
+            ] = True
             deep = both >= MAX_DEPTH
             obligation[rows[deep], cols[deep]] = True
-            shares = self._bilateral_funding_shares(bilateral, first, second)
+            shares = self._bilateral_funding_shares(slots)
             np.add.at(funding_load, first, shares[0] * level / MAX_DEPTH)
             np.add.at(funding_load, second, shares[1] * level / MAX_DEPTH)
-        for pact in self.registry.active:
-            if pact.kind is not Kind.MULTILATERAL:
-                continue
+        for pact in registry.active_pacts():
             members = np.array(pact.members)
             block = np.ix_(members, members)
             depth[block] = np.maximum(depth[block], pact.depth)
-            for channel, matrix, rung in ((0, training, 2), (1, intelligence, 3), (2, technology, 3)):
+            for channel, matrix, rung in (
+                (0, training, 2),
+                (1, intelligence, 3),
+                (2, technology, 3),
+            ):
                 width = pact.scope[channel] * pact.depth * (pact.depth >= rung)
                 matrix[block] = np.maximum(matrix[block], width)
             if pact.dispute_resolution:
@@ -312,14 +354,18 @@ class DefenseCooperationModel(Model):
         self.funding_load = funding_load
         self.common_partners = network.shared_partners(self.ties)
         self.degree = network.degree(self.ties)
+        self._ties_stale = False
 
-    def _bilateral_funding_shares(self, bilateral, first, second) -> np.ndarray:
-        """Each side's share of a bilateral bill, scaled so an even split gives 1."""
-        codes = np.fromiter((FUNDING_CODES[a.funding] for a in bilateral), np.int64, len(bilateral))
-        cap_first, cap_second = self.capability[first], self.capability[second]
+    def _bilateral_funding_shares(self, slots: np.ndarray) -> np.ndarray:
+        """Each side's share of a bilateral bill, scaled so an even split gives 1.
+
+        A bilateral lead-nation split has the stronger pay half: the same as even.
+        """
+        registry = self.registry
+        cap_first = self.capability[registry.first[slots]]
+        cap_second = self.capability[registry.second[slots]]
         proportional = 2.0 * cap_first / (cap_first + cap_second)
-        # a bilateral lead-nation split: the stronger pays half and the weaker half -> even
-        first_share = np.where(codes == 1, proportional, 1.0)
+        first_share = np.where(registry.funding_code[slots] == 1, proportional, 1.0)
         return np.vstack([first_share, 2.0 - first_share])
 
     # ----------------------------------------------------- partner evaluation
@@ -396,9 +442,11 @@ class DefenseCooperationModel(Model):
         a, b = pair
         sector = self._choose_sector(a, b, draws[0], draws[1])
         funding = (
-            FundingSplit.PROPORTIONAL if draws[2] < p.proportional_funding_share else FundingSplit.EQUAL
+            FundingSplit.PROPORTIONAL
+            if draws[2] < p.proportional_funding_share
+            else FundingSplit.EQUAL
         )
-        agreement = Agreement(
+        agreement = self.registry.sign(
             agreement_id=self.registry.next_id(Kind.BILATERAL),
             name=f"{self.names[a]}-{self.names[b]}",
             kind=Kind.BILATERAL,
@@ -411,10 +459,13 @@ class DefenseCooperationModel(Model):
             signed_step=step,
             expires_step=step + p.term,
         )
-        self.registry.sign(agreement)
         self.counts["signings"] += 1
         self.events.add(
-            step, "signed", agreement, nation=self.names[a], other=self.names[b],
+            step,
+            "signed",
+            agreement,
+            nation=self.names[a],
+            other=self.names[b],
             detail=f"{self.names[a]} and {self.names[b]} signed a {sector} agreement",
         )
 
@@ -424,7 +475,9 @@ class DefenseCooperationModel(Model):
             return Sector.GENERAL
         threat_level = max(self.threat[a], self.threat[b])
         gap = abs(self.dominance[a, b] - self.dominance[b, a])
-        weights = np.array([1.0, 2.0 * threat_level, 0.2 + 2.0 * gap, 0.2 + gap, gap * threat_level])
+        weights = np.array(
+            [1.0, 2.0 * threat_level, 0.2 + 2.0 * gap, 0.2 + gap, gap * threat_level]
+        )
         cumulative = np.cumsum(weights / weights.sum())
         return SECTORS[1 + int(np.searchsorted(cumulative, sector_draw, side="right").clip(0, 4))]
 
@@ -446,13 +499,19 @@ class DefenseCooperationModel(Model):
         own = self.capability[candidates]
         is_member = count < members.size
         others_capability = self.capability[members].sum() - own * is_member
-        collective = 0.5 * p.threat_weight * self.threat[candidates] * others_capability / (
-            others_capability + own
+        collective = (
+            0.5
+            * p.threat_weight
+            * self.threat[candidates]
+            * others_capability
+            / (others_capability + own)
         )
         dominated = np.where(others, self.dominance[block], 0.0).max(axis=1)
         sovereignty = pact.exposure * utility.sovereignty_cost(
-            self.sovereignty_sensitivity[candidates], dominated,
-            sovereignty_weight=p.sovereignty_weight, asymmetry_weight=p.asymmetry_weight,
+            self.sovereignty_sensitivity[candidates],
+            dominated,
+            sovereignty_weight=p.sovereignty_weight,
+            asymmetry_weight=p.asymmetry_weight,
         )
         member_shares = utility.funding_shares(self.capability[members], pact.funding)
         share = np.ones(candidates.size)
@@ -474,7 +533,7 @@ class DefenseCooperationModel(Model):
     def _multilateral(self, step: int) -> None:
         p = self.parameters
         n = self.capability.size
-        for pact in [a for a in self.registry.active if a.kind is Kind.MULTILATERAL]:
+        for pact in self.registry.active_pacts():
             outsiders = np.setdiff1d(np.arange(n), pact.members)
             if outsiders.size == 0 or p.diplomatic_capacity == 0:
                 continue
@@ -491,7 +550,10 @@ class DefenseCooperationModel(Model):
                     self.registry.join(pact, int(applicant), step)
                     self.counts["joinings"] += 1
                     self.events.add(
-                        step, "joined", pact, nation=self.names[applicant],
+                        step,
+                        "joined",
+                        pact,
+                        nation=self.names[applicant],
                         detail=f"{self.names[applicant]} joined {pact.name}",
                     )
         self._found_pacts(step)
@@ -503,12 +565,13 @@ class DefenseCooperationModel(Model):
         if p.multilateralisation_rate <= 0:
             return
         threshold = p.deepening_trust_threshold
+        registry = self.registry
+        slots = registry.active_slots(Kind.BILATERAL)
+        first, second, level = registry.first[slots], registry.second[slots], registry.depth[slots]
         bilateral_depth = np.zeros_like(self.tie_depth)
-        for agreement in self.registry.active:
-            if agreement.kind is Kind.BILATERAL:
-                a, b = agreement.members
-                bilateral_depth[a, b] = bilateral_depth[b, a] = max(bilateral_depth[a, b], agreement.depth)
-        strong = (bilateral_depth >= 2) & (self.trust >= threshold) & (self.trust.T >= threshold)
+        np.maximum.at(bilateral_depth, (first, second), level.astype(bilateral_depth.dtype))
+        bilateral_depth = np.maximum(bilateral_depth, bilateral_depth.T)
+        strong = (bilateral_depth >= 2) & (self.trust >= threshold) & (threshold <= self.trust.T)
         if not strong.any():
             return
         common = network.shared_partners(strong)
@@ -531,16 +594,15 @@ class DefenseCooperationModel(Model):
     def _pact_comembers(self) -> np.ndarray:
         n = self.capability.size
         together = np.zeros((n, n), dtype=bool)
-        for pact in self.registry.active:
-            if pact.kind is Kind.MULTILATERAL:
-                members = np.array(pact.members)
-                together[np.ix_(members, members)] = True
+        for pact in self.registry.active_pacts():
+            members = np.array(pact.members)
+            together[np.ix_(members, members)] = True
         return together
 
     def _found_pact(self, founders: list[int], step: int) -> None:
         p = self.parameters
         draws = self.rng.random(2)
-        pact = Agreement(
+        pact = self.registry.sign(
             agreement_id=self.registry.next_id(Kind.MULTILATERAL),
             name="Pact of " + ", ".join(self.names[i] for i in founders),
             kind=Kind.MULTILATERAL,
@@ -557,167 +619,216 @@ class DefenseCooperationModel(Model):
             signed_step=step,
             expires_step=step + p.term,
         )
-        self.registry.sign(pact)
         self.counts["signings"] += 1
         self.events.add(
-            step, "signed", pact, nation=self.names[founders[0]],
+            step,
+            "signed",
+            pact,
+            nation=self.names[founders[0]],
             detail=f"{pact.name} founded a multilateral pact",
         )
 
     # ------------------------------------------------- member-level valuation
 
-    def _member_rows(self, depth_offset: int = 0):
-        """Value of each active agreement to each member, at current depth + offset.
+    def _member_values(self, depth_offset: int = 0) -> MemberValues:
+        """Value of each active agreement to each member, at its depth + `depth_offset`.
 
-        Returns parallel arrays over (agreement, member) rows: agreement position,
-        nation, net value, benefit realised, sovereignty cost, funding cost,
-        mean trust toward co-members, dominance by the strongest co-member.
+        Bilateral agreements come first, as two blocks (first members, then second
+        members, in slot order), then each pact's members.
         """
         p = self.parameters
-        active = self.registry.active
-        positions, nations, values, benefits, sovereignties, fundings, trusts, dominated = (
-            [] for _ in range(8)
+        registry = self.registry
+        slots = registry.active_slots(Kind.BILATERAL)
+        first, second = registry.first[slots], registry.second[slots]
+        level = np.tile(registry.depth[slots] + depth_offset, 2)
+        exposure = np.tile(EXPOSURE_BY_CODE[registry.sector[slots]], 2)
+        shares = self._bilateral_funding_shares(slots).ravel()
+        rows = np.concatenate([first, second])
+        cols = np.concatenate([second, first])
+        benefit = self.benefit[rows, cols] * utility.depth_benefit(level)
+        sovereignty = self.sovereignty[rows, cols] * exposure * utility.depth_cost(level)
+        funding = utility.funding_burden(shares, funding_cost=p.funding_cost) * utility.depth_cost(
+            level
         )
-        bilateral = [k for k, a in enumerate(active) if a.kind is Kind.BILATERAL]
-        if bilateral:
-            chosen = [active[k] for k in bilateral]
-            first = np.fromiter((a.members[0] for a in chosen), np.int64, len(chosen))
-            second = np.fromiter((a.members[1] for a in chosen), np.int64, len(chosen))
-            depth = np.fromiter((a.depth for a in chosen), np.int64, len(chosen)) + depth_offset
-            exposure = np.fromiter((a.exposure for a in chosen), np.float64, len(chosen))
-            shares = self._bilateral_funding_shares(chosen, first, second)
-            rows = np.concatenate([first, second])
-            cols = np.concatenate([second, first])
-            level = np.concatenate([depth, depth])
-            exposure = np.concatenate([exposure, exposure])
-            funding_share = np.concatenate([shares[0], shares[1]])
-            benefit = self.benefit[rows, cols] * utility.depth_benefit(level)
-            sovereignty = self.sovereignty[rows, cols] * exposure * utility.depth_cost(level)
-            funding = utility.funding_burden(funding_share, funding_cost=p.funding_cost) * (
-                utility.depth_cost(level)
+        parts = [
+            (
+                np.tile(slots, 2),
+                rows,
+                benefit,
+                sovereignty,
+                funding,
+                self.trust[rows, cols],
+                self.dominance[rows, cols],
             )
-            positions.append(np.concatenate([bilateral, bilateral]))
-            nations.append(rows)
-            benefits.append(benefit)
-            sovereignties.append(sovereignty)
-            fundings.append(funding)
-            values.append(benefit - sovereignty - funding)
-            trusts.append(self.trust[rows, cols])
-            dominated.append(self.dominance[rows, cols])
-        for k, pact in enumerate(active):
-            if pact.kind is not Kind.MULTILATERAL:
-                continue
+        ]
+        for pact in registry.active_pacts():
             members = np.array(pact.members)
             level = pact.depth + depth_offset
             value = self._pact_values(pact, members, level)
             shares = utility.funding_shares(self.capability[members], pact.funding)
-            funding = utility.funding_burden(shares, funding_cost=p.funding_cost) * utility.depth_cost(level)
-            mask = ~np.eye(members.size, dtype=bool)
-            block_dominance = np.where(mask, self.dominance[np.ix_(members, members)], 0.0)
+            funding = utility.funding_burden(
+                shares, funding_cost=p.funding_cost
+            ) * utility.depth_cost(level)
+            others = ~np.eye(members.size, dtype=bool)
+            dominated = np.where(others, self.dominance[np.ix_(members, members)], 0.0).max(axis=1)
             sovereignty = (
                 utility.sovereignty_cost(
-                    self.sovereignty_sensitivity[members], block_dominance.max(axis=1),
-                    sovereignty_weight=p.sovereignty_weight, asymmetry_weight=p.asymmetry_weight,
+                    self.sovereignty_sensitivity[members],
+                    dominated,
+                    sovereignty_weight=p.sovereignty_weight,
+                    asymmetry_weight=p.asymmetry_weight,
                 )
                 * pact.exposure
                 * utility.depth_cost(level)
             )
-            block_trust = self.trust[np.ix_(members, members)]
-            positions.append(np.full(members.size, k))
-            nations.append(members)
-            values.append(value)
-            benefits.append(value + sovereignty + funding)
-            sovereignties.append(sovereignty)
-            fundings.append(funding)
-            trusts.append((block_trust * mask).sum(axis=1) / max(members.size - 1, 1))
-            dominated.append(block_dominance.max(axis=1))
-        if not positions:
-            empty_int, empty = np.empty(0, dtype=np.int64), np.empty(0)
-            return empty_int, empty_int, empty, empty, empty, empty, empty, empty
-        return tuple(
-            np.concatenate(part)
-            for part in (positions, nations, values, benefits, sovereignties, fundings, trusts, dominated)
+            trust_in_others = (self.trust[np.ix_(members, members)] * others).sum(axis=1) / (
+                members.size - 1
+            )
+            parts.append(
+                (
+                    np.full(members.size, pact.slot),
+                    members,
+                    value + sovereignty + funding,
+                    sovereignty,
+                    funding,
+                    trust_in_others,
+                    dominated,
+                )
+            )
+        slot, nation, benefit, sovereignty, funding, trust_level, dominated = (
+            np.concatenate(column) for column in zip(*parts, strict=True)
+        )
+        return MemberValues(
+            slot=slot,
+            nation=nation.astype(np.int64),
+            benefit=benefit,
+            sovereignty=sovereignty,
+            funding=funding,
+            trust=trust_level,
+            dominated=dominated,
+            bilateral=slots.size,
         )
 
     # --------------------------------------------------------------- deepening
 
     def _deepen(self, step: int) -> None:
         p = self.parameters
-        active = list(self.registry.active)
-        if not active:
-            return
-        position, nation, value_now, *_ = self._member_rows(0)
-        _, _, value_next, *_ = self._member_rows(1)
-        gain = value_next - value_now
-        candidates = [
-            k for k, a in enumerate(active) if a.depth < MAX_DEPTH and a.last_change_step < step
-        ]
-        if not candidates:
-            return
-        draws = self.rng.random(len(active))
-        # weigh each member's vote by capability: the stronger side dominates decisions
-        weight = self.capability[nation]
-        in_favour = np.bincount(position, weights=weight * (gain > 0), minlength=len(active))
-        total = np.bincount(position, weights=weight, minlength=len(active))
-        for k in candidates:
-            agreement = active[k]
-            if draws[k] >= p.deepening_rate:
+        registry = self.registry
+        now, next_rung = self._member_values(0), self._member_values(1)
+        gain = next_rung.value - now.value
+        count = now.bilateral
+        slots = registry.active_slots(Kind.BILATERAL)
+        first, second = registry.first[slots], registry.second[slots]
+        draws = self.rng.random(slots.size)
+        both_gain = (gain[:count] > 0) & (gain[count : 2 * count] > 0)
+        trusting = (self.trust[first, second] >= p.deepening_trust_threshold) & (
+            self.trust[second, first] >= p.deepening_trust_threshold
+        )
+        ready = (registry.depth[slots] < MAX_DEPTH) & (registry.last_change[slots] < step)
+        for slot in slots[ready & both_gain & trusting & (draws < p.deepening_rate)].tolist():
+            self._climb(registry.by_slot[slot], step)
+        # pacts: members vote weighted by capability -- the stronger side dominates decisions
+        pact_rows = slice(2 * count, None)
+        weight = self.capability[now.nation[pact_rows]]
+        for pact in registry.active_pacts():
+            rows = now.slot[pact_rows] == pact.slot
+            if pact.depth >= MAX_DEPTH or registry.last_change[pact.slot] >= step:
                 continue
-            if agreement.kind is Kind.BILATERAL and in_favour[k] < total[k]:
-                continue  # both must want it
-            if agreement.kind is Kind.MULTILATERAL and in_favour[k] < 0.5 * total[k]:
+            if self.rng.random() >= p.deepening_rate:
                 continue
-            members = np.array(agreement.members)
+            in_favour = weight[rows][gain[pact_rows][rows] > 0].sum()
+            if in_favour < 0.5 * weight[rows].sum():
+                continue
+            members = np.array(pact.members)
             block = self.trust[np.ix_(members, members)]
-            off_diagonal = block[~np.eye(members.size, dtype=bool)]
-            if off_diagonal.min() < p.deepening_trust_threshold:
+            if block[~np.eye(members.size, dtype=bool)].min() < p.deepening_trust_threshold:
                 continue
-            self.registry.set_depth(agreement, agreement.depth + 1, step)
-            self.counts["deepenings"] += 1
-            self.events.add(
-                step, "deepened", agreement, nation=self.names[agreement.members[0]],
-                detail=f"{agreement.name} deepened to depth {agreement.depth}",
-            )
+            self._climb(pact, step)
+
+    def _climb(self, agreement: Agreement, step: int) -> None:
+        self.registry.set_depth(agreement, agreement.depth + 1, step)
+        self.counts["deepenings"] += 1
+        self.events.add(
+            step,
+            "deepened",
+            agreement,
+            nation=self.names[agreement.members[0]],
+            detail=f"{agreement.name} deepened to depth {agreement.depth}",
+        )
 
     # ------------------------------------------------------- renewal and exit
 
     def _renew_or_exit(self, step: int) -> None:
+        """Members who found an agreement not worth its cost for `exit_patience` steps
+        leave early; at term end any member who finds it negative declines to renew."""
         p = self.parameters
-        active = list(self.registry.active)
-        if not active:
-            return
-        position, nation, value, _, sovereignty, funding, trust_level, dominated = self._member_rows(0)
-        leaving: dict[int, list[tuple[int, ExitReason]]] = {}
-        for row in range(position.size):
-            agreement, member = active[position[row]], int(nation[row])
-            if value[row] >= 0:
-                agreement.discontent.pop(member, None)
-                continue
-            streak = agreement.discontent.get(member, 0) + 1
-            agreement.discontent[member] = streak
-            term_ends = step >= agreement.expires_step
-            if streak >= p.exit_patience or term_ends:
-                reason = (
-                    ExitReason.NOT_RENEWED
-                    if term_ends and streak < p.exit_patience
-                    else _exit_reason(
-                        trust_level[row], dominated[row], sovereignty[row], funding[row],
-                        p.asymmetry_weight,
-                    )
-                )
-                leaving.setdefault(position[row], []).append((member, reason))
-        for k, agreement in enumerate(active):
-            for member, reason in leaving.get(k, ()):
-                if agreement.active and member in agreement.members:
-                    self._exit(agreement, member, step, reason)
-            if agreement.active and step >= agreement.expires_step:
-                agreement.renewals += 1
-                agreement.expires_step += agreement.term
-                self.counts["renewals"] += 1
-                self.events.add(
-                    step, "renewed", agreement, nation=self.names[agreement.members[0]],
-                    detail=f"{agreement.name} renewed for {agreement.term} steps",
-                )
+        registry = self.registry
+        values = self._member_values(0)
+        count = values.bilateral
+        slots = registry.active_slots(Kind.BILATERAL)
+        term_ends = registry.expires[slots] <= step
+        value_first, value_second = values.value[:count], values.value[count : 2 * count]
+        streak_first = np.where(value_first < 0, registry.discontent_first[slots] + 1, 0)
+        streak_second = np.where(value_second < 0, registry.discontent_second[slots] + 1, 0)
+        registry.discontent_first[slots] = streak_first
+        registry.discontent_second[slots] = streak_second
+        quits_first = (streak_first >= p.exit_patience) | (term_ends & (streak_first > 0))
+        quits_second = (streak_second >= p.exit_patience) | (term_ends & (streak_second > 0))
+        # when both would go, the one worse off leaves first and ends it
+        first_leaves = quits_first & (~quits_second | (value_first <= value_second))
+        for k in np.flatnonzero(quits_first | quits_second).tolist():
+            row = k if first_leaves[k] else count + k
+            streak = streak_first[k] if first_leaves[k] else streak_second[k]
+            agreement = registry.by_slot[slots[k]]
+            self._exit(
+                agreement,
+                int(values.nation[row]),
+                step,
+                self._reason(values, row, streak, term_ends[k]),
+            )
+        renewing = term_ends & ~(quits_first | quits_second)
+        for slot in slots[renewing].tolist():
+            self._renew(registry.by_slot[slot], step)
+
+        rows_by_pact: dict[int, list[int]] = {}
+        for row in range(2 * count, values.slot.size):
+            rows_by_pact.setdefault(int(values.slot[row]), []).append(row)
+        for slot, rows in rows_by_pact.items():
+            pact = registry.by_slot[slot]
+            term_end = pact.expires_step <= step
+            for row in rows:
+                member = int(values.nation[row])
+                if values.value[row] >= 0:
+                    pact.discontent.pop(member, None)
+                    continue
+                streak = pact.discontent.get(member, 0) + 1
+                pact.discontent[member] = streak
+                if (streak >= p.exit_patience or term_end) and pact.active:
+                    self._exit(pact, member, step, self._reason(values, row, streak, term_end))
+            if pact.active and term_end:
+                self._renew(pact, step)
+
+    def _reason(self, values: MemberValues, row: int, streak: int, term_end: bool) -> ExitReason:
+        if term_end and streak < self.parameters.exit_patience:
+            return ExitReason.NOT_RENEWED
+        return _exit_reason(
+            values.trust[row],
+            values.dominated[row],
+            values.sovereignty[row],
+            values.funding[row],
+            self.parameters.asymmetry_weight,
+        )
+
+    def _renew(self, agreement: Agreement, step: int) -> None:
+        self.registry.renew(agreement)
+        self.counts["renewals"] += 1
+        self.events.add(
+            step,
+            "renewed",
+            agreement,
+            nation=self.names[agreement.members[0]],
+            detail=f"{agreement.name} renewed for {agreement.term} steps",
+        )
 
     def _exit(self, agreement: Agreement, member: int, step: int, reason: ExitReason) -> None:
         """A member leaves; a bilateral agreement (or a pact left with one member) ends."""
@@ -725,7 +836,12 @@ class DefenseCooperationModel(Model):
         others = [m for m in agreement.members if m != member]
         other = self.names[others[0]] if len(others) == 1 else ""
         self.events.add(
-            step, "exited", agreement, nation=self.names[member], other=other, reason=reason.value,
+            step,
+            "exited",
+            agreement,
+            nation=self.names[member],
+            other=other,
+            reason=reason.value,
             detail=f"{self.names[member]} left {agreement.name}: {EXIT_REASON_TEXT[reason]}",
         )
         if agreement.kind is Kind.BILATERAL:
@@ -737,7 +853,10 @@ class DefenseCooperationModel(Model):
             else:
                 return
         self.events.add(
-            step, "ended", agreement, reason=agreement.end_reason.value,
+            step,
+            "ended",
+            agreement,
+            reason=agreement.end_reason.value,
             detail=f"{agreement.name} ended: {EXIT_REASON_TEXT[agreement.end_reason]}",
         )
 
@@ -746,8 +865,13 @@ class DefenseCooperationModel(Model):
     def _cooperate(self) -> None:
         p = self.parameters
         self.trust = trust.update_trust(
-            self.trust, self.trust_baseline, self.tie_depth, self.common_partners,
-            growth=p.trust_growth, decay=p.trust_decay, shared_partner_growth=p.shared_partner_trust,
+            self.trust,
+            self.trust_baseline,
+            self.tie_depth,
+            self.common_partners,
+            growth=p.trust_growth,
+            decay=p.trust_decay,
+            shared_partner_growth=p.shared_partner_trust,
         )
         exercising = self.training_depth / MAX_DEPTH
         self.interoperability = np.clip(
@@ -770,14 +894,22 @@ class DefenseCooperationModel(Model):
 
     def _crises(self, step: int) -> None:
         p = self.parameters
-        n = self.capability.size
+        rivals_first, rivals_second = np.nonzero(np.triu(self.rivalry, 1))
         hazard = crises.crisis_hazard(
-            self.rivalry, self.same_region, self.trust, self.capability, self.threat,
+            self.rivalry[rivals_first, rivals_second],
+            self.same_region[rivals_first, rivals_second],
+            0.5
+            * (self.trust[rivals_first, rivals_second] + self.trust[rivals_second, rivals_first]),
+            self.capability[rivals_first],
+            self.capability[rivals_second],
+            np.maximum(self.threat[rivals_first], self.threat[rivals_second]),
             rate=p.crisis_rate,
         )
-        draws = self.rng.random((n, n))
-        rows, cols = np.nonzero(draws < hazard)
-        pairs = sorted(set(zip(rows.tolist(), cols.tolist())) | set(self.forced_crises))
+        broke_out = self.rng.random(hazard.size) < hazard
+        pairs = sorted(
+            set(zip(rivals_first[broke_out].tolist(), rivals_second[broke_out].tolist()))
+            | set(self.forced_crises)
+        )
         if not pairs:
             return
         first = np.array([a for a, _ in pairs])
@@ -813,7 +945,11 @@ class DefenseCooperationModel(Model):
         for a, b, went_up, chance in zip(first, second, escalated, probability):
             outcome = "escalated" if went_up else "prevented"
             self.events.add(
-                step, "crisis", nation=self.names[a], other=self.names[b], outcome=outcome,
+                step,
+                "crisis",
+                nation=self.names[a],
+                other=self.names[b],
+                outcome=outcome,
                 detail=f"crisis between {self.names[a]} and {self.names[b]} {outcome} "
                 f"(escalation chance {chance:.2f})",
             )
@@ -840,7 +976,9 @@ class DefenseCooperationModel(Model):
             self.counts["allies_honoured"] += int(honoured.sum())
             self.counts["allies_reneged"] += int((~honoured).sum())
             backing[party] = float(self.capability[allies[honoured]].sum())
-            trust.trust_boost(self.trust, allies[honoured], np.full(int(honoured.sum()), party), 0.1)
+            trust.trust_boost(
+                self.trust, allies[honoured], np.full(int(honoured.sum()), party), 0.1
+            )
             self.reputation[allies[honoured]] += 0.05 * (1.0 - self.reputation[allies[honoured]])
             reneged = allies[~honoured]
             trust.trust_shock(self.trust, reneged, np.full(reneged.size, party), p.reneging_penalty)
@@ -848,7 +986,10 @@ class DefenseCooperationModel(Model):
             for ally, kept in zip(allies.tolist(), honoured.tolist()):
                 outcome = "honoured" if kept else "reneged"
                 self.events.add(
-                    step, "ally_call", nation=self.names[ally], other=self.names[party],
+                    step,
+                    "ally_call",
+                    nation=self.names[ally],
+                    other=self.names[party],
                     outcome=outcome,
                     detail=f"{self.names[ally]} {outcome} its obligation to {self.names[party]}",
                 )
@@ -857,13 +998,27 @@ class DefenseCooperationModel(Model):
 
     # ---------------------------------------------------------------- outcomes
 
-    def _evaluate_members(self) -> None:
-        """Per-nation sovereignty cost, benefit and dependence from current agreements."""
-        self._evaluate_partners()
-        _, nation, _, benefit, sovereignty, *_ = self._member_rows(0)
+    def memberships_per_nation(self) -> np.ndarray:
+        """How many active agreements each nation is a member of."""
+        registry = self.registry
         n = self.capability.size
-        self.sovereignty_cost_borne = np.bincount(nation, weights=sovereignty, minlength=n)
-        self.benefit_received = np.bincount(nation, weights=benefit, minlength=n)
+        slots = registry.active_slots(Kind.BILATERAL)
+        counts = np.bincount(registry.first[slots], minlength=n) + np.bincount(
+            registry.second[slots], minlength=n
+        )
+        for pact in registry.active_pacts():
+            counts[pact.members] += 1
+        return counts
+
+    def _evaluate_members(self) -> None:
+        """Per-nation sovereignty cost, benefit and dependence from the agreements in
+        force at the end of the step, valued with this step's evaluation matrices."""
+        values = self._member_values(0)
+        n = self.capability.size
+        self.sovereignty_cost_borne = np.bincount(
+            values.nation, weights=values.sovereignty, minlength=n
+        )
+        self.benefit_received = np.bincount(values.nation, weights=values.benefit, minlength=n)
         self.dependence = (self.tie_depth / MAX_DEPTH * self.dominance).sum(axis=1)
 
     def _collect(self) -> None:
@@ -877,16 +1032,15 @@ class DefenseCooperationModel(Model):
     def _compute_outcomes(self) -> dict[str, float | int]:
         counts = self.counts
         n = self.capability.size
-        active = self.registry.active
-        multilateral = sum(1 for a in active if a.kind is Kind.MULTILATERAL)
+        registry = self.registry
+        active = registry.active_slots()
+        multilateral = int(registry.multilateral[active].sum())
         off_diagonal = ~np.eye(n, dtype=bool)
         mean_trust = float(self.trust[off_diagonal].mean())
         total_cost = float(self.sovereignty_cost_borne.sum())
         total_benefit = float(self.benefit_received.sum())
         tension = total_cost / (total_cost + total_benefit) if total_cost > 0 else 0.0
-        prevention = (
-            counts["conflicts_prevented"] / counts["crises"] if counts["crises"] else 1.0
-        )
+        prevention = counts["conflicts_prevented"] / counts["crises"] if counts["crises"] else 1.0
         degree = self.degree
         return {
             "stability_index": stability_index(
@@ -896,10 +1050,10 @@ class DefenseCooperationModel(Model):
             "crises": counts["crises"],
             "conflicts_prevented": counts["conflicts_prevented"],
             "conflicts_escalated": counts["conflicts_escalated"],
-            "active_agreements": len(active),
-            "bilateral_agreements": len(active) - multilateral,
+            "active_agreements": int(active.size),
+            "bilateral_agreements": int(active.size) - multilateral,
             "multilateral_agreements": multilateral,
-            "mean_depth": float(np.mean([a.depth for a in active])) if active else 0.0,
+            "mean_depth": float(registry.depth[active].mean()) if active.size else 0.0,
             "signings": counts["signings"],
             "joinings": counts["joinings"],
             "deepenings": counts["deepenings"],
@@ -931,12 +1085,18 @@ def _first_expiry(signed_step: int, term: int) -> int:
 
 
 def _exit_reason(
-    trust_level: float, dominated: float, sovereignty: float, funding: float, asymmetry_weight: float
+    trust_level: float,
+    dominated: float,
+    sovereignty: float,
+    funding: float,
+    asymmetry_weight: float,
 ) -> ExitReason:
     """Name the dominant cause when a member finds an agreement not worth its cost."""
     if trust_level < TRUST_COLLAPSE_LEVEL:
         return ExitReason.TRUST_COLLAPSE
-    dominance_part = sovereignty * asymmetry_weight * dominated / (1.0 + asymmetry_weight * dominated)
+    dominance_part = (
+        sovereignty * asymmetry_weight * dominated / (1.0 + asymmetry_weight * dominated)
+    )
     if dominated > 0.5 and dominance_part > 0.5 * (sovereignty + funding):
         return ExitReason.DOMINANCE
     if sovereignty >= funding:

@@ -104,9 +104,7 @@ class NationRecorder:
         interoperability = np.where(
             partners > 0, (model.interoperability * tied).sum(axis=1) / np.maximum(partners, 1), 0.0
         )
-        memberships = np.zeros(n, dtype=np.int64)
-        for agreement in model.registry.active:
-            memberships[agreement.members] += 1
+        memberships = model.memberships_per_nation()
         self._steps.append(
             {
                 "step": np.full(n, model.steps, dtype=np.int64),

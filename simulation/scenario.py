@@ -393,7 +393,9 @@ def apply_overrides(data: dict, overrides: dict[str, Any], source: str) -> dict:
     return data
 
 
-def scenario_from_dict(data: dict, source: str = "<scenario>", lines: dict | None = None) -> Scenario:
+def scenario_from_dict(
+    data: dict, source: str = "<scenario>", lines: dict | None = None
+) -> Scenario:
     """Validate a raw mapping; every problem becomes one `ScenarioError` line."""
     lines = lines or {}
     try:
@@ -437,7 +439,21 @@ def _describe(detail: dict) -> str:
         return "an event needs a 'type'"
     message = detail["msg"]
     message = message.removeprefix("Value error, ")
-    if kind.startswith(("greater", "less", "int_", "float_", "bool_", "string_", "enum", "list_", "dict_", "literal", "too_")):
+    if kind.startswith(
+        (
+            "greater",
+            "less",
+            "int_",
+            "float_",
+            "bool_",
+            "string_",
+            "enum",
+            "list_",
+            "dict_",
+            "literal",
+            "too_",
+        )
+    ):
         return f"{message[0].lower()}{message[1:]}, got {given!r}"
     return message
 

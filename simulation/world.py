@@ -51,12 +51,15 @@ def build_world(scenario: Scenario, rng: np.random.Generator) -> World:
         names.extend(generated_names[cursor : cursor + count])
         cursor += count
         region.extend([k] * count)
-        capability.extend(spec.capability.median * np.exp(spec.capability.sigma * rng.standard_normal(count)))
-        sensitivity.extend(_clipped(rng, spec.sovereignty_sensitivity.mean, spec.sovereignty_sensitivity.sd, count))
+        capability.extend(
+            spec.capability.median * np.exp(spec.capability.sigma * rng.standard_normal(count))
+        )
+        sensitivity.extend(
+            _clipped(rng, spec.sovereignty_sensitivity.mean, spec.sovereignty_sensitivity.sd, count)
+        )
         position.extend(_clipped(rng, spec.policy_position.mean, spec.policy_position.sd, count))
         threat.extend([spec.threat] * count)
 
-    n = len(names)
     region_array = np.array(region, dtype=np.int64)
     same_region = region_array[:, None] == region_array[None, :]
     rivalry = _rivalries(scenario, names, same_region, rng)
@@ -86,11 +89,15 @@ def _clipped(rng: np.random.Generator, mean: float, sd: float, count: int) -> np
 def _rivalries(
     scenario: Scenario, names: list[str], same_region: np.ndarray, rng: np.random.Generator
 ) -> np.ndarray:
-    """Listed rivalries, plus random ones between neighbours with `rivalry_probability`."""
+    """Listed rivalries, plus random ones between neighbours: each pair of a region of m
+    nations is rivals with chance rivals_per_nation / (m - 1), so a nation has that
+    many rivals on average whatever the region's size."""
     n = len(names)
     draws = rng.random((n, n))
     intensity = 0.3 + 0.7 * rng.random((n, n))
-    random_rivals = np.triu(same_region & (draws < scenario.parameters.rivalry_probability), 1)
+    neighbours = np.maximum(same_region.sum(axis=1) - 1, 1)
+    chance = np.minimum(scenario.parameters.rivals_per_nation / neighbours, 1.0)[:, None]
+    random_rivals = np.triu(same_region & (draws < chance), 1)
     rivalry = np.where(random_rivals, intensity, 0.0)
     rivalry = rivalry + rivalry.T
     index = {name: i for i, name in enumerate(names)}

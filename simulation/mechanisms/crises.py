@@ -12,23 +12,25 @@ def crisis_hazard(
     rivalry: np.ndarray,
     same_region: np.ndarray,
     trust: np.ndarray,
-    capability: np.ndarray,
+    capability_first: np.ndarray,
+    capability_second: np.ndarray,
     threat: np.ndarray,
     *,
     rate: float,
 ) -> np.ndarray:
-    """Chance per step of a crisis in each dyad (upper triangle; zeros elsewhere).
+    """Chance per step of a crisis in each rival dyad; arrays hold one entry a dyad.
 
-    Rivalry drives it, with a small background for any neighbour; distance lowers
-    it; low trust and power parity (when neither side can be sure of winning)
-    raise it; so does threat.
+    Rivalry drives it; distance (different regions) cuts it to a fifth; low trust
+    and power parity (when neither side can be sure of winning) raise it, and so
+    does the higher of the two sides' threat perception.
     """
     proximity = np.where(same_region, 1.0, 0.2)
-    low, high = np.minimum.outer(capability, capability), np.maximum.outer(capability, capability)
-    parity = low / high
-    pressure = 0.5 + 0.5 * np.maximum.outer(threat, threat)
-    hazard = rate * (rivalry + 0.05) * proximity * (1.0 - trust) * (0.5 + 0.5 * parity) * pressure
-    return np.triu(np.clip(hazard, 0.0, 1.0), 1)
+    parity = np.minimum(capability_first, capability_second) / np.maximum(
+        capability_first, capability_second
+    )
+    pressure = 0.5 + 0.5 * threat
+    hazard = rate * rivalry * proximity * (1.0 - trust) * (0.5 + 0.5 * parity) * pressure
+    return np.clip(hazard, 0.0, 1.0)
 
 
 def escalation_probability(

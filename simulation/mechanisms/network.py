@@ -7,15 +7,21 @@ are tied when at least one active agreement has both as members.
 import numpy as np
 import scipy.sparse as sparse
 
+DENSE_LIMIT = 300
+
 
 def shared_partners(ties: np.ndarray) -> np.ndarray:
     """Number of partners i and j have in common (the triadic-closure signal).
 
-    The network is sparse (real DCA density is about 1%), so a sparse product is
-    several times faster than a dense one at a few hundred nations.
+    Real networks are sparse (DCA density is about 1%): past a few hundred nations
+    a sparse product is several times faster; below, a dense one has less overhead.
     """
-    adjacency = sparse.csr_matrix(ties, dtype=np.float32)
-    common = (adjacency @ adjacency).toarray()
+    if ties.shape[0] <= DENSE_LIMIT:
+        adjacency = ties.astype(np.float32)
+        common = adjacency @ adjacency
+    else:
+        adjacency = sparse.csr_matrix(ties, dtype=np.float32)
+        common = (adjacency @ adjacency).toarray()
     np.fill_diagonal(common, 0.0)
     return common
 

@@ -12,7 +12,6 @@ import numpy as np
 
 from simulation.domain import MAX_DEPTH
 
-
 DEPTH_BENEFIT_EXPONENT = 0.7
 
 
