@@ -36,7 +36,7 @@ from simulation.domain import (
 )
 from simulation.events import EventLog
 from simulation.mechanisms import capability as capability_mechanism
-from simulation.mechanisms import crises, network, threat, trust, utility
+from simulation.mechanisms import crises, interoperability, network, threat, trust, utility
 from simulation.mechanisms.choice import choose_partners
 from simulation.outcomes import MODEL_COLUMNS, NationRecorder, stability_index
 from simulation.parameters import Parameters
@@ -50,12 +50,15 @@ TRUST_COLLAPSE_LEVEL = 0.2
 class MemberValues:
     """What each active agreement is worth to each member: one entry a (agreement, member).
 
+    Benefit, sovereignty and funding are stated for full (depth 4) cooperation, so
+    the value at the agreement's depth, or one rung up, is one vectorised call.
     The first `bilateral` rows are bilateral first members, the next `bilateral`
     their partners (both in slot order), then pact members.
     """
 
     slot: np.ndarray
     nation: np.ndarray
+    level: np.ndarray
     benefit: np.ndarray
     sovereignty: np.ndarray
     funding: np.ndarray
@@ -63,9 +66,18 @@ class MemberValues:
     dominated: np.ndarray
     bilateral: int
 
-    @property
-    def value(self) -> np.ndarray:
-        return self.benefit - self.sovereignty - self.funding
+    def value(self, depth_offset: int = 0) -> np.ndarray:
+        return utility.net_value(
+            self.benefit, self.sovereignty, self.funding, self.level + depth_offset
+        )
+
+    def realised(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Benefit, sovereignty cost and funding cost at the current depth."""
+        return (
+            self.benefit * utility.depth_benefit(self.level),
+            self.sovereignty * utility.depth_cost(self.level),
+            self.funding * utility.depth_cost(self.level),
+        )
 
 
 class DefenseCooperationModel(Model):
@@ -93,6 +105,7 @@ class DefenseCooperationModel(Model):
         self.policy_position: np.ndarray = world.policy_position
         self.base_threat: np.ndarray = world.base_threat
         self.rivalry: np.ndarray = world.rivalry
+        self._rivals: tuple[np.ndarray, np.ndarray] | None = None
         self.trust_baseline: np.ndarray = world.trust_baseline
         self.trust: np.ndarray = world.trust_baseline.copy()
         n = len(self.names)
@@ -209,7 +222,10 @@ class DefenseCooperationModel(Model):
             self.capability, shocks, growth=p.capability_growth, volatility=p.capability_volatility
         )
         transfer = capability_mechanism.technology_transfer(
-            self.capability, self.technology_depth, rate=p.technology_transfer_rate
+            self.capability,
+            self.technology_depth,
+            rate=p.technology_transfer_rate,
+            pairs=self.tie_pairs,
         )
         spent = capability_mechanism.upkeep(
             self.capability, self.funding_load, funding_cost=p.funding_cost
@@ -220,7 +236,11 @@ class DefenseCooperationModel(Model):
 
     def _perceive_threat(self) -> np.ndarray:
         return threat.perceived_threat(
-            self.base_threat, self.rivalry, self.capability, self.threat_shock
+            self.base_threat,
+            self.rivalry,
+            self.capability,
+            self.threat_shock,
+            rival_pairs=self._rival_pairs(),
         )
 
     def _apply_event(self, event, step: int) -> None:
@@ -346,13 +366,17 @@ class DefenseCooperationModel(Model):
             np.fill_diagonal(matrix, 0)
         self.tie_depth = depth
         self.ties = depth > 0
+        self.tie_pairs = np.nonzero(depth)
         self.training_depth = training
         self.intelligence_depth = intelligence
         self.technology_depth = technology
         self.dispute_channel = dispute
         self.obligation = obligation
         self.funding_load = funding_load
-        self.common_partners = network.shared_partners(self.ties)
+        common_rows, common_cols, counts = network.shared_partner_pairs(*self.tie_pairs, n)
+        self.common_pairs = (common_rows, common_cols)
+        self.common_partners = np.zeros((n, n))
+        self.common_partners[common_rows, common_cols] = counts
         self.degree = network.degree(self.ties)
         self._ties_stale = False
 
@@ -372,7 +396,8 @@ class DefenseCooperationModel(Model):
 
     def _evaluate_partners(self) -> None:
         p = self.parameters
-        self.dominance = utility.dominance(self.capability)
+        share = utility.relative_share(self.capability)
+        self.dominance = utility.dominance(self.capability, share)
         self.benefit = utility.partner_benefit(
             self.capability,
             self.threat,
@@ -390,6 +415,9 @@ class DefenseCooperationModel(Model):
             triadic_closure_weight=p.triadic_closure_weight,
             preferential_attachment_weight=p.preferential_attachment_weight,
             partner_saturation=p.partner_saturation,
+            share=share,
+            dominance_matrix=self.dominance,
+            common_pairs=self.common_pairs,
         )
         self.sovereignty = utility.sovereignty_cost(
             self.sovereignty_sensitivity[:, None],
@@ -483,10 +511,13 @@ class DefenseCooperationModel(Model):
 
     # ---------------------------------------------------- multilateral pacts
 
-    def _pact_values(self, pact: Agreement, candidates: np.ndarray, depth: int) -> np.ndarray:
-        """Net value of the pact at `depth` to each candidate, members or not.
+    def _pact_terms(
+        self, pact: Agreement, candidates: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Full-depth benefit, sovereignty and funding of the pact to each candidate
+        (member or not), and the dominance of its strongest other member.
 
-        Value is the mean over the other members of the dyadic benefit, plus
+        Benefit is the mean over the other members of the dyadic benefit, plus
         collective security: a share of the pact's capability behind the candidate.
         Sovereignty cost takes dominance from the pact's strongest other member.
         """
@@ -514,14 +545,17 @@ class DefenseCooperationModel(Model):
             asymmetry_weight=p.asymmetry_weight,
         )
         member_shares = utility.funding_shares(self.capability[members], pact.funding)
-        share = np.ones(candidates.size)
         position = {int(m): k for k, m in enumerate(members)}
-        for k, candidate in enumerate(candidates.tolist()):
-            if candidate in position:
-                share[k] = member_shares[position[candidate]]
+        share = np.array(
+            [member_shares[position[c]] if c in position else 1.0 for c in candidates.tolist()]
+        )
         funding = utility.funding_burden(share, funding_cost=p.funding_cost)
-        values = utility.net_value(benefit + collective, sovereignty, funding, depth)
-        return np.where(count > 0, values, -np.inf)
+        return benefit + collective, sovereignty, funding, dominated
+
+    def _pact_values(self, pact: Agreement, candidates: np.ndarray, depth: int) -> np.ndarray:
+        """Net value of the pact at `depth` to each candidate."""
+        benefit, sovereignty, funding, _ = self._pact_terms(pact, candidates)
+        return utility.net_value(benefit, sovereignty, funding, depth)
 
     def _approval(self, pact: Agreement, applicant: int) -> bool:
         """Members vote weighted by capability: the stronger side dominates decisions."""
@@ -630,57 +664,32 @@ class DefenseCooperationModel(Model):
 
     # ------------------------------------------------- member-level valuation
 
-    def _member_values(self, depth_offset: int = 0) -> MemberValues:
-        """Value of each active agreement to each member, at its depth + `depth_offset`.
-
-        Bilateral agreements come first, as two blocks (first members, then second
-        members, in slot order), then each pact's members.
-        """
+    def _member_values(self) -> MemberValues:
+        """Value terms of each active agreement to each member (see `MemberValues`)."""
         p = self.parameters
         registry = self.registry
         slots = registry.active_slots(Kind.BILATERAL)
         first, second = registry.first[slots], registry.second[slots]
-        level = np.tile(registry.depth[slots] + depth_offset, 2)
-        exposure = np.tile(EXPOSURE_BY_CODE[registry.sector[slots]], 2)
-        shares = self._bilateral_funding_shares(slots).ravel()
         rows = np.concatenate([first, second])
         cols = np.concatenate([second, first])
-        benefit = self.benefit[rows, cols] * utility.depth_benefit(level)
-        sovereignty = self.sovereignty[rows, cols] * exposure * utility.depth_cost(level)
-        funding = utility.funding_burden(shares, funding_cost=p.funding_cost) * utility.depth_cost(
-            level
-        )
+        exposure = np.tile(EXPOSURE_BY_CODE[registry.sector[slots]], 2)
+        shares = self._bilateral_funding_shares(slots).ravel()
         parts = [
             (
                 np.tile(slots, 2),
                 rows,
-                benefit,
-                sovereignty,
-                funding,
+                np.tile(registry.depth[slots], 2),
+                self.benefit[rows, cols],
+                self.sovereignty[rows, cols] * exposure,
+                utility.funding_burden(shares, funding_cost=p.funding_cost),
                 self.trust[rows, cols],
                 self.dominance[rows, cols],
             )
         ]
         for pact in registry.active_pacts():
             members = np.array(pact.members)
-            level = pact.depth + depth_offset
-            value = self._pact_values(pact, members, level)
-            shares = utility.funding_shares(self.capability[members], pact.funding)
-            funding = utility.funding_burden(
-                shares, funding_cost=p.funding_cost
-            ) * utility.depth_cost(level)
+            benefit, sovereignty, funding, dominated = self._pact_terms(pact, members)
             others = ~np.eye(members.size, dtype=bool)
-            dominated = np.where(others, self.dominance[np.ix_(members, members)], 0.0).max(axis=1)
-            sovereignty = (
-                utility.sovereignty_cost(
-                    self.sovereignty_sensitivity[members],
-                    dominated,
-                    sovereignty_weight=p.sovereignty_weight,
-                    asymmetry_weight=p.asymmetry_weight,
-                )
-                * pact.exposure
-                * utility.depth_cost(level)
-            )
             trust_in_others = (self.trust[np.ix_(members, members)] * others).sum(axis=1) / (
                 members.size - 1
             )
@@ -688,19 +697,20 @@ class DefenseCooperationModel(Model):
                 (
                     np.full(members.size, pact.slot),
                     members,
-                    value + sovereignty + funding,
+                    np.full(members.size, pact.depth),
+                    benefit,
                     sovereignty,
                     funding,
                     trust_in_others,
                     dominated,
                 )
             )
-        slot, nation, benefit, sovereignty, funding, trust_level, dominated = (
-            np.concatenate(column) for column in zip(*parts, strict=True)
-        )
+        columns = [np.concatenate(column) for column in zip(*parts, strict=True)]
+        slot, nation, level, benefit, sovereignty, funding, trust_level, dominated = columns
         return MemberValues(
             slot=slot,
             nation=nation.astype(np.int64),
+            level=level.astype(np.int64),
             benefit=benefit,
             sovereignty=sovereignty,
             funding=funding,
@@ -714,8 +724,8 @@ class DefenseCooperationModel(Model):
     def _deepen(self, step: int) -> None:
         p = self.parameters
         registry = self.registry
-        now, next_rung = self._member_values(0), self._member_values(1)
-        gain = next_rung.value - now.value
+        now = self._member_values()
+        gain = now.value(1) - now.value(0)
         count = now.bilateral
         slots = registry.active_slots(Kind.BILATERAL)
         first, second = registry.first[slots], registry.second[slots]
@@ -763,11 +773,12 @@ class DefenseCooperationModel(Model):
         leave early; at term end any member who finds it negative declines to renew."""
         p = self.parameters
         registry = self.registry
-        values = self._member_values(0)
+        values = self._member_values()
+        value = values.value()
         count = values.bilateral
         slots = registry.active_slots(Kind.BILATERAL)
         term_ends = registry.expires[slots] <= step
-        value_first, value_second = values.value[:count], values.value[count : 2 * count]
+        value_first, value_second = value[:count], value[count : 2 * count]
         streak_first = np.where(value_first < 0, registry.discontent_first[slots] + 1, 0)
         streak_second = np.where(value_second < 0, registry.discontent_second[slots] + 1, 0)
         registry.discontent_first[slots] = streak_first
@@ -798,7 +809,7 @@ class DefenseCooperationModel(Model):
             term_end = pact.expires_step <= step
             for row in rows:
                 member = int(values.nation[row])
-                if values.value[row] >= 0:
+                if value[row] >= 0:
                     pact.discontent.pop(member, None)
                     continue
                 streak = pact.discontent.get(member, 0) + 1
@@ -872,14 +883,14 @@ class DefenseCooperationModel(Model):
             growth=p.trust_growth,
             decay=p.trust_decay,
             shared_partner_growth=p.shared_partner_trust,
+            tied_pairs=self.tie_pairs,
+            common_pairs=self.common_pairs,
         )
-        exercising = self.training_depth / MAX_DEPTH
-        self.interoperability = np.clip(
-            self.interoperability
-            + p.interoperability_gain * exercising * (1.0 - self.interoperability)
-            - 0.1 * self.interoperability * (exercising == 0),
-            0.0,
-            1.0,
+        self.interoperability = interoperability.update_interoperability(
+            self.interoperability,
+            self.training_depth,
+            gain=p.interoperability_gain,
+            pairs=self.tie_pairs,
         )
         # soft power drifts toward what partners and capability confer; promises
         # kept or broken move it directly in the crisis phase
@@ -894,7 +905,7 @@ class DefenseCooperationModel(Model):
 
     def _crises(self, step: int) -> None:
         p = self.parameters
-        rivals_first, rivals_second = np.nonzero(np.triu(self.rivalry, 1))
+        rivals_first, rivals_second = self._rival_pairs()
         hazard = crises.crisis_hazard(
             self.rivalry[rivals_first, rivals_second],
             self.same_region[rivals_first, rivals_second],
@@ -939,6 +950,8 @@ class DefenseCooperationModel(Model):
         trust.trust_shock(self.trust, up, down, p.escalation_trust_penalty)
         np.add.at(self.threat_shock, up, p.escalation_threat_shock)
         np.add.at(self.threat_shock, down, p.escalation_threat_shock)
+        if up.size and (self.rivalry[up, down] == 0).any():
+            self._rivals = None  # an escalation between non-rivals makes new rivals
         self.rivalry[up, down] = np.minimum(1.0, self.rivalry[up, down] + 0.1)
         self.rivalry[down, up] = self.rivalry[up, down]
         trust.trust_boost(self.trust, first[~escalated], second[~escalated], 0.05)
@@ -953,6 +966,12 @@ class DefenseCooperationModel(Model):
                 detail=f"crisis between {self.names[a]} and {self.names[b]} {outcome} "
                 f"(escalation chance {chance:.2f})",
             )
+
+    def _rival_pairs(self) -> tuple[np.ndarray, np.ndarray]:
+        """Rival dyads (i < j), cached: rivalry changes only when crises escalate."""
+        if self._rivals is None:
+            self._rivals = np.nonzero(np.triu(self.rivalry, 1))
+        return self._rivals
 
     def _call_allies(self, a: int, b: int, step: int) -> float:
         """Both parties call on allies bound by mutual-defense obligations.
@@ -1013,12 +1032,11 @@ class DefenseCooperationModel(Model):
     def _evaluate_members(self) -> None:
         """Per-nation sovereignty cost, benefit and dependence from the agreements in
         force at the end of the step, valued with this step's evaluation matrices."""
-        values = self._member_values(0)
+        values = self._member_values()
+        benefit, sovereignty, _ = values.realised()
         n = self.capability.size
-        self.sovereignty_cost_borne = np.bincount(
-            values.nation, weights=values.sovereignty, minlength=n
-        )
-        self.benefit_received = np.bincount(values.nation, weights=values.benefit, minlength=n)
+        self.sovereignty_cost_borne = np.bincount(values.nation, weights=sovereignty, minlength=n)
+        self.benefit_received = np.bincount(values.nation, weights=benefit, minlength=n)
         self.dependence = (self.tie_depth / MAX_DEPTH * self.dominance).sum(axis=1)
 
     def _collect(self) -> None:
@@ -1059,17 +1077,19 @@ class DefenseCooperationModel(Model):
             "deepenings": counts["deepenings"],
             "renewals": counts["renewals"],
             "exits": counts["exits"],
-            "network_density": network.density(self.ties),
-            "transitivity": network.transitivity(self.ties, self.common_partners),
+            "network_density": float(self.tie_pairs[0].size / max(n * (n - 1), 1)),
+            "transitivity": network.transitivity(
+                self.ties, self.common_partners, pairs=self.tie_pairs
+            ),
             "mean_trust": mean_trust,
             "capability_gini": capability_mechanism.gini(self.capability),
             "sovereignty_tension": float(tension),
             "mean_degree": float(degree.mean()),
             "max_degree": int(degree.max()),
             "nations_with_agreements": int(np.count_nonzero(degree)),
-            "components": network.count_components(self.ties),
-            "mean_interoperability": float(self.interoperability[self.ties].mean())
-            if self.ties.any()
+            "components": network.count_components(self.ties, pairs=self.tie_pairs),
+            "mean_interoperability": float(self.interoperability[self.tie_pairs].mean())
+            if self.tie_pairs[0].size
             else 0.0,
             "mean_reputation": float(self.reputation.mean()),
             "allies_called": counts["allies_called"],

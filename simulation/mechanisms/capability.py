@@ -21,7 +21,11 @@ def grow_capability(
 
 
 def technology_transfer(
-    capability: np.ndarray, sharing_depth: np.ndarray, *, rate: float
+    capability: np.ndarray,
+    sharing_depth: np.ndarray,
+    *,
+    rate: float,
+    pairs: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     """Capability gained by each nation from partners ahead of it.
 
@@ -30,10 +34,16 @@ def technology_transfer(
     the leader loses nothing, the follower closes `rate` x depth/4 of the gap,
     split over its sharing partners so many partners do not add up past the gap.
     """
-    gap = np.clip(capability[None, :] - capability[:, None], 0.0, None)
-    weight = sharing_depth / MAX_DEPTH
-    partners = np.maximum((sharing_depth > 0).sum(axis=1), 1)
-    return rate * (weight * gap).sum(axis=1) / partners
+    # sharing ties are few: work on them only (`pairs` may pass a superset, e.g. all ties)
+    rows, cols = np.nonzero(sharing_depth) if pairs is None else pairs
+    sharing = sharing_depth[rows, cols] > 0
+    rows, cols = rows[sharing], cols[sharing]
+    gap = np.clip(capability[cols] - capability[rows], 0.0, None)
+    gained = np.bincount(
+        rows, weights=sharing_depth[rows, cols] / MAX_DEPTH * gap, minlength=capability.size
+    )
+    partners = np.maximum(np.bincount(rows, minlength=capability.size), 1)
+    return rate * gained / partners
 
 
 def upkeep(capability: np.ndarray, funding_load: np.ndarray, *, funding_cost: float) -> np.ndarray:

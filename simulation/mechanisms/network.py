@@ -26,6 +26,25 @@ def shared_partners(ties: np.ndarray) -> np.ndarray:
     return common
 
 
+def shared_partner_pairs(
+    rows: np.ndarray, cols: np.ndarray, n: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Shared partners as a sparse list (i, j, count) from the tied pairs (both directions).
+
+    The same counts as `shared_partners`, without touching the N x N matrix.
+    """
+    adjacency = sparse.csr_matrix(
+        (np.ones(rows.size, dtype=np.float32), (rows, cols)), shape=(n, n)
+    )
+    common = (adjacency @ adjacency).tocoo()
+    off_diagonal = common.row != common.col
+    return (
+        common.row[off_diagonal].astype(np.int64),
+        common.col[off_diagonal].astype(np.int64),
+        common.data[off_diagonal].astype(np.float64),
+    )
+
+
 def degree(ties: np.ndarray) -> np.ndarray:
     return ties.sum(axis=1).astype(np.int64)
 
@@ -38,22 +57,29 @@ def density(ties: np.ndarray) -> float:
     return float(np.count_nonzero(np.triu(ties, 1)) / (n * (n - 1) / 2))
 
 
-def transitivity(ties: np.ndarray, common: np.ndarray | None = None) -> float:
-    """Global clustering: 3 x triangles / connected triples, in [0, 1]; 0 with no triples."""
+def transitivity(
+    ties: np.ndarray, common: np.ndarray | None = None, pairs: tuple | None = None
+) -> float:
+    """Global clustering: 3 x triangles / connected triples, in [0, 1]; 0 with no triples.
+
+    `pairs` may pass `np.nonzero(ties)` when it is already at hand.
+    """
     if common is None:
         common = shared_partners(ties)
-    tied = ties.astype(bool)
-    closed = float(common[tied].sum())  # each triangle counted 6 times
-    degrees = tied.sum(axis=1).astype(np.float64)
+    rows, cols = np.nonzero(ties) if pairs is None else pairs
+    closed = float(common[rows, cols].sum())  # each triangle counted 6 times
+    degrees = np.bincount(rows, minlength=ties.shape[0]).astype(np.float64)
     triples = float((degrees * (degrees - 1)).sum())  # each triple counted twice
     return closed / triples if triples > 0 else 0.0
 
 
-def count_components(ties: np.ndarray) -> int:
+def count_components(ties: np.ndarray, pairs: tuple | None = None) -> int:
     """Connected components among nations that have at least one tie."""
-    active = ties.any(axis=1)
-    if not active.any():
+    rows, cols = np.nonzero(ties) if pairs is None else pairs
+    if rows.size == 0:
         return 0
-    sub = sparse.csr_matrix(ties[np.ix_(active, active)])
-    count, _ = sparse.csgraph.connected_components(sub, directed=False)
-    return int(count)
+    n = ties.shape[0]
+    graph = sparse.coo_matrix((np.ones(rows.size, dtype=np.int8), (rows, cols)), shape=(n, n))
+    count, _ = sparse.csgraph.connected_components(graph.tocsr(), directed=False)
+    isolated = n - np.unique(rows).size  # each untied nation is a component of its own
+    return int(count) - isolated

@@ -20,6 +20,8 @@ def update_trust(
     growth: float,
     decay: float,
     shared_partner_growth: float,
+    tied_pairs: tuple[np.ndarray, np.ndarray] | None = None,
+    common_pairs: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     """One step of trust dynamics.
 
@@ -27,15 +29,23 @@ def update_trust(
     contact builds trust even at the dialogue rung); untied dyads drift
     back toward their baseline at rate `decay`; shared partners add a little
     either way (they vouch for each other: the information route of triadic closure).
+    `tied_pairs` and `common_pairs` may pass the nonzero entries of `tie_depth` and
+    `common_partners` when already at hand.
     """
     tied = tie_depth > 0
-    room = 1.0 - trust
-    gain = np.where(tied, growth * (tie_depth + 1.0) / (MAX_DEPTH + 1.0), 0.0) * room
-    drift = np.where(tied, 0.0, decay * (baseline - trust))
-    vouching = shared_partner_growth * np.tanh(common_partners) * room
-    updated = trust + gain + drift + vouching
+    drift = baseline - trust
+    drift *= decay
+    drift[tied] = 0.0
+    updated = trust + drift
+    # growth and vouching touch only tied dyads and dyads with shared partners (sparse)
+    rows, cols = np.nonzero(tied) if tied_pairs is None else tied_pairs
+    room = 1.0 - trust[rows, cols]
+    updated[rows, cols] += growth * (tie_depth[rows, cols] + 1.0) / (MAX_DEPTH + 1.0) * room
+    rows, cols = np.nonzero(common_partners) if common_pairs is None else common_pairs
+    room = 1.0 - trust[rows, cols]
+    updated[rows, cols] += shared_partner_growth * np.tanh(common_partners[rows, cols]) * room
     np.fill_diagonal(updated, 1.0)
-    return np.clip(updated, 0.0, 1.0)
+    return np.clip(updated, 0.0, 1.0, out=updated)
 
 
 def trust_shock(trust: np.ndarray, rows: np.ndarray, columns: np.ndarray, amount: float) -> None:

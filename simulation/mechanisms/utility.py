@@ -36,9 +36,13 @@ def relative_share(capability: np.ndarray) -> np.ndarray:
     return capability[None, :] / total
 
 
-def dominance(capability: np.ndarray) -> np.ndarray:
-    """[i, j] = how far j outweighs i, in [0, 1): 0 when i is the stronger."""
-    share = relative_share(capability)
+def dominance(capability: np.ndarray, share: np.ndarray | None = None) -> np.ndarray:
+    """[i, j] = how far j outweighs i, in [0, 1): 0 when i is the stronger.
+
+    Pass `share` (from `relative_share`) when it is already at hand.
+    """
+    if share is None:
+        share = relative_share(capability)
     return np.clip(2.0 * share - 1.0, 0.0, 1.0)
 
 
@@ -67,6 +71,9 @@ def partner_benefit(
     triadic_closure_weight: float,
     preferential_attachment_weight: float,
     partner_saturation: float,
+    share: np.ndarray | None = None,
+    dominance_matrix: np.ndarray | None = None,
+    common_pairs: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     """Benefit to i of full cooperation with j, before costs (may be negative).
 
@@ -80,27 +87,31 @@ def partner_benefit(
     bought all shrink what one more partner adds. The saturation counts j among
     i's partners whether or not they are tied yet, so an agreement is valued the
     same before and after it is signed.
+
+    `share`, `dominance_matrix` and `common_pairs` (the nonzero entries of
+    `common_partners`) may be passed when already computed.
     """
-    share = relative_share(capability)
-    security = 2.0 * threat_weight * threat[:, None] * share
-    technology = technology_weight * np.clip(2.0 * share - 1.0, 0.0, 1.0)
-    status = status_weight * reputation[None, :]
-    closure = triadic_closure_weight * (1.0 - np.exp(-common_partners))
+    # built in place, term by term: at 1000 nations each N x N temporary costs a millisecond
+    if share is None:
+        share = relative_share(capability)
+    if dominance_matrix is None:
+        dominance_matrix = dominance(capability, share)
+    benefit = share * (2.0 * threat_weight * threat[:, None])  # security
+    if technology_weight:
+        benefit += technology_weight * dominance_matrix
+    benefit += trust
+    benefit += interoperability
+    if homophily_weight:
+        benefit += (2.0 * homophily_weight) * alignment
     mean_degree = float(degree.mean()) if degree.size else 0.0
     attachment = preferential_attachment_weight * (degree / (degree + mean_degree + 1.0))
-    benefit = (
-        security
-        + technology
-        + status
-        + closure
-        + attachment[None, :]
-        + (trust - 0.5)
-        + interoperability
-        + homophily_weight * 2.0 * (alignment - 0.5)
-    )
+    benefit += (status_weight * reputation + attachment - 0.5 - homophily_weight)[None, :]
+    # triadic closure only where partners are shared: a sparse set of dyads
+    rows, cols = np.nonzero(common_partners) if common_pairs is None else common_pairs
+    benefit[rows, cols] += triadic_closure_weight * (1.0 - np.exp(-common_partners[rows, cols]))
     partners_with_j = degree[:, None] + (~ties.astype(bool))
     saturation = partner_saturation / (partner_saturation + partners_with_j - 1.0)
-    benefit = np.where(benefit > 0, benefit * saturation, benefit)
+    np.multiply(benefit, saturation, out=benefit, where=benefit > 0)
     np.fill_diagonal(benefit, 0.0)
     return benefit
 
