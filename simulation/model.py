@@ -24,7 +24,13 @@ import numpy as np
 from mesa import DataCollector, Model
 
 from simulation.agents import Nation
-from simulation.agreements import CHANNELS_BY_CODE, EXPOSURE_BY_CODE, Agreement, AgreementRegistry
+from simulation.agreements import (
+    CHANNELS_BY_CODE,
+    EXPOSURE_BY_CODE,
+    SECTOR_EXPOSURE,
+    Agreement,
+    AgreementRegistry,
+)
 from simulation.domain import (
     EXIT_REASON_TEXT,
     MAX_DEPTH,
@@ -469,11 +475,9 @@ class DefenseCooperationModel(Model):
         p = self.parameters
         a, b = pair
         sector = self._choose_sector(a, b, draws[0], draws[1])
-        funding = (
-            FundingSplit.PROPORTIONAL
-            if draws[2] < p.proportional_funding_share
-            else FundingSplit.EQUAL
-        )
+        funding = self._negotiate_funding(a, b, sector, draws[2])
+        if funding is None:
+            return
         agreement = self.registry.sign(
             agreement_id=self.registry.next_id(Kind.BILATERAL),
             name=f"{self.names[a]}-{self.names[b]}",
@@ -496,6 +500,28 @@ class DefenseCooperationModel(Model):
             other=self.names[b],
             detail=f"{self.names[a]} and {self.names[b]} signed a {sector} agreement",
         )
+
+    def _negotiate_funding(
+        self, a: int, b: int, sector: Sector, draw: float
+    ) -> FundingSplit | None:
+        """The pair settles how to split the bill: the split proposed (proportional with
+        chance `proportional_funding_share`, else equal), or the other if the proposed one
+        leaves either side worse off; None when neither split suits both."""
+        p = self.parameters
+        preferred, fallback = (
+            (FundingSplit.PROPORTIONAL, FundingSplit.EQUAL)
+            if draw < p.proportional_funding_share
+            else (FundingSplit.EQUAL, FundingSplit.PROPORTIONAL)
+        )
+        share_a = 2.0 * self.capability[a] / (self.capability[a] + self.capability[b])
+        for split in (preferred, fallback):
+            shares = (share_a, 2.0 - share_a) if split is FundingSplit.PROPORTIONAL else (1.0, 1.0)
+            value = self._dyad_value(
+                np.array([a, b]), np.array([b, a]), 1, SECTOR_EXPOSURE[sector], np.array(shares)
+            )
+            if (value > 0).all():
+                return split
+        return None
 
     def _choose_sector(self, a: int, b: int, general_draw: float, sector_draw: float) -> Sector:
         """About 70% general frameworks (Kinne 2020); the rest follow the dyad's need."""
@@ -905,20 +931,26 @@ class DefenseCooperationModel(Model):
 
     def _crises(self, step: int) -> None:
         p = self.parameters
+        # disputes arise between rivals, and between partners: cooperation brings its own
+        # frictions (basing, burden-sharing); every other dyad is left quiet
+        n = self.capability.size
         rivals_first, rivals_second = self._rival_pairs()
+        tie_rows, tie_cols = self.tie_pairs
+        upper = tie_rows < tie_cols
+        linear = np.union1d(rivals_first * n + rivals_second, tie_rows[upper] * n + tie_cols[upper])
+        first, second = linear // n, linear % n
         hazard = crises.crisis_hazard(
-            self.rivalry[rivals_first, rivals_second],
-            self.same_region[rivals_first, rivals_second],
-            0.5
-            * (self.trust[rivals_first, rivals_second] + self.trust[rivals_second, rivals_first]),
-            self.capability[rivals_first],
-            self.capability[rivals_second],
-            np.maximum(self.threat[rivals_first], self.threat[rivals_second]),
+            self.rivalry[first, second] + crises.PARTNER_FRICTION * self.ties[first, second],
+            self.same_region[first, second],
+            0.5 * (self.trust[first, second] + self.trust[second, first]),
+            self.capability[first],
+            self.capability[second],
+            np.maximum(self.threat[first], self.threat[second]),
             rate=p.crisis_rate,
         )
         broke_out = self.rng.random(hazard.size) < hazard
         pairs = sorted(
-            set(zip(rivals_first[broke_out].tolist(), rivals_second[broke_out].tolist()))
+            set(zip(first[broke_out].tolist(), second[broke_out].tolist()))
             | set(self.forced_crises)
         )
         if not pairs:
@@ -930,7 +962,7 @@ class DefenseCooperationModel(Model):
         probability = crises.escalation_probability(
             base=p.escalation_base,
             channel=self.ties[first, second].astype(np.float64),
-            dispute_resolution=self.dispute_channel[first, second].astype(np.float64),
+            dispute_resolution=self._dispute_resolution_cover(first, second),
             common_partners=self.common_partners[first, second],
             trust=0.5 * (self.trust[first, second] + self.trust[second, first]),
             early_warning=(informed[first] | informed[second]).astype(np.float64),
@@ -966,6 +998,14 @@ class DefenseCooperationModel(Model):
                 detail=f"crisis between {self.names[a]} and {self.names[b]} {outcome} "
                 f"(escalation chance {chance:.2f})",
             )
+
+    def _dispute_resolution_cover(self, first: np.ndarray, second: np.ndarray) -> np.ndarray:
+        """1 where the parties share an agreement with dispute-resolution provisions;
+        0.5 where each is bound by such provisions elsewhere (habits and forums of crisis
+        management carry over, at half strength); 0 otherwise."""
+        shared = self.dispute_channel[first, second]
+        bound = self.dispute_channel.any(axis=1)
+        return np.where(shared, 1.0, 0.5 * (bound[first] & bound[second]))
 
     def _rival_pairs(self) -> tuple[np.ndarray, np.ndarray]:
         """Rival dyads (i < j), cached: rivalry changes only when crises escalate."""

@@ -39,9 +39,18 @@ def default_output_dir(scenario_name: str, root: Path = Path("results")) -> Path
 
 
 def check_output_dir(out: Path) -> None:
-    """Refuse to overwrite a folder that already holds something."""
-    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+    """Refuse, before any work is done, a destination that cannot take a run folder."""
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"{out}: --out names a file, expected a folder")
+    if out.exists() and any(out.iterdir()):
         raise OutputError(f"{out}: output folder already exists and is not empty")
+    ancestor = out.parent
+    while not ancestor.exists():
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise OutputError(f"{out}: {ancestor} is a file, so the folder cannot be created there")
+    if not os.access(ancestor, os.W_OK):
+        raise OutputError(f"{out}: no permission to create the folder in {ancestor}")
 
 
 def write_tables(tables: dict[str, pd.DataFrame], folder: Path, fmt: str) -> list[str]:
@@ -63,11 +72,14 @@ def write_run(
     if fmt not in FORMATS:
         raise OutputError(f"--format: expected one of {', '.join(FORMATS)}, got {fmt!r}")
     check_output_dir(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
     staging = out.parent / f".{out.name}.partial-{os.getpid()}"
-    if staging.exists():
-        shutil.rmtree(staging)
-    staging.mkdir()
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if staging.exists():
+            shutil.rmtree(staging)
+        staging.mkdir()
+    except OSError as error:
+        raise OutputError(f"{out}: cannot create the output folder ({error.strerror})") from None
     try:
         tables = result.tables()
         files = write_tables(tables, staging, fmt)
@@ -76,6 +88,9 @@ def write_run(
         if out.exists():
             out.rmdir()  # empty, checked above
         staging.rename(out)
+    except OSError as error:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise OutputError(f"{out}: cannot write the results ({error})") from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

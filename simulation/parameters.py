@@ -4,7 +4,23 @@ Each field's description says what it moves; `tests/test_parameter_effects.py`
 checks each claim on averages over several seeds.
 """
 
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+
+def _refuse_booleans(expected: str):
+    # YAML reads yes/true as booleans, which pydantic would quietly take as 1
+    def check(value: Any) -> Any:
+        if isinstance(value, bool):
+            raise ValueError(f"expected {expected}, got {value!r}")
+        return value
+
+    return BeforeValidator(check)
+
+
+Int = Annotated[int, _refuse_booleans("an integer")]
+Float = Annotated[float, _refuse_booleans("a number")]
 
 
 class Parameters(BaseModel):
@@ -13,75 +29,75 @@ class Parameters(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
     # --- partner evaluation -------------------------------------------------
-    threat_weight: float = Field(
+    threat_weight: Float = Field(
         1.0,
         ge=0,
         le=5,
         description="Weight of security gain against perceived threat in a partner's value. "
         "Higher: more signings and deeper agreements.",
     )
-    homophily_weight: float = Field(
+    homophily_weight: Float = Field(
         0.5,
         ge=0,
         le=5,
         description="Weight of shared region and policy alignment. "
         "Higher: a larger share of ties inside regions.",
     )
-    triadic_closure_weight: float = Field(
+    triadic_closure_weight: Float = Field(
         0.6,
         ge=0,
         le=5,
         description="Weight of shared partners (triadic closure). Higher: higher transitivity.",
     )
-    preferential_attachment_weight: float = Field(
+    preferential_attachment_weight: Float = Field(
         0.4,
         ge=0,
         le=5,
         description="Weight of a partner's degree (preferential attachment). "
         "Higher: more unequal degree distribution (higher max degree).",
     )
-    status_weight: float = Field(
+    status_weight: Float = Field(
         0.3,
         ge=0,
         le=5,
         description="Weight of a partner's soft power (reputation) in its appeal. "
         "Higher: more signings.",
     )
-    technology_weight: float = Field(
+    technology_weight: Float = Field(
         0.3,
         ge=0,
         le=5,
         description="Weight of access to a stronger partner's technology. Higher: more signings.",
     )
-    partner_saturation: float = Field(
+    partner_saturation: Float = Field(
         4.0,
         gt=0,
         le=1000,
         description="Number of partners at which the gains from one more partner halve. "
         "Higher: more agreements per nation, denser network.",
     )
-    sovereignty_weight: float = Field(
+    sovereignty_weight: Float = Field(
         1.0,
         ge=0,
         le=5,
         description="Scale of sovereignty cost (sensitivity x depth x asymmetry). "
         "Higher: fewer deep agreements, more exits, higher sovereignty tension.",
     )
-    asymmetry_weight: float = Field(
+    asymmetry_weight: Float = Field(
         1.0,
         ge=0,
         le=5,
         description="How much a stronger partner amplifies the weaker side's sovereignty cost "
         "and dependence (dominance). Higher: more exits for dominance, fewer asymmetric ties.",
     )
-    funding_cost: float = Field(
+    funding_cost: Float = Field(
         0.1,
         ge=0,
         le=2,
         description="Running cost per rung of depth, split by the agreement's funding rule. "
         "Higher: fewer active agreements, lower mean depth.",
     )
-    decision_noise: float = Field(
+    decision_noise: Float = Field(
         0.1,
         gt=0,
         le=2,
@@ -90,56 +106,56 @@ class Parameters(BaseModel):
     )
 
     # --- signing, deepening, renewal, exit -----------------------------------
-    diplomatic_capacity: int = Field(
+    diplomatic_capacity: Int = Field(
         2,
         ge=0,
         le=20,
         description="Proposals a nation can send, and new agreements it can sign, per step. "
         "Higher: more signings.",
     )
-    deepening_rate: float = Field(
+    deepening_rate: Float = Field(
         0.3,
         ge=0,
         le=1,
         description="Chance per step that members who all gain from the next rung take it. "
         "Higher: more deepenings, higher mean depth.",
     )
-    deepening_trust_threshold: float = Field(
+    deepening_trust_threshold: Float = Field(
         0.45,
         ge=0,
         le=1,
         description="Trust every member must hold toward the others to climb a rung. "
         "Higher: fewer deepenings, lower mean depth.",
     )
-    term: int = Field(
+    term: Int = Field(
         5,
         ge=1,
         le=50,
         description="Stated term of a new agreement in steps (real DCAs: median 5 years). "
         "Shorter: more renewals.",
     )
-    exit_patience: int = Field(
+    exit_patience: Int = Field(
         2,
         ge=1,
         le=20,
         description="Consecutive steps of negative net value before a member exits early. "
         "Higher: fewer exits.",
     )
-    dispute_resolution_share: float = Field(
+    dispute_resolution_share: Float = Field(
         0.5,
         ge=0,
         le=1,
         description="Share of new agreements that carry dispute-resolution provisions. "
         "Higher: higher conflict-prevention rate.",
     )
-    proportional_funding_share: float = Field(
+    proportional_funding_share: Float = Field(
         0.3,
         ge=0,
         le=1,
         description="Share of new agreements whose costs are split by capability rather than "
         "equally (the rest split equally). Higher: weaker members pay less, more dependence.",
     )
-    multilateralisation_rate: float = Field(
+    multilateralisation_rate: Float = Field(
         0.05,
         ge=0,
         le=1,
@@ -148,44 +164,44 @@ class Parameters(BaseModel):
     )
 
     # --- cooperation effects -------------------------------------------------
-    trust_growth: float = Field(
+    trust_growth: Float = Field(
         0.08,
         ge=0,
         le=1,
         description="Trust gained per step through an active agreement (scaled by depth). "
         "Higher: higher mean trust.",
     )
-    trust_decay: float = Field(
+    trust_decay: Float = Field(
         0.03,
         ge=0,
         le=1,
         description="Pull of trust back to its baseline without contact. Higher: lower mean trust "
         "between non-partners.",
     )
-    shared_partner_trust: float = Field(
+    shared_partner_trust: Float = Field(
         0.02,
         ge=0,
         le=1,
         description="Trust gained per step from shared partners. Higher: higher mean trust.",
     )
-    interoperability_gain: float = Field(
+    interoperability_gain: Float = Field(
         0.1,
         ge=0,
         le=1,
         description="Interoperability gained per step through joint exercises (training and "
         "deeper rungs). Higher: higher interoperability, more prevented crises.",
     )
-    technology_transfer_rate: float = Field(
+    technology_transfer_rate: Float = Field(
         0.03,
         ge=0,
         le=1,
         description="Share of a capability gap closed per step through technology sharing at "
         "depth 3 or more. Higher: lower capability Gini.",
     )
-    capability_growth: float = Field(
+    capability_growth: Float = Field(
         0.02, ge=-0.5, le=0.5, description="Mean log growth of capability per step."
     )
-    capability_volatility: float = Field(
+    capability_volatility: Float = Field(
         0.05,
         ge=0,
         le=1,
@@ -194,90 +210,90 @@ class Parameters(BaseModel):
     )
 
     # --- crises ---------------------------------------------------------------
-    crisis_rate: float = Field(
+    crisis_rate: Float = Field(
         0.3,
         ge=0,
         le=1,
         description="Yearly chance of a crisis between two neighbours in full rivalry, at "
         "parity, under full threat and with no trust. Higher: more crises.",
     )
-    escalation_base: float = Field(
+    escalation_base: Float = Field(
         0.5,
         gt=0,
         lt=1,
         description="Chance a crisis escalates with no channel, provision, partner or trust to "
         "hold it. Higher: lower conflict-prevention rate.",
     )
-    dialogue_effect: float = Field(
+    dialogue_effect: Float = Field(
         0.8,
         ge=0,
         le=10,
         description="Log-odds reduction of escalation when the parties share an agreement "
         "(a dialogue channel). Higher: higher prevention rate.",
     )
-    dispute_resolution_effect: float = Field(
+    dispute_resolution_effect: Float = Field(
         1.0,
         ge=0,
         le=10,
         description="Further log-odds reduction when their agreement has dispute-resolution "
         "provisions. Higher: higher prevention rate.",
     )
-    mediation_effect: float = Field(
+    mediation_effect: Float = Field(
         0.6,
         ge=0,
         le=10,
         description="Log-odds reduction from shared partners who can mediate. "
         "Higher: higher prevention rate.",
     )
-    trust_effect: float = Field(
+    trust_effect: Float = Field(
         2.0,
         ge=0,
         le=10,
         description="Log-odds reduction per unit of mutual trust. Higher: higher prevention rate.",
     )
-    early_warning_effect: float = Field(
+    early_warning_effect: Float = Field(
         0.5,
         ge=0,
         le=10,
         description="Log-odds reduction when either party has intelligence-sharing partners "
         "(early warning). Higher: higher prevention rate.",
     )
-    deterrence_effect: float = Field(
+    deterrence_effect: Float = Field(
         1.0,
         ge=0,
         le=10,
         description="Log-odds reduction from the capability of allies who honour their "
         "obligations to the weaker party. Higher: higher prevention rate.",
     )
-    honour_probability: float = Field(
+    honour_probability: Float = Field(
         0.75,
         ge=0,
         le=1,
         description="Base chance an ally with mutual-defense obligations honours a call "
         "(Leeds 2003: about 75%). Higher: fewer reneges, higher trust.",
     )
-    reneging_penalty: float = Field(
+    reneging_penalty: Float = Field(
         0.3,
         ge=0,
         le=1,
         description="Trust and reputation lost by a nation that reneges on an ally. "
         "Higher: lower mean trust, more trust-collapse exits.",
     )
-    escalation_trust_penalty: float = Field(
+    escalation_trust_penalty: Float = Field(
         0.25,
         ge=0,
         le=1,
         description="Trust lost between the parties of an escalated crisis. "
         "Higher: lower mean trust.",
     )
-    escalation_threat_shock: float = Field(
+    escalation_threat_shock: Float = Field(
         0.15,
         ge=0,
         le=1,
         description="Threat added to the parties of an escalated crisis (decays over time). "
         "Higher: higher threat, more signings after crises.",
     )
-    threat_shock_decay: float = Field(
+    threat_shock_decay: Float = Field(
         0.3,
         ge=0,
         le=1,
@@ -286,13 +302,13 @@ class Parameters(BaseModel):
     )
 
     # --- initial conditions ---------------------------------------------------
-    initial_trust_within_region: float = Field(
+    initial_trust_within_region: Float = Field(
         0.45, ge=0, le=1, description="Baseline trust between nations of the same region."
     )
-    initial_trust_across_regions: float = Field(
+    initial_trust_across_regions: Float = Field(
         0.25, ge=0, le=1, description="Baseline trust between nations of different regions."
     )
-    rivals_per_nation: float = Field(
+    rivals_per_nation: Float = Field(
         1.0,
         ge=0,
         le=50,

@@ -24,7 +24,7 @@ from pydantic import (
 )
 
 from simulation.domain import MAX_DEPTH, MIN_DEPTH, FundingSplit, Kind, Sector
-from simulation.parameters import Parameters
+from simulation.parameters import Float, Int, Parameters
 
 
 class ScenarioError(ValueError):
@@ -38,23 +38,23 @@ class _Strict(BaseModel):
 class Spread(_Strict):
     """A normal distribution clipped to the field's range."""
 
-    mean: float
-    sd: float = Field(0.0, ge=0)
+    mean: Float
+    sd: Float = Field(0.0, ge=0)
 
 
 class LogNormal(_Strict):
     """Capabilities across real states are roughly lognormal (COW NMC)."""
 
-    median: float = Field(1.0, gt=0, description="Median capability (arbitrary units).")
-    sigma: float = Field(1.0, ge=0, le=5, description="Spread of log capability.")
+    median: Float = Field(1.0, gt=0, description="Median capability (arbitrary units).")
+    sigma: Float = Field(1.0, ge=0, le=5, description="Spread of log capability.")
 
 
 class Region(_Strict):
     """A region: its threat environment and, optionally, nations generated from distributions."""
 
     name: str = Field(min_length=1)
-    threat: float = Field(0.3, ge=0, le=1, description="Baseline threat environment.")
-    nations: int = Field(0, ge=0, le=5000, description="How many nations to generate.")
+    threat: Float = Field(0.3, ge=0, le=1, description="Baseline threat environment.")
+    nations: Int = Field(0, ge=0, le=5000, description="How many nations to generate.")
     capability: LogNormal = LogNormal()
     sovereignty_sensitivity: Spread = Spread(mean=0.4, sd=0.15)
     policy_position: Spread = Spread(mean=0.5, sd=0.15)
@@ -72,10 +72,10 @@ class NationSpec(_Strict):
 
     name: str = Field(min_length=1)
     region: str
-    capability: float = Field(gt=0, description="Military capability (e.g. a CINC share).")
-    sovereignty_sensitivity: float = Field(0.4, ge=0, le=1)
-    policy_position: float = Field(0.5, ge=0, le=1)
-    threat: float | None = Field(
+    capability: Float = Field(gt=0, description="Military capability (e.g. a CINC share).")
+    sovereignty_sensitivity: Float = Field(0.4, ge=0, le=1)
+    policy_position: Float = Field(0.5, ge=0, le=1)
+    threat: Float | None = Field(
         None, ge=0, le=1, description="Overrides the region's threat for this nation."
     )
 
@@ -87,24 +87,24 @@ class AgreementSpec(_Strict):
     name: str | None = None
     kind: Kind = Kind.BILATERAL
     sector: Sector = Sector.GENERAL
-    depth: int = Field(1, ge=MIN_DEPTH, le=MAX_DEPTH)
+    depth: Int = Field(1, ge=MIN_DEPTH, le=MAX_DEPTH)
     members: list[str] = Field(default_factory=list)
     regions: list[str] = Field(
         default_factory=list, description="Every nation of these regions joins too."
     )
     dispute_resolution: bool = False
     funding: FundingSplit = FundingSplit.EQUAL
-    term: int | None = Field(None, ge=1, le=100, description="Defaults to parameters.term.")
-    signed_step: int = Field(0, le=0, description="Step it was signed; 0 or negative.")
+    term: Int | None = Field(None, ge=1, le=100, description="Defaults to parameters.term.")
+    signed_step: Int = Field(0, le=0, description="Step it was signed; 0 or negative.")
 
 
 class Rivalry(_Strict):
     nations: tuple[str, str]
-    intensity: float = Field(1.0, ge=0, le=1)
+    intensity: Float = Field(1.0, ge=0, le=1)
 
 
 class _EventBase(_Strict):
-    step: int = Field(ge=1)
+    step: Int = Field(ge=1)
 
 
 class CrisisEvent(_EventBase):
@@ -113,7 +113,7 @@ class CrisisEvent(_EventBase):
     type: Literal["crisis"]
     region: str | None = None
     nations: tuple[str, str] | None = None
-    severity: float = Field(0.5, ge=0, le=1, description="Threat shock added to the region.")
+    severity: Float = Field(0.5, ge=0, le=1, description="Threat shock added to the region.")
 
     @model_validator(mode="after")
     def _one_target(self) -> CrisisEvent:
@@ -127,7 +127,7 @@ class CapabilitySurgeEvent(_EventBase):
 
     type: Literal["capability_surge"]
     nation: str
-    factor: float = Field(gt=0, le=100)
+    factor: Float = Field(gt=0, le=100)
 
 
 class LeaveAgreementEvent(_EventBase):
@@ -144,7 +144,7 @@ class SovereigntyShiftEvent(_EventBase):
     type: Literal["sovereignty_shift"]
     region: str | None = None
     nations: list[str] | None = None
-    delta: float = Field(ge=-1, le=1)
+    delta: Float = Field(ge=-1, le=1)
 
 
 class ThreatShiftEvent(_EventBase):
@@ -152,7 +152,7 @@ class ThreatShiftEvent(_EventBase):
 
     type: Literal["threat_shift"]
     region: str
-    delta: float = Field(ge=-1, le=1)
+    delta: Float = Field(ge=-1, le=1)
 
 
 Event = Annotated[
@@ -172,8 +172,8 @@ class Scenario(_Strict):
 
     name: str = Field(min_length=1)
     description: str = ""
-    seed: int = Field(42, ge=0, le=2**63 - 1)
-    steps: int = Field(50, ge=1, le=10_000)
+    seed: Int = Field(42, ge=0, le=2**63 - 1)
+    steps: Int = Field(50, ge=1, le=10_000)
     regions: list[Region] = Field(min_length=1)
     nations: list[NationSpec] = Field(default_factory=list)
     rivalries: list[Rivalry] = Field(default_factory=list)
@@ -219,7 +219,7 @@ def _check_references(scenario: Scenario) -> None:
     names = scenario.nation_names()
     if len(names) < 2:
         raise _FieldProblem(("regions",), "a scenario needs at least two nations")
-    _no_duplicates(names, "nations", "nation")
+    _no_duplicate_nations(scenario)
     known = set(names)
 
     def check_nation(name: str, location: tuple) -> None:
@@ -280,11 +280,27 @@ def _check_references(scenario: Scenario) -> None:
             )
 
 
+def _no_duplicate_nations(scenario: Scenario) -> None:
+    """Listed names must be unique, and must not take a name a region generates."""
+    _no_duplicates([n.name for n in scenario.nations], "nations", "nation")
+    listed = {n.name: i for i, n in enumerate(scenario.nations)}
+    for k, region in enumerate(scenario.regions):
+        for j in range(1, region.nations + 1):
+            name = generated_name(region.name, j)
+            if name in listed:
+                raise _FieldProblem(
+                    ("nations", listed[name], "name"),
+                    f"duplicate nation name {name!r}: region {region.name!r} also generates "
+                    f"a nation of that name (regions[{k}].nations)",
+                )
+
+
 def _no_duplicates(values: list[str], field: str, what: str) -> None:
     seen: set[str] = set()
     for i, value in enumerate(values):
         if value in seen:
-            raise _FieldProblem((field, i), f"duplicate {what} {value!r}")
+            location = (field, i, "name") if what in ("nation", "region") else (field, i, "id")
+            raise _FieldProblem(location, f"duplicate {what} {value!r}")
         seen.add(value)
 
 
@@ -345,7 +361,10 @@ def parse_yaml(text: str, source: str) -> tuple[dict, dict[tuple, int]]:
             f"got {type(data).__name__}"
         )
     lines: dict[tuple, int] = {}
-    _record_lines(node, (), lines)
+    try:
+        _record_lines(node, (), lines)
+    except _FieldProblem as problem:
+        raise ScenarioError(_format(source, problem.location, lines, str(problem))) from None
     return data, lines
 
 
@@ -354,8 +373,14 @@ def _record_lines(node: yaml.Node | None, location: tuple, lines: dict[tuple, in
         return
     lines[location] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
         for key, value in node.value:
             name = key.value
+            if name in seen:
+                # YAML keeps the last of two equal keys silently, hiding a typo
+                lines[(*location, name)] = key.start_mark.line + 1
+                raise _FieldProblem((*location, name), "duplicate key: given twice in one mapping")
+            seen.add(name)
             lines[(*location, name)] = key.start_mark.line + 1
             _record_lines(value, (*location, name), lines)
             lines[(*location, name)] = key.start_mark.line + 1

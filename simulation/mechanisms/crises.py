@@ -7,6 +7,9 @@ warning, deterrence by allies) lowers the log-odds of escalation from a base.
 
 import numpy as np
 
+# Dispute intensity between partners who are not rivals: a tenth of a full rivalry.
+PARTNER_FRICTION = 0.1
+
 
 def crisis_hazard(
     rivalry: np.ndarray,
@@ -18,9 +21,9 @@ def crisis_hazard(
     *,
     rate: float,
 ) -> np.ndarray:
-    """Chance per step of a crisis in each rival dyad; arrays hold one entry a dyad.
+    """Chance per step of a crisis in each dyad; arrays hold one entry a dyad.
 
-    Rivalry drives it; distance (different regions) cuts it to a fifth; low trust
+    Rivalry (plus a small friction between partners, added by the caller) drives it; distance (different regions) cuts it to a fifth; low trust
     and power parity (when neither side can be sure of winning) raise it, and so
     does the higher of the two sides' threat perception.
     """
@@ -51,9 +54,10 @@ def escalation_probability(
 ) -> np.ndarray:
     """Chance each crisis escalates; arrays hold one entry a crisis.
 
-    `channel` and `dispute_resolution` are 0/1 (the parties share an agreement, and
-    it has provisions); `early_warning` is 0/1 (either side has intelligence
-    partners); `deterrence` in [0, 1] is the honoured allies' share of capability
+    `channel` is 0/1 (the parties share an agreement); `dispute_resolution` in
+    [0, 1] is how far dispute-resolution provisions cover the pair (the caller
+    gives 1 for a shared agreement with provisions, 0.5 when each is bound
+    elsewhere); `early_warning` is 0/1 (either side has intelligence partners); `deterrence` in [0, 1] is the honoured allies' share of capability
     behind the weaker party.
     """
     log_odds = (

@@ -53,6 +53,13 @@ def alignment(region: np.ndarray, policy_position: np.ndarray) -> np.ndarray:
     return 0.5 * same_region + 0.5 * closeness
 
 
+def absorptive_capacity(capability: np.ndarray) -> np.ndarray:
+    """How many partnerships a state can run, relative to the median state: the square
+    root of its capability relative to the median, kept within [0.5, 10]. A great power
+    at 100 times the median runs ten times as many before each new one is worth half."""
+    return np.clip(np.sqrt(capability / np.median(capability)), 0.5, 10.0)
+
+
 def partner_benefit(
     capability: np.ndarray,
     threat: np.ndarray,
@@ -78,13 +85,15 @@ def partner_benefit(
     """Benefit to i of full cooperation with j, before costs (may be negative).
 
     Security gain is i's threat times j's share of the pair's capability; technology
-    access is how far j is ahead; status is j's soft power. Trust and alignment
+    access is how far j is ahead; status is j's soft power, and for a stronger i
+    the influence a weaker client extends (the soft power of patronage). Trust and alignment
     count for or against, centred on 0.5: a distrusted or unlike-minded partner
     is a liability. Interoperability already built with j is worth keeping. The
     network adds triadic closure (shared partners vouch for j) and preferential
     attachment (a well-connected j is worth more as a hub). Gains saturate as i's
     partners accumulate: attention, absorptive capacity and the security already
-    bought all shrink what one more partner adds. The saturation counts j among
+    bought all shrink what one more partner adds; a stronger state can run more
+    partnerships (see `absorptive_capacity`). The saturation counts j among
     i's partners whether or not they are tied yet, so an agreement is valued the
     same before and after it is signed.
 
@@ -106,11 +115,14 @@ def partner_benefit(
     mean_degree = float(degree.mean()) if degree.size else 0.0
     attachment = preferential_attachment_weight * (degree / (degree + mean_degree + 1.0))
     benefit += (status_weight * reputation + attachment - 0.5 - homophily_weight)[None, :]
+    if status_weight:
+        benefit += status_weight * dominance_matrix.T  # a client extends i's influence
     # triadic closure only where partners are shared: a sparse set of dyads
     rows, cols = np.nonzero(common_partners) if common_pairs is None else common_pairs
     benefit[rows, cols] += triadic_closure_weight * (1.0 - np.exp(-common_partners[rows, cols]))
     partners_with_j = degree[:, None] + (~ties.astype(bool))
-    saturation = partner_saturation / (partner_saturation + partners_with_j - 1.0)
+    capacity = partner_saturation * absorptive_capacity(capability)[:, None]
+    saturation = capacity / (capacity + partners_with_j - 1.0)
     np.multiply(benefit, saturation, out=benefit, where=benefit > 0)
     np.fill_diagonal(benefit, 0.0)
     return benefit

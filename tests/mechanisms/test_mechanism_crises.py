@@ -1,0 +1,264 @@
+"""Crises: the hazard of a crisis, the chance it escalates, the chance allies honour a call."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from simulation.mechanisms.crises import crisis_hazard, escalation_probability, honour_probability
+
+FAST = settings(max_examples=100, deadline=None)
+
+unit = st.floats(min_value=0.0, max_value=1.0, allow_nan=False)
+
+
+def hazard(rivalry=1.0, same_region=True, trust=0.0, first=1.0, second=1.0, threat=1.0, rate=0.1):
+    return float(
+        crisis_hazard(
+            np.array([rivalry]),
+            np.array([same_region]),
+            np.array([trust]),
+            np.array([first]),
+            np.array([second]),
+            np.array([threat]),
+            rate=rate,
+        )[0]
+    )
+
+
+EFFECTS = {
+    "dialogue_effect": 0.8,
+    "dispute_resolution_effect": 0.6,
+    "mediation_effect": 0.5,
+    "trust_effect": 1.2,
+    "early_warning_effect": 0.4,
+    "deterrence_effect": 0.9,
+}
+
+NO_CHANNEL = {
+    "channel": 0.0,
+    "dispute_resolution": 0.0,
+    "common_partners": 0.0,
+    "trust": 0.0,
+    "early_warning": 0.0,
+    "deterrence": 0.0,
+}
+
+
+def escalation(base=0.5, effects=None, **channels):
+    inputs = {**NO_CHANNEL, **channels}
+    arrays = {
+        key: np.atleast_1d(np.asarray(value, dtype=np.float64)) for key, value in inputs.items()
+    }
+    return escalation_probability(base=base, **arrays, **(effects or EFFECTS))
+
+
+# ------------------------------------------------------------------- hazard
+
+
+def test_crisis_hazard_at_its_maximum_is_the_rate():
+    # full rivalry, same region, no trust, exact parity, full threat: every factor is 1
+    assert hazard() == pytest.approx(0.1)
+
+
+def test_crisis_hazard_on_a_hand_computed_example():
+    # 0.2 x 0.5 rivalry x 1 x (1 - 0.4) x (0.5 + 0.5 x 1/4) x (0.5 + 0.5 x 0.6)
+    value = hazard(rivalry=0.5, trust=0.4, first=4.0, second=1.0, threat=0.6, rate=0.2)
+    assert value == pytest.approx(0.2 * 0.5 * 0.6 * 0.625 * 0.8)
+
+
+def test_distance_cuts_crisis_hazard_to_a_fifth():
+    assert hazard(same_region=False) == pytest.approx(hazard(same_region=True) / 5)
+
+
+def test_crisis_hazard_rises_with_rivalry_and_parity_and_falls_with_trust():
+    assert hazard(rivalry=0.2) < hazard(rivalry=0.5) < hazard(rivalry=1.0)
+    # parity: a tenth, a half, equal; symmetric in the order of the two sides
+    assert hazard(first=10.0) < hazard(first=2.0) < hazard(first=1.0)
+    assert hazard(first=1.0, second=3.0) == pytest.approx(hazard(first=3.0, second=1.0))
+    assert hazard(trust=0.8) < hazard(trust=0.3) < hazard(trust=0.0)
+    assert hazard(trust=1.0) == 0.0
+
+
+def test_crisis_hazard_rises_with_threat_but_is_not_zero_without_it():
+    assert 0.0 < hazard(threat=0.0) < hazard(threat=0.5) < hazard(threat=1.0)
+    assert hazard(threat=0.0) == pytest.approx(hazard(threat=1.0) / 2)
+
+
+def test_crisis_hazard_is_zero_without_rivalry():
+    assert hazard(rivalry=0.0) == 0.0
+
+
+def test_crisis_hazard_is_clipped_to_one():
+    assert hazard(rate=50.0) == 1.0
+
+
+def test_crisis_hazard_is_elementwise_over_dyads():
+    values = crisis_hazard(
+        np.array([1.0, 0.5]),
+        np.array([True, False]),
+        np.array([0.0, 0.5]),
+        np.array([1.0, 2.0]),
+        np.array([1.0, 1.0]),
+        np.array([1.0, 0.0]),
+        rate=0.4,
+    )
+    np.testing.assert_allclose(values, [0.4, 0.4 * 0.5 * 0.2 * 0.5 * 0.75 * 0.5])
+
+
+@FAST
+@given(unit, st.booleans(), unit, st.floats(1e-3, 1e3), st.floats(1e-3, 1e3), unit, unit)
+def test_crisis_hazard_is_a_probability(rivalry, same, trust, first, second, threat, rate):
+    value = hazard(rivalry, same, trust, first, second, threat, rate)
+    assert 0.0 <= value <= rate + 1e-15
+
+
+# --------------------------------------------------------------- escalation
+
+
+def test_escalation_probability_without_any_channel_is_the_base():
+    for base in (0.1, 0.5, 0.9):
+        assert escalation(base=base)[0] == pytest.approx(base)
+
+
+def test_escalation_probability_is_logistic_in_the_channels():
+    # base 1/2 (log-odds 0), dialogue effect ln 3: odds 1/3, probability 1/4
+    effects = {**EFFECTS, "dialogue_effect": np.log(3.0)}
+    assert escalation(base=0.5, effects=effects, channel=1.0)[0] == pytest.approx(0.25)
+    # base 0.2 (odds 1/4), trust 0.5 with trust effect 2 ln 2: odds 1/8, probability 1/9
+    effects = {**EFFECTS, "trust_effect": 2 * np.log(2.0)}
+    assert escalation(base=0.2, effects=effects, trust=0.5)[0] == pytest.approx(1 / 9)
+
+
+@pytest.mark.parametrize(
+    ("channel", "value"),
+    [
+        ("channel", 1.0),
+        ("dispute_resolution", 1.0),
+        ("common_partners", 2.0),
+        ("trust", 0.7),
+        ("early_warning", 1.0),
+        ("deterrence", 0.5),
+    ],
+)
+def test_escalation_probability_falls_with_each_preventive_channel(channel, value):
+    without = escalation(base=0.5)[0]
+    with_channel = escalation(base=0.5, **{channel: value})[0]
+    assert with_channel < without
+
+
+@pytest.mark.parametrize(
+    ("channel", "effect"),
+    [
+        ("channel", "dialogue_effect"),
+        ("dispute_resolution", "dispute_resolution_effect"),
+        ("common_partners", "mediation_effect"),
+        ("trust", "trust_effect"),
+        ("early_warning", "early_warning_effect"),
+        ("deterrence", "deterrence_effect"),
+    ],
+)
+def test_each_channel_is_governed_by_its_own_effect(channel, effect):
+    switched_off = {**EFFECTS, effect: 0.0}
+    assert escalation(base=0.5, effects=switched_off, **{channel: 1.0})[0] == pytest.approx(0.5)
+
+
+def test_dispute_resolution_lowers_escalation():
+    shared_agreement = escalation(base=0.6, channel=1.0)[0]
+    with_provisions = escalation(base=0.6, channel=1.0, dispute_resolution=1.0)[0]
+    assert with_provisions < shared_agreement
+    odds = with_provisions / (1 - with_provisions)
+    expected = (shared_agreement / (1 - shared_agreement)) * np.exp(
+        -EFFECTS["dispute_resolution_effect"]
+    )
+    assert odds == pytest.approx(expected)
+
+
+def test_partial_dispute_resolution_coverage_lowers_escalation_in_proportion():
+    values = [escalation(base=0.6, channel=1.0, dispute_resolution=c)[0] for c in (0.0, 0.5, 1.0)]
+    assert values[0] > values[1] > values[2]
+    log_odds = np.log(np.array(values) / (1 - np.array(values)))
+    np.testing.assert_allclose(np.diff(log_odds), -0.5 * EFFECTS["dispute_resolution_effect"])
+
+
+def test_mediation_by_common_partners_saturates():
+    values = [escalation(common_partners=c)[0] for c in (0, 1, 2, 3, 100)]
+    assert all(b < a for a, b in zip(values, values[1:-1]))
+    floor = 1.0 / (1.0 + np.exp(EFFECTS["mediation_effect"]))
+    assert values[-1] == pytest.approx(floor)
+
+
+def test_channels_compound():
+    one = escalation(channel=1.0)[0]
+    two = escalation(channel=1.0, early_warning=1.0)[0]
+    all_of_them = escalation(
+        channel=1.0,
+        dispute_resolution=1.0,
+        common_partners=3.0,
+        trust=1.0,
+        early_warning=1.0,
+        deterrence=1.0,
+    )[0]
+    assert all_of_them < two < one
+
+
+@FAST
+@given(
+    st.floats(0.01, 0.99),
+    *[st.floats(0.0, 10.0) for _ in range(6)],
+    st.booleans(),
+    st.booleans(),
+    st.floats(0.0, 50.0),
+    unit,
+    st.booleans(),
+    unit,
+)
+def test_escalation_probability_is_in_open_unit_interval(
+    base, e1, e2, e3, e4, e5, e6, channel, dispute, common, trust, warning, deterrence
+):
+    effects = dict(zip(EFFECTS, (e1, e2, e3, e4, e5, e6)))
+    value = escalation(
+        base=base,
+        effects=effects,
+        channel=float(channel),
+        dispute_resolution=float(dispute),
+        common_partners=common,
+        trust=trust,
+        early_warning=float(warning),
+        deterrence=deterrence,
+    )[0]
+    assert 0.0 < value < 1.0
+    assert value <= base + 1e-12  # channels only ever hold a crisis, never push it
+
+
+# ------------------------------------------------------------------- honour
+
+
+def test_honour_probability_is_about_base_at_neutral_trust():
+    assert honour_probability(0.75, np.array([0.5]), np.array([0.5]))[0] == pytest.approx(0.75)
+
+
+def test_honour_probability_rises_with_trust_and_reputation():
+    low_trust = honour_probability(0.75, np.array([0.2]), np.array([0.5]))[0]
+    high_trust = honour_probability(0.75, np.array([0.9]), np.array([0.5]))[0]
+    low_rep = honour_probability(0.75, np.array([0.5]), np.array([0.1]))[0]
+    high_rep = honour_probability(0.75, np.array([0.5]), np.array([0.9]))[0]
+    assert low_trust < 0.75 < high_trust
+    assert low_rep < 0.75 < high_rep
+    # trust weighs three times as much as reputation
+    assert high_trust - 0.75 == pytest.approx(0.3 * 0.4)
+    assert high_rep - 0.75 == pytest.approx(0.1 * 0.4)
+
+
+def test_honour_probability_is_clipped_to_unit_interval():
+    values = honour_probability(0.95, np.array([1.0, 0.0]), np.array([1.0, 0.0]))
+    assert values[0] == 1.0
+    values = honour_probability(0.1, np.array([0.0]), np.array([0.0]))
+    assert values[0] == 0.0
+
+
+@FAST
+@given(unit, unit, unit)
+def test_honour_probability_is_a_probability(base, trust, reputation):
+    value = honour_probability(base, np.array([trust]), np.array([reputation]))[0]
+    assert 0.0 <= value <= 1.0

@@ -1,0 +1,469 @@
+"""Utility: depth curves, shares and dominance, partner benefit, sovereignty, funding, net value."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from simulation.domain import MAX_DEPTH, FundingSplit
+from simulation.mechanisms import utility
+
+FAST = settings(max_examples=80, deadline=None)
+
+positive = st.floats(min_value=1e-3, max_value=1e3, allow_nan=False)
+
+WEIGHTS = {
+    "threat_weight": 1.5,
+    "technology_weight": 0.5,
+    "status_weight": 2.0,
+    "homophily_weight": 0.25,
+    "triadic_closure_weight": 0.8,
+    "preferential_attachment_weight": 0.6,
+    "partner_saturation": 4.0,
+}
+
+
+def benefit_of(
+    capability,
+    threat=None,
+    reputation=None,
+    trust=None,
+    alignment=None,
+    common=None,
+    degree=None,
+    ties=None,
+    interoperability=None,
+    **weights,
+):
+    n = len(capability)
+    capability = np.asarray(capability, dtype=np.float64)
+    return utility.partner_benefit(
+        capability,
+        np.full(n, 0.5) if threat is None else np.asarray(threat, dtype=np.float64),
+        np.full(n, 0.5) if reputation is None else np.asarray(reputation, dtype=np.float64),
+        np.full((n, n), 0.5) if trust is None else np.asarray(trust, dtype=np.float64),
+        np.full((n, n), 0.5) if alignment is None else np.asarray(alignment, dtype=np.float64),
+        np.zeros((n, n)) if common is None else np.asarray(common, dtype=np.float64),
+        np.zeros(n, dtype=np.int64) if degree is None else np.asarray(degree, dtype=np.int64),
+        np.zeros((n, n), dtype=bool) if ties is None else np.asarray(ties, dtype=bool),
+        np.zeros((n, n)) if interoperability is None else np.asarray(interoperability),
+        **{**WEIGHTS, **weights},
+    )
+
+
+# -------------------------------------------------------------- depth curves
+
+
+def test_depth_benefit_is_concave_and_cost_linear():
+    depths = np.arange(0, MAX_DEPTH + 1)
+    benefit = utility.depth_benefit(depths)
+    cost = utility.depth_cost(depths)
+    np.testing.assert_allclose(benefit, [0.0, 0.379, 0.616, 0.818, 1.0], atol=1e-3)
+    np.testing.assert_allclose(cost, [0.0, 0.25, 0.5, 0.75, 1.0])
+    benefit_steps = np.diff(benefit)
+    assert np.all(benefit_steps > 0)
+    assert np.all(np.diff(benefit_steps) < 0)  # each rung adds less than the one before
+    np.testing.assert_allclose(np.diff(cost), 0.25)  # each rung costs the same
+
+
+def test_depth_benefit_cost_per_benefit_ratio_grows_with_each_rung():
+    benefit_steps = np.diff(utility.depth_benefit(np.arange(0, MAX_DEPTH + 1)))
+    ratios = 0.25 / benefit_steps
+    assert ratios[1] == pytest.approx(1.05, abs=0.01)
+    assert ratios[3] == pytest.approx(1.37, abs=0.01)
+    assert np.all(np.diff(ratios) > 0)
+
+
+def test_depth_curves_accept_plain_integers():
+    assert float(utility.depth_benefit(MAX_DEPTH)) == pytest.approx(1.0)
+    assert float(utility.depth_cost(2)) == pytest.approx(0.5)
+
+
+# ------------------------------------------------------ shares and dominance
+
+
+def test_relative_share_gives_the_partner_weight_in_the_pair():
+    share = utility.relative_share(np.array([1.0, 3.0]))
+    np.testing.assert_allclose(share, [[0.5, 0.75], [0.25, 0.5]])
+
+
+@FAST
+@given(hnp.arrays(np.float64, st.integers(1, 8), elements=positive))
+def test_relative_shares_of_a_pair_sum_to_one(capability):
+    share = utility.relative_share(capability)
+    np.testing.assert_allclose(share + share.T, 1.0)
+    assert np.all((share > 0) & (share < 1))
+
+
+def test_dominance_is_zero_when_the_nation_is_stronger():
+    dominance = utility.dominance(np.array([1.0, 3.0, 1.0]))
+    assert dominance[1, 0] == 0.0
+    assert dominance[0, 2] == 0.0  # equals do not dominate
+    assert dominance[0, 1] == pytest.approx((3 - 1) / (3 + 1))
+
+
+@FAST
+@given(hnp.arrays(np.float64, st.integers(1, 8), elements=positive))
+def test_dominance_is_in_unit_interval_and_one_sided(capability):
+    dominance = utility.dominance(capability)
+    assert np.all((dominance >= 0) & (dominance < 1))
+    # at most one side of a pair is dominated
+    assert np.all(np.minimum(dominance, dominance.T) == 0)
+
+
+def test_alignment_is_half_region_half_policy_closeness():
+    region = np.array([0, 0, 1])
+    policy = np.array([0.2, 0.6, 0.2])
+    aligned = utility.alignment(region, policy)
+    assert aligned[0, 1] == pytest.approx(0.5 + 0.5 * 0.6)
+    assert aligned[0, 2] == pytest.approx(0.0 + 0.5 * 1.0)
+    assert aligned[1, 2] == pytest.approx(0.5 * 0.6)
+    np.testing.assert_allclose(np.diag(aligned), 1.0)
+    np.testing.assert_allclose(aligned, aligned.T)
+
+
+# ----------------------------------------------------------- partner benefit
+
+
+def test_partner_benefit_on_a_hand_computed_example():
+    benefit = benefit_of(
+        capability=[1.0, 3.0, 2.0],
+        threat=[0.4, 0.2, 0.6],
+        reputation=[0.2, 0.6, 0.4],
+        trust=[[1.0, 0.7, 0.4], [0.6, 1.0, 0.5], [0.3, 0.5, 1.0]],
+        alignment=[[1.0, 0.8, 0.5], [0.8, 1.0, 0.3], [0.5, 0.3, 1.0]],
+        common=[[0, 1, 0], [1, 0, 0], [0, 0, 0]],
+        degree=[1, 1, 2],
+        ties=[[0, 0, 1], [0, 0, 1], [1, 1, 0]],
+        interoperability=[[0, 0, 0.2], [0, 0, 0.1], [0.2, 0.1, 0]],
+    )
+    closure = 0.8 * (1 - np.exp(-1.0))
+    mean_degree = 4 / 3
+    hub_1 = 0.6 * 1 / (1 + mean_degree + 1)
+    hub_2 = 0.6 * 2 / (2 + mean_degree + 1)
+    # partner capacity scaled by absorptive capacity, sqrt(capability / median 2)
+    capacity_0 = 4.0 * np.sqrt(1 / 2)
+    capacity_1 = 4.0 * np.sqrt(3 / 2)
+    # 0 -> 1: security 2 x 1.5 x 0.4 x 3/4, technology 0.5 x 1/2, status 2 x 0.6,
+    # trust +0.2, homophily 0.25 x 2 x 0.3; untied with 1 partner: j is a second partner
+    raw = 0.9 + 0.25 + 1.2 + closure + hub_1 + 0.2 + 0.0 + 0.15
+    assert benefit[0, 1] == pytest.approx(raw * capacity_0 / (capacity_0 + 1))
+    # 0 -> 2 (tied): security 3 x 0.4 x 2/3, technology 0.5 x 1/3, status 0.8,
+    # trust -0.1, interoperability 0.2, homophily 0; its only partner: no saturation
+    raw = 0.8 + 0.5 / 3 + 0.8 + 0.0 + hub_2 - 0.1 + 0.2 + 0.0
+    assert benefit[0, 2] == pytest.approx(raw)
+    # 1 -> 0: security 3 x 0.2 x 1/4, no technology (1 is ahead), status 0.4 plus
+    # patronage 2 x 0.5 (1 outweighs 0 by (3 - 1) / (3 + 1)), trust +0.1
+    raw = 0.15 + 0.0 + 0.4 + 1.0 + closure + hub_1 + 0.1 + 0.0 + 0.15
+    assert benefit[1, 0] == pytest.approx(raw * capacity_1 / (capacity_1 + 1))
+    np.testing.assert_array_equal(np.diag(benefit), 0.0)
+
+
+def test_partner_benefit_rises_with_shared_partners():
+    # nation 0 weighs 1 and 2, identical except that 1 shares partners with it
+    common = np.zeros((4, 4))
+    values = []
+    for shared in (0, 1, 2, 3):
+        common[0, 1] = common[1, 0] = shared
+        values.append(benefit_of([1.0, 1.0, 1.0, 1.0], common=common, degree=[3, 3, 3, 3])[0, 1])
+    other = benefit_of([1.0] * 4, common=common, degree=[3, 3, 3, 3])[0, 2]
+    assert values[0] == pytest.approx(other)
+    assert all(b > a for a, b in zip(values, values[1:]))
+    # triadic closure saturates: each shared partner adds less
+    assert np.all(np.diff(np.diff(values)) < 0)
+
+
+def test_partner_benefit_rises_with_partner_degree():
+    # preferential attachment: 1 and 2 identical except that 1 is a hub
+    benefit = benefit_of([1.0, 1.0, 1.0, 1.0], degree=[1, 3, 1, 1])
+    assert benefit[0, 1] > benefit[0, 2]
+    mean = 6 / 4
+    gap = 0.6 * (3 / (3 + mean + 1) - 1 / (1 + mean + 1))
+    saturation = 4 / (4 + 1)
+    assert benefit[0, 1] - benefit[0, 2] == pytest.approx(gap * saturation)
+    # and no attachment pull at all with weight 0
+    flat = benefit_of([1.0] * 4, degree=[1, 3, 1, 1], preferential_attachment_weight=0.0)
+    assert flat[0, 1] == pytest.approx(flat[0, 2])
+
+
+def test_partner_benefit_saturates_with_own_degree():
+    # attachment weight 0 so own degree only acts through saturation
+    def value_with(own_degree: int) -> float:
+        return benefit_of([1.0, 1.0], degree=[own_degree, 0], preferential_attachment_weight=0.0)[
+            0, 1
+        ]
+
+    fresh = value_with(0)
+    assert fresh > 0
+    values = np.array([value_with(d) for d in range(0, 12)])
+    assert np.all(np.diff(values) < 0)
+    np.testing.assert_allclose(values, fresh * 4.0 / (4.0 + np.arange(12)))
+    # partner_saturation is the number of partners at which one more partner's gain halves
+    assert value_with(4) == pytest.approx(fresh / 2)
+
+
+def test_partner_benefit_saturates_more_slowly_for_a_stronger_state():
+    # median capability 1; nation 3 is 100 times the median: ten times the capacity
+    capability = [1.0, 1.0, 1.0, 100.0, 1.0]
+
+    def row(own_degree: int, nation: int) -> np.ndarray:
+        degree = [0, 0, 0, 0, 0]
+        degree[nation] = own_degree
+        return benefit_of(capability, degree=degree, preferential_attachment_weight=0.0)[nation]
+
+    for d in (1, 4, 10):
+        assert row(d, 0)[1] == pytest.approx(row(0, 0)[1] * 4.0 / (4.0 + d))
+        assert row(d, 3)[1] == pytest.approx(row(0, 3)[1] * 40.0 / (40.0 + d))
+
+
+def test_absorptive_capacity_is_the_square_root_of_relative_capability_within_bounds():
+    capability = np.array([0.01, 0.25, 1.0, 4.0, 100.0, 1e4, 1.0])  # median 1
+    np.testing.assert_allclose(
+        utility.absorptive_capacity(capability), [0.5, 0.5, 1.0, 2.0, 10.0, 10.0, 1.0]
+    )
+    # relative to the median, so scale-free
+    np.testing.assert_allclose(
+        utility.absorptive_capacity(capability * 37.0), utility.absorptive_capacity(capability)
+    )
+
+
+@FAST
+@given(hnp.arrays(np.float64, st.integers(1, 12), elements=positive))
+def test_absorptive_capacity_is_bounded_and_monotone(capability):
+    capacity = utility.absorptive_capacity(capability)
+    assert np.all((capacity >= 0.5) & (capacity <= 10.0))
+    order = np.argsort(capability, kind="stable")
+    assert np.all(np.diff(capacity[order]) >= 0)
+
+
+def test_partner_benefit_is_the_same_before_and_after_signing():
+    untied = benefit_of(
+        [1.0, 2.0, 1.0],
+        degree=[2, 0, 0],
+        ties=np.zeros((3, 3), bool),
+        preferential_attachment_weight=0.0,
+    )
+    ties = np.zeros((3, 3), bool)
+    ties[0, 1] = ties[1, 0] = True
+    tied = benefit_of(
+        [1.0, 2.0, 1.0], degree=[3, 1, 0], ties=ties, preferential_attachment_weight=0.0
+    )
+    assert untied[0, 1] == pytest.approx(tied[0, 1])
+    assert untied[1, 0] == pytest.approx(tied[1, 0])
+
+
+def test_partner_benefit_does_not_shrink_a_liability_with_saturation():
+    # a distrusted, unlike-minded, weak partner: negative benefit
+    trust = np.full((2, 2), 0.0)
+    alignment = np.full((2, 2), 0.0)
+    settings_ = {
+        "threat": [0.0, 0.0],
+        "reputation": [0.0, 0.0],
+        "trust": trust,
+        "alignment": alignment,
+        "preferential_attachment_weight": 0.0,
+    }
+    lone = benefit_of([1.0, 1.0], degree=[0, 0], **settings_)[0, 1]
+    busy = benefit_of([1.0, 1.0], degree=[10, 0], **settings_)[0, 1]
+    assert lone < 0
+    # -0.5 from trust, 0.25 x 2 x -0.5 from alignment
+    assert lone == pytest.approx(-0.5 - 0.25)
+    assert busy == pytest.approx(lone)
+
+
+def test_partner_benefit_status_includes_patronage_of_a_weaker_client():
+    # only status at work: 0 is stronger than 1 and 2, 2 is the weaker client
+    weights = {
+        "threat_weight": 0.0,
+        "technology_weight": 0.0,
+        "status_weight": 1.5,
+        "homophily_weight": 0.0,
+        "triadic_closure_weight": 0.0,
+        "preferential_attachment_weight": 0.0,
+    }
+    benefit = benefit_of([4.0, 2.0, 1.0], trust=np.full((3, 3), 1.0), **weights)
+    # trust 1 adds +0.5 everywhere; status = 1.5 x (reputation 0.5 + patronage)
+    assert benefit[0, 1] == pytest.approx(0.5 + 1.5 * (0.5 + 2 / 6))
+    assert benefit[0, 2] == pytest.approx(0.5 + 1.5 * (0.5 + 3 / 5))
+    assert benefit[0, 2] > benefit[0, 1]
+    # the weaker side gets no patronage from its stronger partner
+    assert benefit[2, 0] == pytest.approx(0.5 + 1.5 * 0.5)
+    no_status = benefit_of(
+        [4.0, 2.0, 1.0], trust=np.full((3, 3), 1.0), **{**weights, "status_weight": 0.0}
+    )
+    np.testing.assert_allclose(no_status[~np.eye(3, dtype=bool)], 0.5)
+
+
+def test_partner_benefit_counts_trust_and_alignment_for_or_against_around_one_half():
+    def with_trust_alignment(t: float, a: float) -> float:
+        n = 2
+        return benefit_of([1.0, 1.0], trust=np.full((n, n), t), alignment=np.full((n, n), a))[0, 1]
+
+    neutral = with_trust_alignment(0.5, 0.5)
+    assert with_trust_alignment(0.8, 0.5) == pytest.approx(neutral + 0.3)
+    assert with_trust_alignment(0.5, 0.9) == pytest.approx(neutral + 0.25 * 2 * 0.4)
+    assert with_trust_alignment(0.2, 0.5) < neutral
+
+
+def test_partner_benefit_security_rises_with_threat_and_partner_strength():
+    low = benefit_of([1.0, 1.0, 4.0], threat=[0.1, 0.5, 0.5])
+    high = benefit_of([1.0, 1.0, 4.0], threat=[0.9, 0.5, 0.5])
+    assert high[0, 1] > low[0, 1]
+    assert high[0, 2] > high[0, 1]  # the stronger partner protects more
+
+
+# ----------------------------------------------------- sovereignty and funding
+
+
+def test_sovereignty_cost_rises_with_sensitivity_and_dominance():
+    cost = utility.sovereignty_cost(
+        np.array([0.2, 0.5, 0.8]),
+        np.array([0.5, 0.5, 0.5]),
+        sovereignty_weight=2.0,
+        asymmetry_weight=1.0,
+    )
+    np.testing.assert_allclose(cost, 2.0 * np.array([0.2, 0.5, 0.8]) * 1.5)
+    dominated = utility.sovereignty_cost(
+        np.full(3, 0.5), np.array([0.0, 0.4, 0.9]), sovereignty_weight=2.0, asymmetry_weight=1.0
+    )
+    assert np.all(np.diff(dominated) > 0)
+    assert dominated[0] == pytest.approx(2.0 * 0.5)
+
+
+def test_sovereignty_cost_broadcasts_a_column_of_sensitivities_against_dominance():
+    sensitivity = np.array([0.2, 0.6])[:, None]
+    dominance = utility.dominance(np.array([1.0, 3.0]))
+    cost = utility.sovereignty_cost(
+        sensitivity, dominance, sovereignty_weight=1.0, asymmetry_weight=2.0
+    )
+    assert cost.shape == (2, 2)
+    assert cost[0, 1] == pytest.approx(0.2 * (1 + 2.0 * 0.5))  # 0 is dominated by 1
+    assert cost[1, 0] == pytest.approx(0.6)  # 1 is not dominated
+
+
+def test_funding_burden_is_cost_times_full_depth_times_share():
+    burden = utility.funding_burden(np.array([1.0, 0.5, 2.0]), funding_cost=0.3)
+    np.testing.assert_allclose(burden, 0.3 * MAX_DEPTH * np.array([1.0, 0.5, 2.0]))
+
+
+@FAST
+@given(
+    hnp.arrays(np.float64, st.integers(2, 12), elements=positive),
+    st.sampled_from(list(FundingSplit)),
+)
+def test_funding_shares_sum_to_member_count(capability, split):
+    shares = utility.funding_shares(capability, split)
+    assert shares.shape == capability.shape
+    assert np.all(shares > 0)
+    assert shares.sum() == pytest.approx(capability.size)
+
+
+def test_funding_shares_by_split_on_a_hand_computed_example():
+    capability = np.array([1.0, 2.0, 5.0])
+    np.testing.assert_allclose(utility.funding_shares(capability, "equal"), [1.0, 1.0, 1.0])
+    np.testing.assert_allclose(
+        utility.funding_shares(capability, "proportional"), 3 * capability / 8
+    )
+    # the strongest pays half the bill, the other two a quarter each
+    np.testing.assert_allclose(
+        utility.funding_shares(capability, "lead_nation"), 3 * np.array([0.25, 0.25, 0.5])
+    )
+
+
+def test_bilateral_lead_nation_split_is_the_same_as_an_even_split():
+    np.testing.assert_allclose(utility.funding_shares(np.array([1.0, 9.0]), "lead_nation"), 1.0)
+
+
+def test_funding_shares_accepts_funding_split_enum_members():
+    capability = np.array([1.0, 3.0])
+    np.testing.assert_allclose(
+        utility.funding_shares(capability, FundingSplit.PROPORTIONAL), [0.5, 1.5]
+    )
+
+
+SOLE_MEMBER_LEAD_NATION_BUG = pytest.mark.xfail(
+    strict=True,
+    reason="funding_shares(..., 'lead_nation') with a single member returns [0.5], "
+    "not [1.0]: the member count is not preserved (equal and proportional give [1.0])",
+)
+
+
+@pytest.mark.parametrize(
+    "split",
+    [
+        FundingSplit.EQUAL,
+        FundingSplit.PROPORTIONAL,
+        pytest.param(FundingSplit.LEAD_NATION, marks=SOLE_MEMBER_LEAD_NATION_BUG),
+    ],
+)
+def test_a_sole_member_pays_the_whole_bill_under_every_split(split):
+    np.testing.assert_allclose(utility.funding_shares(np.array([2.0]), split), [1.0])
+
+
+# ----------------------------------------------------------------- net value
+
+
+def test_net_value_is_concave_benefit_less_linear_costs():
+    value = utility.net_value(np.array([2.0]), np.array([0.4]), np.array([0.6]), 2)
+    assert value[0] == pytest.approx(2.0 * 0.5**0.7 - (0.4 + 0.6) * 0.5)
+    assert utility.net_value(np.array([2.0]), np.array([0.4]), np.array([0.6]), 0)[0] == 0.0
+
+
+def test_best_depth_falls_as_sovereignty_sensitivity_rises():
+    depths = np.arange(0, MAX_DEPTH + 1)
+    best = []
+    for sensitivity in np.linspace(0.0, 1.0, 41):
+        cost = utility.sovereignty_cost(
+            np.array(sensitivity), np.array(0.2), sovereignty_weight=3.0, asymmetry_weight=1.0
+        )
+        values = utility.net_value(1.0, cost, 0.0, depths)
+        best.append(int(np.argmax(values)))
+    assert best[0] == MAX_DEPTH
+    assert best[-1] == 0
+    assert np.all(np.diff(best) <= 0)
+    assert len(set(best)) >= 3  # intermediate depths are optimal in between
+
+
+# --------------------------------------------------- precomputed fast paths
+
+
+def test_dominance_with_a_precomputed_share_matches_the_default():
+    capability = np.array([1.0, 4.0, 2.5, 0.3])
+    share = utility.relative_share(capability)
+    np.testing.assert_array_equal(
+        utility.dominance(capability, share), utility.dominance(capability)
+    )
+
+
+@FAST
+@given(st.integers(2, 8).flatmap(lambda n: st.tuples(st.just(n), st.integers(0, 2**32 - 1))))
+def test_partner_benefit_with_precomputed_inputs_matches_the_default(problem):
+    n, seed = problem
+    rng = np.random.default_rng(seed)
+    upper = np.triu(rng.random((n, n)) < 0.4, 1)
+    ties = upper | upper.T
+    common = ties.astype(float) @ ties.astype(float)
+    np.fill_diagonal(common, 0.0)
+    inputs = {
+        "capability": rng.uniform(0.1, 10.0, n),
+        "threat": rng.random(n),
+        "reputation": rng.random(n),
+        "trust": rng.random((n, n)),
+        "alignment": rng.random((n, n)),
+        "common": common,
+        "degree": ties.sum(axis=1),
+        "ties": ties,
+        "interoperability": rng.random((n, n)) * ties,
+    }
+    default = benefit_of(**inputs)
+    share = utility.relative_share(inputs["capability"])
+    fast = benefit_of(
+        **inputs,
+        share=share,
+        dominance_matrix=utility.dominance(inputs["capability"], share),
+        common_pairs=np.nonzero(common),
+    )
+    np.testing.assert_allclose(fast, default)
+    # the precomputed share is read, not overwritten
+    np.testing.assert_array_equal(share, utility.relative_share(inputs["capability"]))

@@ -1,0 +1,109 @@
+"""Runs a parameter at a low and a high value over several seeds and summarises outcomes.
+
+Used by test_parameter_effects.py, and runnable by hand to see the figures:
+    python -m tests.parameter_effects sovereignty_weight 0.3 2.0
+"""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+import pandas as pd
+
+from simulation.model import DefenseCooperationModel
+from simulation.scenario import scenario_from_dict
+from simulation.tables import all_tables
+from tests.conftest import small_world
+
+SEEDS = (1, 2, 3, 4, 5, 6)
+STEPS = 30
+
+
+def run_tables(
+    parameters: dict, seed: int, steps: int = STEPS, **changes
+) -> dict[str, pd.DataFrame]:
+    scenario = scenario_from_dict(
+        small_world(seed=seed, steps=steps, parameters=parameters, **changes)
+    )
+    model = DefenseCooperationModel(scenario)
+    for _ in range(scenario.steps):
+        model.step()
+    tables = all_tables(model)
+    tables["_model"] = model
+    return tables
+
+
+def measures(tables: dict) -> dict[str, float]:
+    """Outcome measures of one run, each a single number."""
+    model_table = tables["model"].iloc[1:]
+    events = tables["events"]
+    nations = tables["nations"]
+    last = tables["model"].iloc[-1]
+    exits = events[events["event"] == "exited"]
+    crises = model_table["crises"].sum()
+    model = tables["_model"]
+    ties = model.ties
+    same_region = model.same_region & ties
+    degrees = ties.sum(axis=1)
+    agreements = tables["agreements"]
+    return {
+        "signings": float(model_table["signings"].sum()),
+        "deepenings": float(model_table["deepenings"].sum()),
+        "renewals": float(model_table["renewals"].sum()),
+        "exits": float(model_table["exits"].sum()),
+        "exit_rate": float(
+            model_table["exits"].sum() / max(model_table["active_agreements"].sum(), 1)
+        ),
+        "crises": float(crises),
+        "escalated": float(model_table["conflicts_escalated"].sum()),
+        "prevention_rate": float(model_table["conflicts_prevented"].sum() / crises)
+        if crises
+        else 1.0,
+        "active_agreements": float(model_table["active_agreements"].mean()),
+        "multilateral_agreements": float(model_table["multilateral_agreements"].mean()),
+        "mean_depth": float(model_table["mean_depth"].mean()),
+        "deep_agreements": float((agreements["max_depth"] >= 3).sum()),
+        "mean_trust": float(model_table["mean_trust"].mean()),
+        "final_mean_trust": float(last["mean_trust"]),
+        "capability_gini": float(last["capability_gini"]),
+        "transitivity": float(model_table["transitivity"].mean()),
+        "density": float(model_table["network_density"].mean()),
+        "max_degree": float(model_table["max_degree"].mean()),
+        "degree_spread": float(np.std(degrees)),
+        "within_region_share": float(same_region.sum() / ties.sum()) if ties.sum() else 0.0,
+        "sovereignty_tension": float(model_table["sovereignty_tension"].mean()),
+        "stability": float(model_table["stability_index"].mean()),
+        "interoperability": float(model_table["mean_interoperability"].mean()),
+        "mean_threat": float(nations["threat"].mean()),
+        "mean_capability": float(
+            nations.loc[nations["step"] == nations["step"].max(), "capability"].mean()
+        ),
+        "mean_dependence": float(nations["dependence"].mean()),
+        "reneged": float(model_table["allies_reneged"].sum()),
+        "reneged_share": float(
+            model_table["allies_reneged"].sum() / max(model_table["allies_called"].sum(), 1)
+        ),
+        "sovereignty_exits": float((exits["reason"] == "sovereignty_backlash").sum()),
+        "dominance_exits": float((exits["reason"] == "dominance").sum()),
+        "trust_collapse_exits": float((exits["reason"] == "trust_collapse").sum()),
+        "funding_exits": float((exits["reason"] == "funding_burden").sum()),
+    }
+
+
+def compare(name: str, low, high, seeds=SEEDS, **changes) -> pd.DataFrame:
+    """Mean of each measure over seeds at the low and the high value (common seeds)."""
+    rows = []
+    for value, label in ((low, "low"), (high, "high")):
+        for seed in seeds:
+            row = measures(run_tables({name: value}, seed, **changes))
+            row.update(level=label, seed=seed)
+            rows.append(row)
+    frame = pd.DataFrame(rows)
+    return frame.drop(columns="seed").groupby("level").mean().T[["low", "high"]]
+
+
+if __name__ == "__main__":
+    parameter, low, high = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])
+    with pd.option_context("display.width", 200):
+        print(compare(parameter, low, high).round(4))

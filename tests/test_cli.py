@@ -1,0 +1,394 @@
+"""The command line as a user meets it: `run`, `validate`, overrides, output folders.
+
+End-to-end cases start `run.py` as a real process from the project root; the many
+bad-input cases call `run.main` in-process. All runs use the baseline scenario cut
+to a few steps, so the whole file takes seconds.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import run  # noqa: E402
+
+BASELINE = ROOT / "scenarios" / "baseline.yaml"
+STEPS = 5
+TABLES = ("model", "nations", "agreements", "memberships", "events")
+
+
+def cli(*argv, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run `python run.py ...` from the project root as a user would."""
+    return subprocess.run(
+        [sys.executable, "run.py", *[str(arg) for arg in argv]],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def call(capsys, *argv) -> tuple[int, str, str]:
+    """run.main in-process; argparse's own exits count as exit codes too."""
+    try:
+        code = run.main([str(arg) for arg in argv])
+    except SystemExit as stop:
+        code = stop.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def one_error_line(err: str) -> str:
+    assert "Traceback" not in err, err
+    lines = err.splitlines()
+    assert len(lines) == 1, f"expected one line on stderr, got {len(lines)}:\n{err}"
+    assert lines[0].strip(), "the error line is empty"
+    return lines[0]
+
+
+def leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+
+
+@pytest.fixture(scope="module")
+def baseline_run(tmp_path_factory) -> tuple[subprocess.CompletedProcess, Path]:
+    out = tmp_path_factory.mktemp("cli") / "baseline-run"
+    done = cli("run", BASELINE, "--steps", STEPS, "--out", out)
+    return done, out
+
+
+# --- run ---------------------------------------------------------------------
+
+
+def test_run_writes_a_run_folder_with_every_table_and_a_manifest(baseline_run):
+    done, out = baseline_run
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    assert leftovers(out) == sorted([f"{t}.parquet" for t in TABLES] + ["manifest.json"])
+    for table in TABLES:
+        assert isinstance(pd.read_parquet(out / f"{table}.parquet"), pd.DataFrame)
+    # nothing else (no staging folder) next to the run folder
+    assert leftovers(out.parent) == [out.name]
+
+
+def test_run_ends_with_a_short_summary_of_stability_prevention_agreements_and_exits(
+    baseline_run,
+):
+    done, out = baseline_run
+    summary = done.stdout.strip().splitlines()
+    assert 3 <= len(summary) <= 15, done.stdout
+    text = done.stdout
+    model = pd.read_parquet(out / "model.parquet")
+    events = pd.read_parquet(out / "events.parquet")
+    last = model.iloc[-1]
+
+    stability = next(line for line in summary if "stability" in line)
+    assert f"{last['stability_index']:.3f}" in stability
+
+    prevented, crises = int(model["conflicts_prevented"].sum()), int(model["crises"].sum())
+    prevention = next(line for line in summary if "prevent" in line)
+    assert f"{prevented}/{crises}" in prevention
+
+    agreements = next(line for line in summary if "agreements" in line)
+    assert re.search(rf"\b{int(last['active_agreements'])}\b", agreements)
+
+    exits = events[events["event"] == "exited"]["reason"].value_counts()
+    assert len(exits) > 0, "the baseline run should have some exits to summarise"
+    by_reason = next(line for line in summary if "exit" in line and "reason" in line)
+    for reason, count in exits.items():
+        assert f"{reason} {count}" in by_reason, (reason, count, by_reason)
+    assert str(out) in text
+
+
+def test_steps_seed_and_set_overrides_are_applied_and_recorded_in_the_manifest(tmp_path):
+    out = tmp_path / "run"
+    done = cli(
+        "run",
+        BASELINE,
+        "--steps",
+        "3",
+        "--seed",
+        "11",
+        "--set",
+        "crisis_rate=0.35",
+        "--set",
+        "regions.0.threat=0.6",
+        "--out",
+        out,
+    )
+    assert done.returncode == 0, done.stderr
+    model = pd.read_parquet(out / "model.parquet")
+    assert model["step"].iloc[-1] == 3
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["seed"] == 11
+    scenario = manifest["scenario"]
+    assert scenario["steps"] == 3 and scenario["seed"] == 11
+    assert scenario["parameters"]["crisis_rate"] == 0.35
+    assert scenario["regions"][0]["threat"] == 0.6
+
+
+def test_format_csv_writes_csv_tables_with_the_same_content_as_parquet(baseline_run, tmp_path):
+    _, parquet_out = baseline_run
+    out = tmp_path / "csv-run"
+    done = cli("run", BASELINE, "--steps", STEPS, "--out", out, "--format", "csv")
+    assert done.returncode == 0, done.stderr
+    assert leftovers(out) == sorted([f"{t}.csv" for t in TABLES] + ["manifest.json"])
+    for table in TABLES:
+        from_csv = pd.read_csv(out / f"{table}.csv", keep_default_na=False)
+        from_parquet = pd.read_parquet(parquet_out / f"{table}.parquet")
+        assert list(from_csv.columns) == list(from_parquet.columns)
+        assert len(from_csv) == len(from_parquet)
+    model_csv = pd.read_csv(out / "model.csv")
+    model_parquet = pd.read_parquet(parquet_out / "model.parquet")
+    pd.testing.assert_frame_equal(model_csv, model_parquet, check_dtype=False)
+
+
+def test_same_scenario_and_seed_give_byte_identical_parquet_files(baseline_run, tmp_path):
+    # a different hash seed too: results must not hang on set or dict order of strings
+    _, first = baseline_run
+    second = tmp_path / "again"
+    done = cli("run", BASELINE, "--steps", STEPS, "--out", second, env={"PYTHONHASHSEED": "12345"})
+    assert done.returncode == 0, done.stderr
+    for table in TABLES:
+        name = f"{table}.parquet"
+        assert (first / name).read_bytes() == (second / name).read_bytes(), f"{name} differs"
+
+
+def test_a_different_seed_gives_different_results(baseline_run, tmp_path):
+    _, first = baseline_run
+    other = tmp_path / "other-seed"
+    done = cli("run", BASELINE, "--steps", STEPS, "--seed", "4242", "--out", other)
+    assert done.returncode == 0, done.stderr
+    a = pd.read_parquet(first / "model.parquet")
+    b = pd.read_parquet(other / "model.parquet")
+    assert not a.equals(b)
+    assert (first / "nations.parquet").read_bytes() != (other / "nations.parquet").read_bytes()
+
+
+def test_run_without_out_creates_a_new_folder_under_results(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = call(capsys, "run", BASELINE, "--steps", "2", "--quiet")
+    assert code == 0, err
+    folders = leftovers(tmp_path / "results")
+    assert len(folders) == 1 and folders[0].startswith("baseline")
+    assert (tmp_path / "results" / folders[0] / "manifest.json").is_file()
+    assert folders[0] in out
+
+
+# --- output folder: refusing, failing, interrupting -------------------------
+
+
+def test_existing_non_empty_out_folder_is_refused_and_left_untouched(tmp_path, capsys):
+    out = tmp_path / "taken"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    code, stdout, err = call(capsys, "run", BASELINE, "--steps", "2", "--out", out, "--quiet")
+    assert code == 2
+    line = one_error_line(err)
+    assert str(out) in line and "not empty" in line
+    assert leftovers(out) == ["notes.txt"]
+    assert (out / "notes.txt").read_text() == "mine"
+    assert stdout == ""
+
+
+def test_existing_empty_out_folder_is_used(tmp_path, capsys):
+    out = tmp_path / "empty"
+    out.mkdir()
+    code, _, err = call(capsys, "run", BASELINE, "--steps", "2", "--out", out, "--quiet")
+    assert code == 0, err
+    assert "manifest.json" in leftovers(out)
+
+
+def test_out_folder_is_refused_before_the_simulation_runs(tmp_path, capsys, monkeypatch):
+    out = tmp_path / "taken"
+    out.mkdir()
+    (out / "x").write_text("")
+
+    def must_not_run(*args, **kwargs):
+        raise AssertionError("the simulation ran although the output folder was refused")
+
+    monkeypatch.setattr("simulation.runner.run_scenario", must_not_run)
+    code, _, err = call(capsys, "run", BASELINE, "--steps", "2", "--out", out, "--quiet")
+    assert code == 2
+    one_error_line(err)
+
+
+def test_out_folder_inside_a_file_is_one_line_not_a_traceback(tmp_path, capsys):
+    blocker = tmp_path / "file.txt"
+    blocker.write_text("")
+    out = blocker / "run"
+    code, _, err = call(capsys, "run", BASELINE, "--steps", "2", "--out", out, "--quiet")
+    assert code == 2
+    assert str(out) in one_error_line(err)
+
+
+def _write_two_tables_then(exception: BaseException):
+    from simulation import output
+
+    real = output.write_tables
+
+    def failing(tables, folder, fmt):
+        first_two = dict(list(tables.items())[:2])
+        real(first_two, folder, fmt)
+        raise exception
+
+    return failing
+
+
+def test_a_run_that_fails_while_writing_leaves_no_folder_and_no_partial(
+    tmp_path, capsys, monkeypatch
+):
+    results = tmp_path / "results"
+    out = results / "run"
+    monkeypatch.setattr(
+        "simulation.output.write_tables", _write_two_tables_then(OSError("disk full"))
+    )
+    code, stdout, err = call(capsys, "run", BASELINE, "--steps", "2", "--out", out, "--quiet")
+    assert code == 2
+    assert "Traceback" not in err
+    assert len([line for line in err.splitlines() if line.strip()]) == 1
+    assert "disk full" in err
+    assert not out.exists()
+    assert leftovers(results) == [], "a staging folder was left behind"
+
+
+def test_a_run_interrupted_while_writing_exits_130_and_leaves_nothing(
+    tmp_path, capsys, monkeypatch
+):
+    results = tmp_path / "results"
+    out = results / "run"
+    monkeypatch.setattr(
+        "simulation.output.write_tables", _write_two_tables_then(KeyboardInterrupt())
+    )
+    code, stdout, err = call(capsys, "run", BASELINE, "--steps", "2", "--out", out, "--quiet")
+    assert code == 130
+    assert "Traceback" not in err
+    assert len([line for line in err.splitlines() if line.strip()]) == 1
+    assert "interrupted" in err
+    assert not out.exists()
+    assert leftovers(results) == []
+    assert stdout == ""
+
+
+def test_a_run_interrupted_while_simulating_writes_nothing(tmp_path, capsys, monkeypatch):
+    from simulation.model import DefenseCooperationModel
+
+    real_step = DefenseCooperationModel.step
+    calls = []
+
+    def step_then_interrupt(self):
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        real_step(self)
+
+    monkeypatch.setattr(DefenseCooperationModel, "step", step_then_interrupt)
+    out = tmp_path / "results" / "run"
+    code, _, err = call(capsys, "run", BASELINE, "--steps", "4", "--out", out, "--quiet")
+    assert code == 130
+    assert "Traceback" not in err
+    assert not out.exists()
+    assert leftovers(tmp_path / "results") == []
+
+
+# --- bad --set, --steps, --seed ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("argv", "needles"),
+    [
+        (["--set", "crisis_rate"], ["--set", "crisis_rate", "name=value"]),
+        (["--set", "=0.3"], ["--set", "name=value"]),
+        (["--set", "no_such_parameter=1"], ["no_such_parameter", "unknown"]),
+        (["--set", "crisis_rate=5"], ["crisis_rate", "less than or equal to"]),
+        (["--set", "crisis_rate=-0.1"], ["crisis_rate", "greater than or equal to"]),
+        (["--set", "crisis_rate=often"], ["crisis_rate", "number"]),
+        (["--set", "crisis_rate=[0.1, 0.2]"], ["crisis_rate", "single value"]),
+        (["--set", "regions.9.threat=0.2"], ["regions.9.threat", "'9'"]),
+        (["--set", "regions.0.threat=3"], ["regions[0].threat", "less than or equal to 1"]),
+        (["--set", "name.first=x"], ["name.first", "not a mapping"]),
+        (["--steps", "0"], ["steps", "greater than or equal to 1"]),
+        (["--seed", "-1"], ["seed", "greater than or equal to 0"]),
+    ],
+    ids=[
+        "no-equals",
+        "no-name",
+        "unknown-parameter",
+        "above-range",
+        "below-range",
+        "not-a-number",
+        "a-list",
+        "no-such-list-item",
+        "nested-out-of-range",
+        "path-through-a-scalar",
+        "steps-zero",
+        "seed-negative",
+    ],
+)
+def test_bad_override_exits_2_with_one_line_naming_it(argv, needles, tmp_path, capsys):
+    out = tmp_path / "out"
+    code, stdout, err = call(capsys, "run", BASELINE, *argv, "--out", out, "--quiet")
+    assert code == 2
+    line = one_error_line(err)
+    for needle in needles:
+        assert needle in line, f"{needle!r} missing from {line!r}"
+    assert not out.exists()
+    assert stdout == ""
+
+
+@pytest.mark.parametrize(
+    "argv", [["--steps", "many"], ["--seed", "1.5"], ["--format", "xlsx"]], ids=str
+)
+def test_malformed_option_value_exits_2_without_traceback(argv, tmp_path, capsys):
+    code, _, err = call(capsys, "run", BASELINE, *argv, "--out", tmp_path / "out", "--quiet")
+    assert code == 2
+    assert "Traceback" not in err
+    assert argv[0] in err and argv[1] in err
+    assert not (tmp_path / "out").exists()
+
+
+# --- validate ------------------------------------------------------------------
+
+
+def test_validate_accepts_the_baseline_in_a_real_process():
+    done = cli("validate", "scenarios/baseline.yaml")
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    assert "scenarios/baseline.yaml" in done.stdout and "60 nations" in done.stdout
+
+
+def test_validate_checks_files_without_running_or_writing(tmp_path, capsys, monkeypatch):
+    def must_not_run(*args, **kwargs):
+        raise AssertionError("validate ran the simulation")
+
+    monkeypatch.setattr("simulation.runner.run_scenario", must_not_run)
+    monkeypatch.setattr("simulation.model.DefenseCooperationModel.step", must_not_run)
+    monkeypatch.chdir(tmp_path)
+    code, out, err = call(capsys, "validate", BASELINE, BASELINE)
+    assert code == 0, err
+    assert len(out.splitlines()) == 2
+    assert leftovers(tmp_path) == []
+
+
+def test_bad_file_in_a_real_process_gives_one_line_and_exit_2(tmp_path):
+    bad = tmp_path / "broken.yaml"
+    bad.write_text("name: broken\nsteps: [1, 2\nregions: []\n")
+    missing = tmp_path / "missing.yaml"
+    for command in (["validate", bad], ["run", missing]):
+        done = cli(*command, "--out", tmp_path / "out") if command[0] == "run" else cli(*command)
+        assert done.returncode == 2, (command, done.stderr)
+        assert str(command[1]) in one_error_line(done.stderr)
+        assert done.stdout == ""
+    assert not (tmp_path / "out").exists()

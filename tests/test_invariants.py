@@ -1,0 +1,129 @@
+"""Invariants that must hold in any run, checked over random scenarios with hypothesis."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from simulation.domain import MAX_DEPTH, MIN_DEPTH, Kind
+from simulation.model import DefenseCooperationModel
+from simulation.scenario import scenario_from_dict
+from simulation.tables import all_tables
+from tests.conftest import small_world
+
+parameter_values = st.fixed_dictionaries(
+    {
+        "sovereignty_weight": st.floats(0, 3),
+        "funding_cost": st.floats(0, 0.6),
+        "crisis_rate": st.floats(0, 1),
+        "trust_growth": st.floats(0, 0.5),
+        "trust_decay": st.floats(0, 0.5),
+        "reneging_penalty": st.floats(0, 1),
+        "escalation_trust_penalty": st.floats(0, 1),
+        "deepening_rate": st.floats(0, 1),
+        "deepening_trust_threshold": st.floats(0, 1),
+        "multilateralisation_rate": st.floats(0, 1),
+        "diplomatic_capacity": st.integers(0, 5),
+        "exit_patience": st.integers(1, 4),
+        "term": st.integers(1, 8),
+        "capability_volatility": st.floats(0, 0.5),
+        "technology_transfer_rate": st.floats(0, 1),
+        "rivals_per_nation": st.floats(0, 5),
+    }
+)
+
+
+def check_invariants(model: DefenseCooperationModel) -> None:
+    n = len(model.names)
+    assert np.all((model.trust >= 0) & (model.trust <= 1)), "trust left [0, 1]"
+    assert np.all(np.isfinite(model.trust))
+    assert np.all((model.interoperability >= 0) & (model.interoperability <= 1))
+    assert np.all(model.capability > 0) and np.all(np.isfinite(model.capability))
+    assert np.all((model.threat >= 0) & (model.threat <= 1))
+    active = model.registry.active
+    for agreement in active:
+        assert MIN_DEPTH <= agreement.depth <= MAX_DEPTH, "depth left the ladder"
+        assert len(agreement.members) >= 2, "an agreement with fewer than two members"
+        assert len(set(agreement.members)) == len(agreement.members)
+        if agreement.kind is Kind.BILATERAL:
+            assert len(agreement.members) == 2
+    for agreement in model.registry.by_slot:
+        if not agreement.active:
+            assert agreement.end_reason is not None
+    # a nation that left is no longer a member; memberships match agreements
+    open_spells = {
+        (m.agreement_id, m.nation) for m in model.registry.memberships if m.left_step is None
+    }
+    current = {(a.agreement_id, nation) for a in active for nation in a.members}
+    assert open_spells == current
+    for membership in model.registry.memberships:
+        agreement = model.registry.by_id[membership.agreement_id]
+        if membership.left_step is not None and agreement.active:
+            assert (membership.agreement_id, membership.nation) not in open_spells or any(
+                m.nation == membership.nation and m.joined_step >= membership.left_step
+                for m in model.registry.memberships
+                if m.agreement_id == membership.agreement_id
+            ), "a nation that left is still listed as a member"
+    outcomes = model.outcomes
+    assert outcomes["conflicts_prevented"] + outcomes["conflicts_escalated"] == outcomes["crises"]
+    assert outcomes["active_agreements"] == len(active)
+    assert outcomes["bilateral_agreements"] + outcomes["multilateral_agreements"] == len(active)
+    assert 0 <= outcomes["stability_index"] <= 1
+    assert 0 <= outcomes["conflict_prevention_rate"] <= 1
+    assert 0 <= outcomes["network_density"] <= 1
+    assert 0 <= outcomes["transitivity"] <= 1
+    assert 0 <= outcomes["sovereignty_tension"] <= 1
+    assert outcomes["max_degree"] <= n - 1
+    for name, value in outcomes.items():
+        assert np.isfinite(value), f"{name} is not finite"
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(
+    parameters=parameter_values,
+    seed=st.integers(0, 2**32 - 1),
+    north=st.integers(0, 12),
+    south=st.integers(0, 12),
+)
+def test_invariants_hold_every_step_for_random_scenarios(parameters, seed, north, south):
+    data = small_world(seed=seed, steps=16, parameters=parameters)
+    data["regions"][0]["nations"] = north
+    data["regions"][1]["nations"] = south
+    data["agreements"] = [a for a in data["agreements"] if a["id"] != "alliance"] + [
+        {
+            "id": "alliance",
+            "kind": "multilateral",
+            "depth": 4,
+            "members": ["Atlantia", "Borealis", "Caldera"],
+        }
+    ]
+    if south == 0:
+        data["agreements"] = [a for a in data["agreements"] if a["id"] != "caldera-south"]
+    model = DefenseCooperationModel(scenario_from_dict(data))
+    check_invariants(model)
+    for _ in range(data["steps"]):
+        model.step()
+        check_invariants(model)
+    tables = all_tables(model)
+    numeric = tables["model"].select_dtypes("number")
+    assert np.isfinite(numeric.to_numpy()).all()
+    assert np.isfinite(tables["nations"].select_dtypes("number").to_numpy()).all()
+
+
+def test_the_same_seed_gives_identical_tables_and_another_seed_does_not(small_scenario):
+    def run(scenario):
+        model = DefenseCooperationModel(scenario)
+        for _ in range(scenario.steps):
+            model.step()
+        return all_tables(model)
+
+    first, second = run(small_scenario), run(small_scenario)
+    for name in first:
+        assert first[name].equals(second[name]), f"{name} differs between identical runs"
+    other = run(small_scenario.model_copy(update={"seed": small_scenario.seed + 1}))
+    assert not first["events"].equals(other["events"])
