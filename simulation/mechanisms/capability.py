@@ -32,7 +32,8 @@ def technology_transfer(
     `sharing_depth[i, j]` is the depth of i and j's technology-sharing tie (0 when
     none, counted only at depth 3 or more by the caller). Technology is non-rival:
     the leader loses nothing, the follower closes `rate` x depth/4 of the gap,
-    split over its sharing partners so many partners do not add up past the gap.
+    averaged over its sharing partners ahead of it, so many partners do not add
+    up past the gap and a tie with a weaker nation does not dilute it.
     """
     # sharing ties are few: work on them only (`pairs` may pass a superset, e.g. all ties)
     rows, cols = np.nonzero(sharing_depth) if pairs is None else pairs
@@ -42,8 +43,8 @@ def technology_transfer(
     gained = np.bincount(
         rows, weights=sharing_depth[rows, cols] / MAX_DEPTH * gap, minlength=capability.size
     )
-    partners = np.maximum(np.bincount(rows, minlength=capability.size), 1)
-    return rate * gained / partners
+    ahead = np.maximum(np.bincount(rows, weights=gap > 0, minlength=capability.size), 1)
+    return rate * gained / ahead
 
 
 def upkeep(capability: np.ndarray, funding_load: np.ndarray, *, funding_cost: float) -> np.ndarray:
@@ -59,4 +60,5 @@ def gini(values: np.ndarray) -> float:
     if n == 0 or total <= 0:
         return 0.0
     ranks = np.arange(1, n + 1)
-    return float((2.0 * (ranks * values).sum()) / (n * total) - (n + 1) / n)
+    # rounding can leave -1e-16 for equal values: the coefficient is never negative
+    return max(0.0, float((2.0 * (ranks * values).sum()) / (n * total) - (n + 1) / n))

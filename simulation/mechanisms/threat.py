@@ -12,9 +12,10 @@ def perceived_threat(
 ) -> np.ndarray:
     """Each nation's threat perception in [0, 1].
 
-    Half comes from the baseline of its region (and any overrides), a rival adds
-    in proportion to its intensity and to how far it outweighs the nation, and
-    shocks (escalated crises, scheduled crises) add on top until they fade.
+    The baseline of its region (or the nation's override), plus half the pressure
+    of its rivals, plus shocks (escalated and scheduled crises) until they fade.
+    Rival pressure is 1 - exp(-sum over rivals of intensity x the rival's share of
+    the pair's capability): a stronger rival weighs more, an equal one still counts.
     `rival_pairs` may pass the rival dyads (i < j) when already at hand.
     """
     first, second = np.nonzero(np.triu(rivalry, 1)) if rival_pairs is None else rival_pairs

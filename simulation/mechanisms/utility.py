@@ -165,6 +165,10 @@ def funding_shares(capability: np.ndarray, split: str) -> np.ndarray:
     `capability` holds the members' capabilities; `split` is a FundingSplit value.
     """
     members = capability.size
+    if split not in ("equal", "proportional", "lead_nation"):
+        raise ValueError(f"unknown funding split {split!r}")
+    if members == 1:
+        return np.ones(1)
     if split == "proportional":
         return members * capability / capability.sum()
     if split == "lead_nation":

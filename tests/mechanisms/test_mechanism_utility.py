@@ -382,19 +382,12 @@ def test_funding_shares_accepts_funding_split_enum_members():
     )
 
 
-SOLE_MEMBER_LEAD_NATION_BUG = pytest.mark.xfail(
-    strict=True,
-    reason="funding_shares(..., 'lead_nation') with a single member returns [0.5], "
-    "not [1.0]: the member count is not preserved (equal and proportional give [1.0])",
-)
-
-
 @pytest.mark.parametrize(
     "split",
     [
         FundingSplit.EQUAL,
         FundingSplit.PROPORTIONAL,
-        pytest.param(FundingSplit.LEAD_NATION, marks=SOLE_MEMBER_LEAD_NATION_BUG),
+        FundingSplit.LEAD_NATION,
     ],
 )
 def test_a_sole_member_pays_the_whole_bill_under_every_split(split):
