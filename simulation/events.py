@@ -47,20 +47,30 @@ class EventLog:
         reason: str = "",
         detail: str = "",
     ) -> None:
-        if agreement is not None:
-            identity = (
+        if agreement is None:
+            self.rows.append((step, event, "", "", "", 0, nation, other, outcome, reason, detail))
+            return
+        # kind and sector go in as their enums (str subclasses): the table makes them text
+        self.rows.append(
+            (
+                step,
+                event,
                 agreement.agreement_id,
-                agreement.kind.value,
-                agreement.sector.value,
+                agreement.kind,
+                agreement.sector,
                 agreement.depth,
+                nation,
+                other,
+                outcome,
+                reason,
+                detail,
             )
-        else:
-            identity = ("", "", "", 0)
-        self.rows.append((step, event, *identity, nation, other, outcome, reason, detail))
+        )
 
     def table(self) -> pd.DataFrame:
         frame = pd.DataFrame(self.rows, columns=list(EVENT_COLUMNS))
-        return frame.astype({"step": "int64", "depth": "int64"})
+        text = {column: str for column in EVENT_COLUMNS if column not in ("step", "depth")}
+        return frame.astype({"step": "int64", "depth": "int64", **text})
 
     def since(self, step: int) -> list[tuple]:
         """Rows from `step` on (for a live event feed)."""

@@ -18,7 +18,7 @@ Step order (one step is one year by default):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from mesa import DataCollector, Model
@@ -190,12 +190,15 @@ class DefenseCooperationModel(Model):
         self._evaluate_partners()
         self._sign(step)
         self._multilateral(step)
-        self._deepen(step)
-        self._renew_or_exit(step)
+        # one valuation serves deepening, renewal and exit, and the end-of-step report
+        values = self._member_values()
+        self._deepen(step, values)
+        values = replace(values, level=self.registry.depth[values.slot])
+        self._renew_or_exit(step, values)
         self._refresh_ties()
         self._cooperate()
         self._crises(step)
-        self._evaluate_members()
+        self._evaluate_members(self._still_in_force(values))
         self._collect()
 
     def _reset_counters(self) -> None:
@@ -513,13 +516,16 @@ class DefenseCooperationModel(Model):
             if draw < p.proportional_funding_share
             else (FundingSplit.EQUAL, FundingSplit.PROPORTIONAL)
         )
-        share_a = 2.0 * self.capability[a] / (self.capability[a] + self.capability[b])
+        # plain floats: this runs once a signing, on two numbers
+        share_a = float(2.0 * self.capability[a] / (self.capability[a] + self.capability[b]))
+        exposure = SECTOR_EXPOSURE[sector]
+        benefit = utility.depth_benefit(1) * np.array([self.benefit[a, b], self.benefit[b, a]])
+        sovereignty = exposure * np.array([self.sovereignty[a, b], self.sovereignty[b, a]])
         for split in (preferred, fallback):
             shares = (share_a, 2.0 - share_a) if split is FundingSplit.PROPORTIONAL else (1.0, 1.0)
-            value = self._dyad_value(
-                np.array([a, b]), np.array([b, a]), 1, SECTOR_EXPOSURE[sector], np.array(shares)
-            )
-            if (value > 0).all():
+            funding = utility.funding_burden(np.array(shares), funding_cost=p.funding_cost)
+            cost = (sovereignty + funding) * utility.depth_cost(1)
+            if benefit[0] > cost[0] and benefit[1] > cost[1]:
                 return split
         return None
 
@@ -571,10 +577,10 @@ class DefenseCooperationModel(Model):
             asymmetry_weight=p.asymmetry_weight,
         )
         member_shares = utility.funding_shares(self.capability[members], pact.funding)
-        position = {int(m): k for k, m in enumerate(members)}
-        share = np.array(
-            [member_shares[position[c]] if c in position else 1.0 for c in candidates.tolist()]
-        )
+        position = np.full(self.capability.size, -1)
+        position[members] = np.arange(members.size)
+        where = position[candidates]
+        share = np.where(where >= 0, member_shares[where], 1.0)
         funding = utility.funding_burden(share, funding_cost=p.funding_cost)
         return benefit + collective, sovereignty, funding, dominated
 
@@ -627,22 +633,34 @@ class DefenseCooperationModel(Model):
         threshold = p.deepening_trust_threshold
         registry = self.registry
         slots = registry.active_slots(Kind.BILATERAL)
-        first, second, level = registry.first[slots], registry.second[slots], registry.depth[slots]
-        bilateral_depth = np.zeros_like(self.tie_depth)
-        np.maximum.at(bilateral_depth, (first, second), level.astype(bilateral_depth.dtype))
-        bilateral_depth = np.maximum(bilateral_depth, bilateral_depth.T)
-        strong = (bilateral_depth >= 2) & (self.trust >= threshold) & (threshold <= self.trust.T)
-        if not strong.any():
+        deep = slots[registry.depth[slots] >= 2]
+        first = np.minimum(registry.first[deep], registry.second[deep])
+        second = np.maximum(registry.first[deep], registry.second[deep])
+        trusting = (self.trust[first, second] >= threshold) & (
+            self.trust[second, first] >= threshold
+        )
+        # strong ties are few: walk them as adjacency sets, in a fixed (sorted) order
+        edges = sorted(set(zip(first[trusting].tolist(), second[trusting].tolist())))
+        if len(edges) < 3:
             return
-        common = network.shared_partners(strong)
-        rows, cols = np.nonzero(np.triu(strong & (common > 0), 1))
-        in_pact = self._pact_comembers()
+        neighbours: dict[int, set[int]] = {}
+        for x, y in edges:
+            neighbours.setdefault(x, set()).add(y)
+            neighbours.setdefault(y, set()).add(x)
+        pacts_of: dict[int, set[int]] = {}
+        for pact in registry.active_pacts():
+            for member in pact.members:
+                pacts_of.setdefault(member, set()).add(pact.slot)
+
+        def share_a_pact(x: int, y: int) -> bool:
+            return bool(pacts_of.get(x, set()) & pacts_of.get(y, set()))
+
         founded: set[int] = set()
-        for a, b in zip(rows.tolist(), cols.tolist()):
-            thirds = np.flatnonzero(strong[a] & strong[b])
-            thirds = thirds[thirds > b]
-            for c in thirds.tolist():
-                if in_pact[a, b] and in_pact[a, c] and in_pact[b, c]:
+        for a, b in edges:
+            for c in sorted(neighbours[a] & neighbours[b]):
+                if c <= b:
+                    continue
+                if share_a_pact(a, b) and share_a_pact(a, c) and share_a_pact(b, c):
                     continue
                 if founded & {a, b, c}:
                     continue
@@ -650,14 +668,6 @@ class DefenseCooperationModel(Model):
                     continue
                 founded.update((a, b, c))
                 self._found_pact([a, b, c], step)
-
-    def _pact_comembers(self) -> np.ndarray:
-        n = self.capability.size
-        together = np.zeros((n, n), dtype=bool)
-        for pact in self.registry.active_pacts():
-            members = np.array(pact.members)
-            together[np.ix_(members, members)] = True
-        return together
 
     def _found_pact(self, founders: list[int], step: int) -> None:
         p = self.parameters
@@ -712,45 +722,32 @@ class DefenseCooperationModel(Model):
                 self.dominance[rows, cols],
             )
         ]
-        for pact in registry.active_pacts():
-            members = np.array(pact.members)
-            benefit, sovereignty, funding, dominated = self._pact_terms(pact, members)
-            others = ~np.eye(members.size, dtype=bool)
-            trust_in_others = (self.trust[np.ix_(members, members)] * others).sum(axis=1) / (
-                members.size - 1
-            )
-            parts.append(
-                (
-                    np.full(members.size, pact.slot),
-                    members,
-                    np.full(members.size, pact.depth),
-                    benefit,
-                    sovereignty,
-                    funding,
-                    trust_in_others,
-                    dominated,
-                )
-            )
-        columns = [np.concatenate(column) for column in zip(*parts, strict=True)]
-        slot, nation, level, benefit, sovereignty, funding, trust_level, dominated = columns
-        return MemberValues(
-            slot=slot,
-            nation=nation.astype(np.int64),
-            level=level.astype(np.int64),
-            benefit=benefit,
-            sovereignty=sovereignty,
-            funding=funding,
-            trust=trust_level,
-            dominated=dominated,
-            bilateral=slots.size,
+        parts.extend(self._pact_rows(pact) for pact in registry.active_pacts())
+        return _member_values_from(parts, bilateral=slots.size)
+
+    def _pact_rows(self, pact: Agreement) -> tuple[np.ndarray, ...]:
+        members = np.array(pact.members)
+        benefit, sovereignty, funding, dominated = self._pact_terms(pact, members)
+        others = ~np.eye(members.size, dtype=bool)
+        trust_in_others = (self.trust[np.ix_(members, members)] * others).sum(axis=1) / (
+            members.size - 1
+        )
+        return (
+            np.full(members.size, pact.slot),
+            members,
+            np.full(members.size, pact.depth),
+            benefit,
+            sovereignty,
+            funding,
+            trust_in_others,
+            dominated,
         )
 
     # --------------------------------------------------------------- deepening
 
-    def _deepen(self, step: int) -> None:
+    def _deepen(self, step: int, now: MemberValues) -> None:
         p = self.parameters
         registry = self.registry
-        now = self._member_values()
         gain = now.value(1) - now.value(0)
         count = now.bilateral
         slots = registry.active_slots(Kind.BILATERAL)
@@ -794,12 +791,11 @@ class DefenseCooperationModel(Model):
 
     # ------------------------------------------------------- renewal and exit
 
-    def _renew_or_exit(self, step: int) -> None:
+    def _renew_or_exit(self, step: int, values: MemberValues) -> None:
         """Members who found an agreement not worth its cost for `exit_patience` steps
         leave early; at term end any member who finds it negative declines to renew."""
         p = self.parameters
         registry = self.registry
-        values = self._member_values()
         value = values.value()
         count = values.bilateral
         slots = registry.active_slots(Kind.BILATERAL)
@@ -1069,10 +1065,31 @@ class DefenseCooperationModel(Model):
             counts[pact.members] += 1
         return counts
 
-    def _evaluate_members(self) -> None:
+    def _still_in_force(self, values: MemberValues) -> MemberValues:
+        """`values` brought to the end of the step: bilateral rows of agreements still in
+        force, and pacts valued afresh (their membership may have changed)."""
+        registry = self.registry
+        keep = registry.is_active[values.slot] & ~registry.multilateral[values.slot]
+        parts = [
+            (
+                values.slot[keep],
+                values.nation[keep],
+                values.level[keep],
+                values.benefit[keep],
+                values.sovereignty[keep],
+                values.funding[keep],
+                values.trust[keep],
+                values.dominated[keep],
+            )
+        ]
+        parts.extend(self._pact_rows(pact) for pact in registry.active_pacts())
+        return _member_values_from(parts, bilateral=-1)  # blocks no longer line up
+
+    def _evaluate_members(self, values: MemberValues | None = None) -> None:
         """Per-nation sovereignty cost, benefit and dependence from the agreements in
         force at the end of the step, valued with this step's evaluation matrices."""
-        values = self._member_values()
+        if values is None:
+            values = self._member_values()
         benefit, sovereignty, _ = values.realised()
         n = self.capability.size
         self.sovereignty_cost_borne = np.bincount(values.nation, weights=sovereignty, minlength=n)
@@ -1136,6 +1153,22 @@ class DefenseCooperationModel(Model):
             "allies_honoured": counts["allies_honoured"],
             "allies_reneged": counts["allies_reneged"],
         }
+
+
+def _member_values_from(parts: list[tuple[np.ndarray, ...]], bilateral: int) -> MemberValues:
+    columns = [np.concatenate(column) for column in zip(*parts, strict=True)]
+    slot, nation, level, benefit, sovereignty, funding, trust_level, dominated = columns
+    return MemberValues(
+        slot=slot.astype(np.int64),
+        nation=nation.astype(np.int64),
+        level=level.astype(np.int64),
+        benefit=benefit,
+        sovereignty=sovereignty,
+        funding=funding,
+        trust=trust_level,
+        dominated=dominated,
+        bilateral=bilateral,
+    )
 
 
 def _first_expiry(signed_step: int, term: int) -> int:

@@ -31,7 +31,8 @@ def shared_partner_pairs(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Shared partners as a sparse list (i, j, count) from the tied pairs (both directions).
 
-    The same counts as `shared_partners`, without touching the N x N matrix.
+    The same counts as `shared_partners`, without touching an N x N matrix (and
+    without BLAS, whose worker threads stall when the machine is busy).
     """
     adjacency = sparse.csr_matrix(
         (np.ones(rows.size, dtype=np.float32), (rows, cols)), shape=(n, n)
