@@ -76,6 +76,8 @@ class Agreement:
     depth_history: list[tuple[int, int]] = field(default_factory=list)
     # pacts only: consecutive steps each member has found it not worth the cost
     discontent: dict[int, int] = field(default_factory=dict)
+    # pacts only: nations that walked out, and the step from which they may apply again
+    barred_until: dict[int, int] = field(default_factory=dict)
 
     @property
     def depth(self) -> int:

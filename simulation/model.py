@@ -50,6 +50,9 @@ from simulation.scenario import Scenario, resolve_members
 from simulation.world import build_world
 
 TRUST_COLLAPSE_LEVEL = 0.2
+# Steps before nations that parted ways may sign again (or a leaver rejoin a pact):
+# an exit is a political decision, not reversed the next year.
+REAPPROACH_DELAY = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +128,7 @@ class DefenseCooperationModel(Model):
         self.benefit_received = np.zeros(n)
         self.dependence = np.zeros(n)
         self._index = {name: i for i, name in enumerate(self.names)}
+        self.estranged_until: dict[tuple[int, int], int] = {}
         self._scheduled = {}
         for event in scenario.events:
             self._scheduled.setdefault(event.step, []).append(event)
@@ -452,6 +456,13 @@ class DefenseCooperationModel(Model):
         funding = utility.funding_burden(np.ones(1), funding_cost=p.funding_cost)
         value = utility.net_value(self.benefit, self.sovereignty, funding, 1)
         eligible = (~self.ties) & (value > 0)
+        self.estranged_until = {
+            pair: until for pair, until in self.estranged_until.items() if until > step
+        }
+        if self.estranged_until:
+            estranged = np.array(list(self.estranged_until), dtype=np.int64)
+            eligible[estranged[:, 0], estranged[:, 1]] = False
+            eligible[estranged[:, 1], estranged[:, 0]] = False
         np.fill_diagonal(eligible, False)
         proposers, targets = choose_partners(
             value, eligible, p.diplomatic_capacity, p.decision_noise, self.rng
@@ -600,7 +611,8 @@ class DefenseCooperationModel(Model):
         p = self.parameters
         n = self.capability.size
         for pact in self.registry.active_pacts():
-            outsiders = np.setdiff1d(np.arange(n), pact.members)
+            barred = [m for m, until in pact.barred_until.items() if until > step]
+            outsiders = np.setdiff1d(np.arange(n), pact.members + barred)
             if outsiders.size == 0 or p.diplomatic_capacity == 0:
                 continue
             values = self._pact_values(pact, outsiders, pact.depth)
@@ -867,6 +879,20 @@ class DefenseCooperationModel(Model):
         """A member leaves; a bilateral agreement (or a pact left with one member) ends."""
         self.counts["exits"] += 1
         others = [m for m in agreement.members if m != member]
+        if reason is not ExitReason.NOT_RENEWED:
+            # walking out costs trust with those left behind, and closes the door a while
+            trust.trust_shock(
+                self.trust,
+                np.full(len(others), member),
+                np.array(others, dtype=np.int64),
+                self.parameters.exit_trust_penalty,
+            )
+            if agreement.kind is Kind.MULTILATERAL:
+                agreement.barred_until[member] = step + REAPPROACH_DELAY
+        for partner in others if agreement.kind is Kind.BILATERAL else ():
+            self.estranged_until[(min(member, partner), max(member, partner))] = (
+                step + REAPPROACH_DELAY
+            )
         other = self.names[others[0]] if len(others) == 1 else ""
         self.events.add(
             step,

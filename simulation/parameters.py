@@ -279,6 +279,13 @@ class Parameters(BaseModel):
         description="Trust and reputation lost by a nation that reneges on an ally. "
         "Higher: lower mean trust, more trust-collapse exits.",
     )
+    exit_trust_penalty: Float = Field(
+        0.1,
+        ge=0,
+        le=1,
+        description="Trust lost between a nation that walks out of an agreement early and "
+        "the partners it leaves (not for agreements left to expire). Higher: lower mean trust.",
+    )
     escalation_trust_penalty: Float = Field(
         0.25,
         ge=0,

@@ -57,6 +57,7 @@ CLAIMS = [
     ("honour_probability", 0.3, 1.0, "reneged_share", DOWN),
     ("reneging_penalty", 0.0, 1.0, "mean_trust", DOWN),
     ("escalation_trust_penalty", 0.0, 1.0, "mean_trust", DOWN),
+    ("exit_trust_penalty", 0.0, 1.0, "mean_trust", DOWN),
     ("escalation_threat_shock", 0.0, 0.6, "mean_threat", UP),
     ("threat_shock_decay", 0.05, 0.9, "mean_threat", DOWN),
     ("initial_trust_within_region", 0.2, 0.7, "mean_trust", UP),

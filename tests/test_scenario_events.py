@@ -1,0 +1,115 @@
+"""Scheduled scenario events do what the scenario format says they do."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simulation.model import DefenseCooperationModel
+from simulation.scenario import scenario_from_dict
+from simulation.tables import all_tables
+from tests.conftest import small_world
+
+SEEDS = (1, 2, 3, 4, 5)
+
+
+def run(data: dict) -> DefenseCooperationModel:
+    model = DefenseCooperationModel(scenario_from_dict(data))
+    for _ in range(data["steps"]):
+        model.step()
+    return model
+
+
+def without_events(**changes) -> dict:
+    data = small_world(**changes)
+    data["events"] = []
+    return data
+
+
+def test_a_sovereignty_shift_brings_exits_and_shallower_agreements_afterwards():
+    exits_with, exits_without, depth_with, depth_without = [], [], [], []
+    for seed in SEEDS:
+        base = without_events(seed=seed, steps=30)
+        shifted = without_events(seed=seed, steps=30)
+        shifted["events"] = [
+            {"step": 15, "type": "sovereignty_shift", "region": region, "delta": 0.5}
+            for region in ("North", "South", "East")
+        ]
+        for data, exits, depth in (
+            (base, exits_without, depth_without),
+            (shifted, exits_with, depth_with),
+        ):
+            table = all_tables(run(data))["model"]
+            after = table[table["step"] >= 15]
+            exits.append(after["exits"].sum())
+            depth.append(after["mean_depth"].iloc[-1])
+    assert np.mean(exits_with) > np.mean(exits_without)
+    assert np.mean(depth_with) < np.mean(depth_without)
+
+
+def test_a_rising_threat_brings_more_signings():
+    calm, tense = [], []
+    for seed in SEEDS:
+        base = without_events(seed=seed, steps=30)
+        rising = without_events(seed=seed, steps=30)
+        rising["events"] = [
+            {"step": 5, "type": "threat_shift", "region": region, "delta": 0.4}
+            for region in ("North", "South", "East")
+        ]
+        calm.append(all_tables(run(base))["model"]["signings"].sum())
+        tense.append(all_tables(run(rising))["model"]["signings"].sum())
+    assert np.mean(tense) > np.mean(calm)
+
+
+def test_a_scheduled_withdrawal_removes_the_member_and_is_recorded_with_its_reason():
+    data = without_events(steps=10)  # a leaver may not apply again for five steps
+    data["events"] = [
+        {"step": 6, "type": "leave_agreement", "nation": "Borealis", "agreement": "alliance"}
+    ]
+    model = run(data)
+    tables = all_tables(model)
+    alliance = model.registry.by_id["alliance"]
+    assert model.names.index("Borealis") not in alliance.members
+    exits = tables["events"].query("event == 'exited' and agreement_id == 'alliance'")
+    withdrawal = exits[exits["nation"] == "Borealis"]
+    assert withdrawal["reason"].tolist() == ["scheduled_withdrawal"]
+    assert withdrawal["step"].tolist() == [6]
+    spell = tables["memberships"].query("agreement_id == 'alliance' and nation == 'Borealis'")
+    assert spell["left_step"].tolist() == [6]
+
+
+def test_a_capability_surge_multiplies_the_nations_capability_at_its_step():
+    base = without_events(steps=10)
+    surge = without_events(steps=10)
+    surge["events"] = [{"step": 5, "type": "capability_surge", "nation": "Dunmore", "factor": 3.0}]
+    before = all_tables(run(base))["nations"].query("nation == 'Dunmore' and step == 5")
+    after = all_tables(run(surge))["nations"].query("nation == 'Dunmore' and step == 5")
+    ratio = after["capability"].iloc[0] / before["capability"].iloc[0]
+    assert 2.5 < ratio < 3.5
+
+
+def test_a_regional_crisis_event_breaks_out_crises_and_raises_threat_in_that_region():
+    data = without_events(steps=8)
+    data["parameters"] = {"crisis_rate": 0.0}  # only the scheduled crisis can happen
+    data["events"] = [{"step": 4, "type": "crisis", "region": "South", "severity": 1.0}]
+    tables = all_tables(run(data))
+    crises = tables["events"].query("event == 'crisis'")
+    assert set(crises["step"]) == {4}
+    south = set(tables["nations"].query("region == 'South'")["nation"])
+    assert set(crises["nation"]) <= south and set(crises["other"]) <= south
+    threat = (
+        tables["nations"]
+        .query("step in (3, 4)")
+        .pivot_table(index="region", columns="step", values="threat")
+    )
+    assert threat.loc["South", 4] > min(threat.loc["South", 3] + 0.5, 0.99)
+    assert abs(threat.loc["North", 4] - threat.loc["North", 3]) < 0.1
+
+
+def test_an_agreement_signed_before_the_run_expires_at_the_end_of_its_running_term():
+    data = without_events(steps=10)
+    data["agreements"].append(
+        {"id": "old", "members": ["Caldera", "South 2"], "signed_step": -12, "term": 5}
+    )
+    model = DefenseCooperationModel(scenario_from_dict(data))
+    # signed at -12 with a 5-step term: terms end at -7, -2, then 3
+    assert model.registry.by_id["old"].expires_step == 3

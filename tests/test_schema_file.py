@@ -1,0 +1,34 @@
+"""The JSON Schema shipped for editors matches the schema the code validates against."""
+
+import json
+from pathlib import Path
+
+from simulation.scenario import scenario_json_schema
+
+SCHEMA_FILE = Path(__file__).resolve().parent.parent / "scenarios" / "scenario.schema.json"
+
+
+def test_shipped_json_schema_is_up_to_date():
+    shipped = json.loads(SCHEMA_FILE.read_text())
+    assert shipped == scenario_json_schema(), (
+        "scenarios/scenario.schema.json is stale: run `python run.py schema --out "
+        "scenarios/scenario.schema.json`"
+    )
+
+
+def test_json_schema_names_every_top_level_field_and_forbids_others():
+    schema = scenario_json_schema()
+    assert set(schema["properties"]) == {
+        "name",
+        "description",
+        "seed",
+        "steps",
+        "regions",
+        "nations",
+        "rivalries",
+        "agreements",
+        "parameters",
+        "events",
+    }
+    assert schema["additionalProperties"] is False
+    assert schema["required"] == ["name", "regions"]
