@@ -59,7 +59,6 @@ class ExitReason(StrEnum):
     FUNDING_BURDEN = "funding_burden"
     NOT_RENEWED = "not_renewed"
     SCHEDULED_WITHDRAWAL = "scheduled_withdrawal"
-    PARTNER_LEFT = "partner_left"
     DISSOLVED = "dissolved"
 
 
@@ -70,6 +69,5 @@ EXIT_REASON_TEXT: dict[ExitReason, str] = {
     ExitReason.FUNDING_BURDEN: "its share of the costs exceeded the benefit",
     ExitReason.NOT_RENEWED: "the term ended and it was not renewed",
     ExitReason.SCHEDULED_WITHDRAWAL: "a scheduled withdrawal (scenario event)",
-    ExitReason.PARTNER_LEFT: "its only partner left",
     ExitReason.DISSOLVED: "fewer than two members remained",
 }

@@ -34,6 +34,7 @@ from simulation.agreements import (
 from simulation.domain import (
     EXIT_REASON_TEXT,
     MAX_DEPTH,
+    MIN_DEPTH,
     SECTORS,
     ExitReason,
     FundingSplit,
@@ -211,6 +212,7 @@ class DefenseCooperationModel(Model):
                 "signings",
                 "joinings",
                 "deepenings",
+                "downgrades",
                 "renewals",
                 "exits",
                 "crises",
@@ -228,6 +230,8 @@ class DefenseCooperationModel(Model):
     def _environment(self, step: int) -> None:
         p = self.parameters
         self.forced_crises: list[tuple[int, int]] = []
+        # old shocks fade before this step's events add theirs at full strength
+        self.threat_shock *= 1.0 - p.threat_shock_decay
         for event in self._scheduled.get(step, ()):
             self._apply_event(event, step)
         shocks = self.rng.standard_normal(self.capability.size)
@@ -244,7 +248,6 @@ class DefenseCooperationModel(Model):
             self.capability, self.funding_load, funding_cost=p.funding_cost
         )
         self.capability = np.maximum(grown + transfer - spent, 1e-9)
-        self.threat_shock *= 1.0 - p.threat_shock_decay
         self.threat = self._perceive_threat()
 
     def _perceive_threat(self) -> np.ndarray:
@@ -411,6 +414,7 @@ class DefenseCooperationModel(Model):
         p = self.parameters
         share = utility.relative_share(self.capability)
         self.dominance = utility.dominance(self.capability, share)
+        self.absorptive_capacity = utility.absorptive_capacity(self.capability)
         self.benefit = utility.partner_benefit(
             self.capability,
             self.threat,
@@ -431,6 +435,7 @@ class DefenseCooperationModel(Model):
             share=share,
             dominance_matrix=self.dominance,
             common_pairs=self.common_pairs,
+            rivalry=self.rivalry,
         )
         self.sovereignty = utility.sovereignty_cost(
             self.sovereignty_sensitivity[:, None],
@@ -481,17 +486,18 @@ class DefenseCooperationModel(Model):
             if signed_today[a] >= p.diplomatic_capacity or signed_today[b] >= p.diplomatic_capacity:
                 continue
             paired.add(pair)
-            signed_today[a] += 1
-            signed_today[b] += 1
-            self._sign_bilateral(pair, sector_draws[k], step)
+            if self._sign_bilateral(pair, sector_draws[k], step):
+                signed_today[a] += 1
+                signed_today[b] += 1
 
-    def _sign_bilateral(self, pair: tuple[int, int], draws: np.ndarray, step: int) -> None:
+    def _sign_bilateral(self, pair: tuple[int, int], draws: np.ndarray, step: int) -> bool:
+        """Sign if the pair can agree on the terms; True when an agreement was signed."""
         p = self.parameters
         a, b = pair
         sector = self._choose_sector(a, b, draws[0], draws[1])
         funding = self._negotiate_funding(a, b, sector, draws[2])
         if funding is None:
-            return
+            return False
         agreement = self.registry.sign(
             agreement_id=self.registry.next_id(Kind.BILATERAL),
             name=f"{self.names[a]}-{self.names[b]}",
@@ -514,6 +520,7 @@ class DefenseCooperationModel(Model):
             other=self.names[b],
             detail=f"{self.names[a]} and {self.names[b]} signed a {sector} agreement",
         )
+        return True
 
     def _negotiate_funding(
         self, a: int, b: int, sector: Sector, draw: float
@@ -562,7 +569,10 @@ class DefenseCooperationModel(Model):
 
         Benefit is the mean over the other members of the dyadic benefit, plus
         collective security: a share of the pact's capability behind the candidate.
-        Sovereignty cost takes dominance from the pact's strongest other member.
+        An outsider takes on every member it is not yet tied to at once, so its gains
+        saturate as if all of them were added (a member's own valuation already counts
+        them). Sovereignty cost takes dominance from the pact's strongest other member;
+        funding follows the pact's split as it would be with the candidate in it.
         """
         p = self.parameters
         members = np.array(pact.members)
@@ -570,6 +580,11 @@ class DefenseCooperationModel(Model):
         count = others.sum(axis=1)
         block = np.ix_(candidates, members)
         benefit = np.where(others, self.benefit[block], 0.0).sum(axis=1) / np.maximum(count, 1)
+        new_partners = (others & ~self.ties[block]).sum(axis=1)
+        capacity = p.partner_saturation * self.absorptive_capacity[candidates]
+        held = capacity + self.degree[candidates]
+        crowding = held / (held + np.maximum(new_partners - 1, 0))
+        benefit = np.where(benefit > 0, benefit * crowding, benefit)
         own = self.capability[candidates]
         is_member = count < members.size
         others_capability = self.capability[members].sum() - own * is_member
@@ -587,13 +602,28 @@ class DefenseCooperationModel(Model):
             sovereignty_weight=p.sovereignty_weight,
             asymmetry_weight=p.asymmetry_weight,
         )
-        member_shares = utility.funding_shares(self.capability[members], pact.funding)
-        position = np.full(self.capability.size, -1)
-        position[members] = np.arange(members.size)
-        where = position[candidates]
-        share = np.where(where >= 0, member_shares[where], 1.0)
+        share = self._pact_funding_shares(pact, members, candidates, is_member)
         funding = utility.funding_burden(share, funding_cost=p.funding_cost)
         return benefit + collective, sovereignty, funding, dominated
+
+    def _pact_funding_shares(
+        self, pact: Agreement, members: np.ndarray, candidates: np.ndarray, is_member: np.ndarray
+    ) -> np.ndarray:
+        """Each candidate's share of the bill (an even split gives 1): members' shares as
+        they stand, an outsider's as it would be in the pact enlarged by it."""
+        caps = self.capability[members]
+        member_shares = utility.funding_shares(caps, pact.funding)
+        position = np.full(self.capability.size, -1)
+        position[members] = np.arange(members.size)
+        own = self.capability[candidates]
+        enlarged = members.size + 1
+        if pact.funding is FundingSplit.PROPORTIONAL:
+            joining = enlarged * own / (caps.sum() + own)
+        elif pact.funding is FundingSplit.LEAD_NATION:
+            joining = np.where(own > caps.max(), 0.5 * enlarged, 0.5 * enlarged / members.size)
+        else:
+            joining = np.ones(candidates.size)
+        return np.where(is_member, member_shares[np.maximum(position[candidates], 0)], joining)
 
     def _pact_values(self, pact: Agreement, candidates: np.ndarray, depth: int) -> np.ndarray:
         """Net value of the pact at `depth` to each candidate."""
@@ -601,9 +631,25 @@ class DefenseCooperationModel(Model):
         return utility.net_value(benefit, sovereignty, funding, depth)
 
     def _approval(self, pact: Agreement, applicant: int) -> bool:
-        """Members vote weighted by capability: the stronger side dominates decisions."""
+        """Members vote, weighted by capability (the stronger side dominates decisions),
+        on what the applicant brings each of them: the dyadic value at the pact's depth
+        plus its capability added to their collective security."""
+        p = self.parameters
         members = np.array(pact.members)
-        value = self._dyad_value(members, applicant, pact.depth, pact.exposure, 1.0)
+        joining = self.capability[applicant]
+        collective = (
+            0.5
+            * p.threat_weight
+            * self.threat[members]
+            * joining
+            / (self.capability[members].sum() + joining)
+        )
+        value = utility.net_value(
+            self.benefit[members, applicant] + collective,
+            self.sovereignty[members, applicant] * pact.exposure,
+            utility.funding_burden(np.ones(1), funding_cost=p.funding_cost),
+            pact.depth,
+        )
         weights = self.capability[members]
         return bool(weights[value > 0].sum() >= 0.5 * weights.sum())
 
@@ -819,6 +865,20 @@ class DefenseCooperationModel(Model):
         registry.discontent_second[slots] = streak_second
         quits_first = (streak_first >= p.exit_patience) | (term_ends & (streak_first > 0))
         quits_second = (streak_second >= p.exit_patience) | (term_ends & (streak_second > 0))
+        # a rung down, rather than a break, when both still gain from the rung below
+        below = values.value(-1)
+        settles_lower = (
+            (quits_first | quits_second)
+            & (registry.depth[slots] > MIN_DEPTH)
+            & (below[:count] > 0)
+            & (below[count : 2 * count] > 0)
+        )
+        for slot in slots[settles_lower].tolist():
+            self._step_down(registry.by_slot[slot], step)
+        registry.discontent_first[slots[settles_lower]] = 0
+        registry.discontent_second[slots[settles_lower]] = 0
+        quits_first &= ~settles_lower
+        quits_second &= ~settles_lower
         # when both would go, the one worse off leaves first and ends it
         first_leaves = quits_first & (~quits_second | (value_first <= value_second))
         for k in np.flatnonzero(quits_first | quits_second).tolist():
@@ -841,6 +901,12 @@ class DefenseCooperationModel(Model):
         for slot, rows in rows_by_pact.items():
             pact = registry.by_slot[slot]
             term_end = pact.expires_step <= step
+            if self._pact_settles_lower(pact, values, value, below, rows):
+                self._step_down(pact, step)
+                pact.discontent.clear()
+                if term_end:
+                    self._renew(pact, step)
+                continue
             for row in rows:
                 member = int(values.nation[row])
                 if value[row] >= 0:
@@ -852,6 +918,35 @@ class DefenseCooperationModel(Model):
                     self._exit(pact, member, step, self._reason(values, row, streak, term_end))
             if pact.active and term_end:
                 self._renew(pact, step)
+
+    def _pact_settles_lower(
+        self,
+        pact: Agreement,
+        values: MemberValues,
+        value: np.ndarray,
+        below: np.ndarray,
+        rows: list[int],
+    ) -> bool:
+        """A pact steps down a rung when, weighted by capability, most of its members find
+        the current depth not worth its cost but most gain from the rung below."""
+        if pact.depth <= MIN_DEPTH:
+            return False
+        weight = self.capability[values.nation[rows]]
+        unhappy = weight[value[rows] < 0].sum()
+        content_below = weight[below[rows] > 0].sum()
+        return bool(unhappy >= 0.5 * weight.sum() and content_below >= 0.5 * weight.sum())
+
+    def _step_down(self, agreement: Agreement, step: int) -> None:
+        self.registry.set_depth(agreement, agreement.depth - 1, step)
+        self.counts["downgrades"] += 1
+        self.events.add(
+            step,
+            "downgraded",
+            agreement,
+            nation=self.names[agreement.members[0]],
+            detail=f"{agreement.name} stepped down to depth {agreement.depth}: "
+            "the deeper rung no longer paid",
+        )
 
     def _reason(self, values: MemberValues, row: int, streak: int, term_end: bool) -> ExitReason:
         if term_end and streak < self.parameters.exit_patience:
@@ -889,7 +984,8 @@ class DefenseCooperationModel(Model):
             )
             if agreement.kind is Kind.MULTILATERAL:
                 agreement.barred_until[member] = step + REAPPROACH_DELAY
-        for partner in others if agreement.kind is Kind.BILATERAL else ():
+        walked_out = reason is not ExitReason.NOT_RENEWED
+        for partner in others if agreement.kind is Kind.BILATERAL and walked_out else ():
             self.estranged_until[(min(member, partner), max(member, partner))] = (
                 step + REAPPROACH_DELAY
             )
@@ -1140,6 +1236,7 @@ class DefenseCooperationModel(Model):
         mean_trust = float(self.trust[off_diagonal].mean())
         total_cost = float(self.sovereignty_cost_borne.sum())
         total_benefit = float(self.benefit_received.sum())
+        total_benefit = max(total_benefit, 0.0)
         tension = total_cost / (total_cost + total_benefit) if total_cost > 0 else 0.0
         prevention = counts["conflicts_prevented"] / counts["crises"] if counts["crises"] else 1.0
         degree = self.degree
@@ -1158,6 +1255,7 @@ class DefenseCooperationModel(Model):
             "signings": counts["signings"],
             "joinings": counts["joinings"],
             "deepenings": counts["deepenings"],
+            "downgrades": counts["downgrades"],
             "renewals": counts["renewals"],
             "exits": counts["exits"],
             "network_density": float(self.tie_pairs[0].size / max(n * (n - 1), 1)),
@@ -1210,13 +1308,18 @@ def _exit_reason(
     funding: float,
     asymmetry_weight: float,
 ) -> ExitReason:
-    """Name the dominant cause when a member finds an agreement not worth its cost."""
+    """Name the dominant cause when a member finds an agreement not worth its cost.
+
+    Trust collapse first; then dominance when a partner is over three times stronger
+    (dominance above 0.5) and the extra sovereignty cost that asymmetry adds outweighs
+    the funding cost; then sovereignty backlash or funding burden, whichever is larger.
+    """
     if trust_level < TRUST_COLLAPSE_LEVEL:
         return ExitReason.TRUST_COLLAPSE
-    dominance_part = (
+    asymmetry_part = (
         sovereignty * asymmetry_weight * dominated / (1.0 + asymmetry_weight * dominated)
     )
-    if dominated > 0.5 and dominance_part > 0.5 * (sovereignty + funding):
+    if dominated > 0.5 and asymmetry_part > funding:
         return ExitReason.DOMINANCE
     if sovereignty >= funding:
         return ExitReason.SOVEREIGNTY_BACKLASH

@@ -28,6 +28,7 @@ MODEL_COLUMNS: tuple[str, ...] = (
     "signings",
     "joinings",
     "deepenings",
+    "downgrades",
     "renewals",
     "exits",
     "network_density",
@@ -56,7 +57,8 @@ def stability_index(escalated: int, nations: int, mean_trust: float, tension: fl
     """Composite stability in [0, 1].
 
     peace = 1 / (1 + escalated / (ESCALATION_HALF_POINT x nations)): 1 with no escalation,
-    0.5 when 2% of nations are drawn into an escalated crisis in the step.
+    0.5 when the step's escalated crises number 2% of the nations (one escalation a
+    step among 50 nations).
     stability = 0.5 peace + 0.3 mean trust + 0.2 (1 - sovereignty tension).
     """
     peace = 1.0 / (1.0 + escalated / (ESCALATION_HALF_POINT * max(nations, 1)))

@@ -67,7 +67,8 @@ class Parameters(BaseModel):
         0.3,
         ge=0,
         le=5,
-        description="Weight of access to a stronger partner's technology. Higher: more signings.",
+        description="Weight of access to a stronger partner's technology. "
+        "Higher: more agreements reach depth 3 or more.",
     )
     partner_saturation: Float = Field(
         4.0,
@@ -88,7 +89,8 @@ class Parameters(BaseModel):
         ge=0,
         le=5,
         description="How much a stronger partner amplifies the weaker side's sovereignty cost "
-        "and dependence (dominance). Higher: more exits for dominance, fewer asymmetric ties.",
+        "(dominance). Higher: fewer and shallower ties between unequal partners (lower "
+        "dependence).",
     )
     funding_cost: Float = Field(
         0.1,
@@ -152,8 +154,10 @@ class Parameters(BaseModel):
         0.3,
         ge=0,
         le=1,
-        description="Share of new agreements whose costs are split by capability rather than "
-        "equally (the rest split equally). Higher: weaker members pay less, more dependence.",
+        description="Share of new agreements whose costs are proposed split by capability "
+        "rather than equally (the pair falls back to the other split if one side would lose). "
+        "Higher: stronger members pay more, so fewer deep agreements and more "
+        "funding-burden exits.",
     )
     multilateralisation_rate: Float = Field(
         0.05,
@@ -188,8 +192,8 @@ class Parameters(BaseModel):
         0.1,
         ge=0,
         le=1,
-        description="Interoperability gained per step through joint exercises (training and "
-        "deeper rungs). Higher: higher interoperability, more prevented crises.",
+        description="Interoperability gained per step through joint exercises (training "
+        "channels at depth 2 or more); partners value it. Higher: higher interoperability.",
     )
     technology_transfer_rate: Float = Field(
         0.03,
@@ -277,7 +281,7 @@ class Parameters(BaseModel):
         ge=0,
         le=1,
         description="Trust and reputation lost by a nation that reneges on an ally. "
-        "Higher: lower mean trust, more trust-collapse exits.",
+        "Higher: lower mean trust.",
     )
     exit_trust_penalty: Float = Field(
         0.1,

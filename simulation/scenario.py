@@ -108,7 +108,9 @@ class _EventBase(_Strict):
 
 
 class CrisisEvent(_EventBase):
-    """Crises break out between rivals (or all neighbours) of a region."""
+    """A crisis: between two named nations, or in a region, where each rival pair breaks
+    into crisis with chance `severity` (one random pair of its nations if none does);
+    either way the `severity` is added to the threat of the nations involved."""
 
     type: Literal["crisis"]
     region: str | None = None
@@ -119,6 +121,8 @@ class CrisisEvent(_EventBase):
     def _one_target(self) -> CrisisEvent:
         if (self.region is None) == (self.nations is None):
             raise ValueError("give either region or nations, not both or neither")
+        if self.nations is not None and self.nations[0] == self.nations[1]:
+            raise ValueError("a crisis needs two different nations")
         return self
 
 

@@ -27,7 +27,8 @@ def summarise(result: RunResult, out: Path | None = None) -> str:
         f"{outcomes['multilateral_agreements']} multilateral), "
         f"mean depth {outcomes['mean_depth']:.2f}",
         f"  over the run           {int(frame['signings'].sum())} signed, "
-        f"{int(frame['deepenings'].sum())} deepened, {int(frame['renewals'].sum())} renewed, "
+        f"{int(frame['deepenings'].sum())} deepened, "
+        f"{int(frame['downgrades'].sum())} stepped down, {int(frame['renewals'].sum())} renewed, "
         f"{int(frame['exits'].sum())} exits",
     ]
     if len(exits):

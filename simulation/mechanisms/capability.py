@@ -31,20 +31,22 @@ def technology_transfer(
 
     `sharing_depth[i, j]` is the depth of i and j's technology-sharing tie (0 when
     none, counted only at depth 3 or more by the caller). Technology is non-rival:
-    the leader loses nothing, the follower closes `rate` x depth/4 of the gap,
-    averaged over its sharing partners ahead of it, so many partners do not add
-    up past the gap and a tie with a weaker nation does not dilute it.
+    the leader loses nothing. A follower grows by `rate` x depth/4 x (how far behind
+    it is, as a share of the leader's capability) of its *own* capability: what it
+    can absorb scales with what it has, so a small state next to a great power
+    gains a few per cent a year, not the great power's scale. Averaged over its
+    sharing partners ahead of it, so a tie with a weaker nation does not dilute it.
     """
     # sharing ties are few: work on them only (`pairs` may pass a superset, e.g. all ties)
     rows, cols = np.nonzero(sharing_depth) if pairs is None else pairs
     sharing = sharing_depth[rows, cols] > 0
     rows, cols = rows[sharing], cols[sharing]
-    gap = np.clip(capability[cols] - capability[rows], 0.0, None)
+    behind = np.clip(1.0 - capability[rows] / capability[cols], 0.0, None)
     gained = np.bincount(
-        rows, weights=sharing_depth[rows, cols] / MAX_DEPTH * gap, minlength=capability.size
+        rows, weights=sharing_depth[rows, cols] / MAX_DEPTH * behind, minlength=capability.size
     )
-    ahead = np.maximum(np.bincount(rows, weights=gap > 0, minlength=capability.size), 1)
-    return rate * gained / ahead
+    ahead = np.maximum(np.bincount(rows, weights=behind > 0, minlength=capability.size), 1)
+    return rate * capability * gained / ahead
 
 
 def upkeep(capability: np.ndarray, funding_load: np.ndarray, *, funding_cost: float) -> np.ndarray:

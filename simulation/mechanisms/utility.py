@@ -81,6 +81,7 @@ def partner_benefit(
     share: np.ndarray | None = None,
     dominance_matrix: np.ndarray | None = None,
     common_pairs: tuple[np.ndarray, np.ndarray] | None = None,
+    rivalry: np.ndarray | None = None,
 ) -> np.ndarray:
     """Benefit to i of full cooperation with j, before costs (may be negative).
 
@@ -88,7 +89,8 @@ def partner_benefit(
     access is how far j is ahead; status is j's soft power, and for a stronger i
     the influence a weaker client extends (the soft power of patronage). Trust and alignment
     count for or against, centred on 0.5: a distrusted or unlike-minded partner
-    is a liability. Interoperability already built with j is worth keeping. The
+    is a liability, and a rival (`rivalry`, 0-1) is one in full measure: the security
+    it would bring is the threat itself. Interoperability already built with j is worth keeping. The
     network adds triadic closure (shared partners vouch for j) and preferential
     attachment (a well-connected j is worth more as a hub). Gains saturate as i's
     partners accumulate: attention, absorptive capacity and the security already
@@ -110,6 +112,8 @@ def partner_benefit(
         benefit += technology_weight * dominance_matrix
     benefit += trust
     benefit += interoperability
+    if rivalry is not None:
+        benefit -= rivalry
     if homophily_weight:
         benefit += (2.0 * homophily_weight) * alignment
     mean_degree = float(degree.mean()) if degree.size else 0.0

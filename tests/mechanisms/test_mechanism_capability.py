@@ -50,18 +50,26 @@ def test_technology_transfer_on_a_hand_computed_example():
     depth[0, 1] = depth[1, 0] = 3
     depth[0, 2] = depth[2, 0] = 4
     transfer = technology_transfer(capability, depth, rate=0.1)
-    # nation 0: gaps 1 and 3, weights 3/4 and 1, split over its 2 partners
-    assert transfer[0] == pytest.approx(0.1 * (0.75 * 1 + 1.0 * 3) / 2)
+    # nation 0 is 1/2 behind nation 1 (weight 3/4) and 3/4 behind nation 2 (weight 1):
+    # it grows by rate x the mean of those, as a share of its own capability
+    assert transfer[0] == pytest.approx(0.1 * 1.0 * (0.75 * 0.5 + 1.0 * 0.75) / 2)
     # nation 1's only partner is behind it; nation 2 leads
     assert transfer[1] == 0.0
     assert transfer[2] == 0.0
 
 
-def test_technology_transfer_closes_rate_times_depth_share_of_a_single_gap():
+def test_technology_transfer_grows_the_follower_by_rate_depth_and_how_far_behind_it_is():
     capability = np.array([2.0, 10.0])
     depth = np.array([[0, 3], [3, 0]])
     transfer = technology_transfer(capability, depth, rate=0.2)
-    assert transfer[0] == pytest.approx(0.2 * 3 / 4 * 8)
+    assert transfer[0] == pytest.approx(0.2 * 3 / 4 * (1 - 2 / 10) * 2.0)
+
+
+def test_a_small_state_beside_a_great_power_gains_a_share_of_its_own_capability():
+    capability = np.array([0.15, 40.0])
+    depth = np.array([[0, 4], [4, 0]])
+    transfer = technology_transfer(capability, depth, rate=0.03)
+    assert transfer[0] / capability[0] < 0.03
 
 
 def test_technology_transfer_narrows_gaps_and_never_hurts_the_leader():
@@ -191,4 +199,4 @@ def test_a_sharing_tie_with_a_weaker_nation_does_not_dilute_transfer_from_a_stro
     also_weaker[0, 2] = also_weaker[2, 0] = 4
     alone = technology_transfer(capability, with_leader, rate=0.1)
     both = technology_transfer(capability, also_weaker, rate=0.1)
-    assert both[0] == pytest.approx(alone[0]) == pytest.approx(0.1 * 9.0)
+    assert both[0] == pytest.approx(alone[0]) == pytest.approx(0.1 * 0.9)
