@@ -51,6 +51,9 @@ from simulation.scenario import Scenario, resolve_members
 from simulation.world import build_world
 
 TRUST_COLLAPSE_LEVEL = 0.2
+# N x N state is single precision: twice as fast to sweep at a thousand nations, and
+# far finer than anything the model's quantities could claim to know.
+DYADIC = np.float32
 # Steps before nations that parted ways may sign again (or a leaver rejoin a pact):
 # an exit is a political decision, not reversed the next year.
 REAPPROACH_DELAY = 5
@@ -114,17 +117,17 @@ class DefenseCooperationModel(Model):
         self.sovereignty_sensitivity: np.ndarray = world.sovereignty_sensitivity
         self.policy_position: np.ndarray = world.policy_position
         self.base_threat: np.ndarray = world.base_threat
-        self.rivalry: np.ndarray = world.rivalry
+        self.rivalry: np.ndarray = world.rivalry.astype(DYADIC)
         self._rivals: tuple[np.ndarray, np.ndarray] | None = None
-        self.trust_baseline: np.ndarray = world.trust_baseline
-        self.trust: np.ndarray = world.trust_baseline.copy()
+        self.trust_baseline: np.ndarray = world.trust_baseline.astype(DYADIC)
+        self.trust: np.ndarray = self.trust_baseline.copy()
         n = len(self.names)
         self.same_region = self.region[:, None] == self.region[None, :]
-        self.alignment = utility.alignment(self.region, self.policy_position)
+        self.alignment = utility.alignment(self.region, self.policy_position).astype(DYADIC)
         self.threat_shock = np.zeros(n)
         self.threat = np.zeros(n)
         self.reputation = np.full(n, 0.5)
-        self.interoperability = np.zeros((n, n))
+        self.interoperability = np.zeros((n, n), dtype=DYADIC)
         self.sovereignty_cost_borne = np.zeros(n)
         self.benefit_received = np.zeros(n)
         self.dependence = np.zeros(n)
@@ -207,6 +210,7 @@ class DefenseCooperationModel(Model):
         self._collect()
 
     def _reset_counters(self) -> None:
+        self._pacts_left: set[int] = set()  # pacts that lost a member this step
         self.counts = dict.fromkeys(
             (
                 "signings",
@@ -328,9 +332,9 @@ class DefenseCooperationModel(Model):
         """
         n = self.capability.size
         depth = np.zeros((n, n), dtype=np.int8)
-        training = np.zeros((n, n))
-        intelligence = np.zeros((n, n))
-        technology = np.zeros((n, n))
+        training = np.zeros((n, n), dtype=DYADIC)
+        intelligence = np.zeros((n, n), dtype=DYADIC)
+        technology = np.zeros((n, n), dtype=DYADIC)
         dispute = np.zeros((n, n), dtype=bool)
         obligation = np.zeros((n, n), dtype=bool)
         funding_load = np.zeros(n)
@@ -391,7 +395,7 @@ class DefenseCooperationModel(Model):
         self.funding_load = funding_load
         common_rows, common_cols, counts = network.shared_partner_pairs(*self.tie_pairs, n)
         self.common_pairs = (common_rows, common_cols)
-        self.common_partners = np.zeros((n, n))
+        self.common_partners = np.zeros((n, n), dtype=DYADIC)
         self.common_partners[common_rows, common_cols] = counts
         self.degree = network.degree(self.ties)
         self._ties_stale = False
@@ -412,7 +416,7 @@ class DefenseCooperationModel(Model):
 
     def _evaluate_partners(self) -> None:
         p = self.parameters
-        share = utility.relative_share(self.capability)
+        share = utility.relative_share(self.capability.astype(DYADIC))
         self.dominance = utility.dominance(self.capability, share)
         self.absorptive_capacity = utility.absorptive_capacity(self.capability)
         self.benefit = utility.partner_benefit(
@@ -438,7 +442,7 @@ class DefenseCooperationModel(Model):
             rivalry=self.rivalry,
         )
         self.sovereignty = utility.sovereignty_cost(
-            self.sovereignty_sensitivity[:, None],
+            self.sovereignty_sensitivity[:, None].astype(DYADIC),
             self.dominance,
             sovereignty_weight=p.sovereignty_weight,
             asymmetry_weight=p.asymmetry_weight,
@@ -459,7 +463,9 @@ class DefenseCooperationModel(Model):
         p = self.parameters
         n = self.capability.size
         funding = utility.funding_burden(np.ones(1), funding_cost=p.funding_cost)
-        value = utility.net_value(self.benefit, self.sovereignty, funding, 1)
+        # a new agreement must clear the one-off cost of negotiating it; an existing one
+        # is kept while it pays at all: the gap between the two is what keeps ties stable
+        value = utility.net_value(self.benefit, self.sovereignty, funding, 1) - p.negotiation_cost
         eligible = (~self.ties) & (value > 0)
         self.estranged_until = {
             pair: until for pair, until in self.estranged_until.items() if until > step
@@ -543,7 +549,8 @@ class DefenseCooperationModel(Model):
             shares = (share_a, 2.0 - share_a) if split is FundingSplit.PROPORTIONAL else (1.0, 1.0)
             funding = utility.funding_burden(np.array(shares), funding_cost=p.funding_cost)
             cost = (sovereignty + funding) * utility.depth_cost(1)
-            if benefit[0] > cost[0] and benefit[1] > cost[1]:
+            margin = cost + p.negotiation_cost
+            if benefit[0] > margin[0] and benefit[1] > margin[1]:
                 return split
         return None
 
@@ -655,13 +662,17 @@ class DefenseCooperationModel(Model):
 
     def _multilateral(self, step: int) -> None:
         p = self.parameters
-        n = self.capability.size
         for pact in self.registry.active_pacts():
-            barred = [m for m, until in pact.barred_until.items() if until > step]
-            outsiders = np.setdiff1d(np.arange(n), pact.members + barred)
+            # applicants come from the pact's neighbourhood: states already tied to a member
+            near = self.ties[:, pact.members].any(axis=1)
+            near[pact.members] = False
+            for barred, until in pact.barred_until.items():
+                if until > step:
+                    near[barred] = False
+            outsiders = np.flatnonzero(near)
             if outsiders.size == 0 or p.diplomatic_capacity == 0:
                 continue
-            values = self._pact_values(pact, outsiders, pact.depth)
+            values = self._pact_values(pact, outsiders, pact.depth) - p.negotiation_cost
             keen = values > 0
             if not keen.any():
                 continue
@@ -892,8 +903,7 @@ class DefenseCooperationModel(Model):
                 self._reason(values, row, streak, term_ends[k]),
             )
         renewing = term_ends & ~(quits_first | quits_second)
-        for slot in slots[renewing].tolist():
-            self._renew(registry.by_slot[slot], step)
+        self._renew_bilateral(slots[renewing], step)
 
         rows_by_pact: dict[int, list[int]] = {}
         for row in range(2 * count, values.slot.size):
@@ -959,6 +969,33 @@ class DefenseCooperationModel(Model):
             self.parameters.asymmetry_weight,
         )
 
+    def _renew_bilateral(self, slots: np.ndarray, step: int) -> None:
+        """Renew many bilateral agreements at once: the commonest event of all."""
+        registry = self.registry
+        registry.expires[slots] += registry.term[slots]
+        self.counts["renewals"] += int(slots.size)
+        names = self.names
+        rows = []
+        for slot, depth in zip(slots.tolist(), registry.depth[slots].tolist()):
+            agreement = registry.by_slot[slot]
+            agreement.renewals += 1
+            rows.append(
+                (
+                    step,
+                    "renewed",
+                    agreement.agreement_id,
+                    agreement.kind,
+                    agreement.sector,
+                    depth,
+                    names[agreement.members[0]],
+                    "",
+                    "",
+                    "",
+                    f"{agreement.name} renewed for {agreement.term} steps",
+                )
+            )
+        self.events.rows.extend(rows)
+
     def _renew(self, agreement: Agreement, step: int) -> None:
         self.registry.renew(agreement)
         self.counts["renewals"] += 1
@@ -1003,6 +1040,7 @@ class DefenseCooperationModel(Model):
             self.registry.end(agreement, step, reason)
         else:
             self.registry.leave(agreement, member, step)
+            self._pacts_left.add(agreement.slot)
             if len(agreement.members) < 2:
                 self.registry.end(agreement, step, ExitReason.DISSOLVED)
             else:
@@ -1189,14 +1227,16 @@ class DefenseCooperationModel(Model):
 
     def _still_in_force(self, values: MemberValues) -> MemberValues:
         """`values` brought to the end of the step: bilateral rows of agreements still in
-        force, and pacts valued afresh (their membership may have changed)."""
+        force, and pacts that lost a member this step valued afresh."""
         registry = self.registry
-        keep = registry.is_active[values.slot] & ~registry.multilateral[values.slot]
+        changed = np.zeros(registry.size, dtype=bool)
+        changed[list(self._pacts_left)] = True
+        keep = registry.is_active[values.slot] & ~changed[values.slot]
         parts = [
             (
                 values.slot[keep],
                 values.nation[keep],
-                values.level[keep],
+                registry.depth[values.slot[keep]],  # some stepped down since
                 values.benefit[keep],
                 values.sovereignty[keep],
                 values.funding[keep],
@@ -1204,7 +1244,11 @@ class DefenseCooperationModel(Model):
                 values.dominated[keep],
             )
         ]
-        parts.extend(self._pact_rows(pact) for pact in registry.active_pacts())
+        parts.extend(
+            self._pact_rows(registry.by_slot[slot])
+            for slot in sorted(self._pacts_left)
+            if registry.is_active[slot]
+        )
         return _member_values_from(parts, bilateral=-1)  # blocks no longer line up
 
     def _evaluate_members(self, values: MemberValues | None = None) -> None:

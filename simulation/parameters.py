@@ -108,6 +108,14 @@ class Parameters(BaseModel):
     )
 
     # --- signing, deepening, renewal, exit -----------------------------------
+    negotiation_cost: Float = Field(
+        0.05,
+        ge=0,
+        le=2,
+        description="One-off cost of negotiating a new agreement: a pair signs only when both "
+        "sides' net value clears it, while an agreement in force is kept as long as it pays at "
+        "all. Higher: fewer signings and fewer exits (less partner switching).",
+    )
     diplomatic_capacity: Int = Field(
         2,
         ge=0,
@@ -140,8 +148,8 @@ class Parameters(BaseModel):
         2,
         ge=1,
         le=20,
-        description="Consecutive steps of negative net value before a member exits early. "
-        "Higher: fewer exits.",
+        description="Consecutive steps of negative net value before a member exits early "
+        "(at term end it may decline to renew sooner). Higher: fewer early exits.",
     )
     dispute_resolution_share: Float = Field(
         0.5,

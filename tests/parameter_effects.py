@@ -84,6 +84,9 @@ def measures(tables: dict) -> dict[str, float]:
         "reneged_share": float(
             model_table["allies_reneged"].sum() / max(model_table["allies_called"].sum(), 1)
         ),
+        "early_exits": float(
+            (~exits["reason"].isin(["not_renewed", "scheduled_withdrawal"])).sum()
+        ),
         "sovereignty_exits": float((exits["reason"] == "sovereignty_backlash").sum()),
         "dominance_exits": float((exits["reason"] == "dominance").sum()),
         "trust_collapse_exits": float((exits["reason"] == "trust_collapse").sum()),

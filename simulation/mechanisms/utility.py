@@ -107,7 +107,9 @@ def partner_benefit(
         share = relative_share(capability)
     if dominance_matrix is None:
         dominance_matrix = dominance(capability, share)
-    benefit = share * (2.0 * threat_weight * threat[:, None])  # security
+    # vectors take the matrices' precision, so single-precision state stays single
+    dtype = share.dtype
+    benefit = share * (2.0 * threat_weight * threat[:, None]).astype(dtype)  # security
     if technology_weight:
         benefit += technology_weight * dominance_matrix
     benefit += trust
@@ -118,15 +120,17 @@ def partner_benefit(
         benefit += (2.0 * homophily_weight) * alignment
     mean_degree = float(degree.mean()) if degree.size else 0.0
     attachment = preferential_attachment_weight * (degree / (degree + mean_degree + 1.0))
-    benefit += (status_weight * reputation + attachment - 0.5 - homophily_weight)[None, :]
+    benefit += (status_weight * reputation + attachment - 0.5 - homophily_weight)[None, :].astype(
+        dtype
+    )
     if status_weight:
         benefit += status_weight * dominance_matrix.T  # a client extends i's influence
     # triadic closure only where partners are shared: a sparse set of dyads
     rows, cols = np.nonzero(common_partners) if common_pairs is None else common_pairs
     benefit[rows, cols] += triadic_closure_weight * (1.0 - np.exp(-common_partners[rows, cols]))
-    partners_with_j = degree[:, None] + (~ties.astype(bool))
-    capacity = partner_saturation * absorptive_capacity(capability)[:, None]
-    saturation = capacity / (capacity + partners_with_j - 1.0)
+    capacity = (partner_saturation * absorptive_capacity(capability)).astype(dtype)[:, None]
+    others_held = np.add((degree - 1.0).astype(dtype)[:, None], ~ties.astype(bool), dtype=dtype)
+    saturation = capacity / (capacity + others_held)
     np.multiply(benefit, saturation, out=benefit, where=benefit > 0)
     np.fill_diagonal(benefit, 0.0)
     return benefit
