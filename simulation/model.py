@@ -393,7 +393,8 @@ class DefenseCooperationModel(Model):
         self.dispute_channel = dispute
         self.obligation = obligation
         self.funding_load = funding_load
-        common_rows, common_cols, counts = network.shared_partner_pairs(*self.tie_pairs, n)
+        self.adjacency = network.adjacency_matrix(*self.tie_pairs, n)
+        common_rows, common_cols, counts = network.shared_partners_of(self.adjacency)
         self.common_pairs = (common_rows, common_cols)
         self.common_partners = np.zeros((n, n), dtype=DYADIC)
         self.common_partners[common_rows, common_cols] = counts
@@ -1312,7 +1313,9 @@ class DefenseCooperationModel(Model):
             "mean_degree": float(degree.mean()),
             "max_degree": int(degree.max()),
             "nations_with_agreements": int(np.count_nonzero(degree)),
-            "components": network.count_components(self.ties, pairs=self.tie_pairs),
+            "components": network.count_components(
+                self.ties, pairs=self.tie_pairs, adjacency=self.adjacency
+            ),
             "mean_interoperability": float(self.interoperability[self.tie_pairs].mean())
             if self.tie_pairs[0].size
             else 0.0,

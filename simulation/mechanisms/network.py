@@ -34,9 +34,22 @@ def shared_partner_pairs(
     The same counts as `shared_partners`, without touching an N x N matrix (and
     without BLAS, whose worker threads stall when the machine is busy).
     """
-    adjacency = sparse.csr_matrix(
-        (np.ones(rows.size, dtype=np.float32), (rows, cols)), shape=(n, n)
-    )
+    return shared_partners_of(adjacency_matrix(rows, cols, n))
+
+
+def adjacency_matrix(rows: np.ndarray, cols: np.ndarray, n: int) -> sparse.csr_array:
+    """Sparse adjacency from tied pairs; built straight from row offsets when the pairs
+    come sorted by row (as `np.nonzero` gives them)."""
+    if rows.size and np.all(rows[1:] >= rows[:-1]):
+        offsets = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(rows, minlength=n), out=offsets[1:])
+        data = np.ones(rows.size, dtype=np.float32)
+        return sparse.csr_array((data, cols.astype(np.int64), offsets), shape=(n, n))
+    return sparse.csr_array((np.ones(rows.size, dtype=np.float32), (rows, cols)), shape=(n, n))
+
+
+def shared_partners_of(adjacency: sparse.csr_array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(i, j, count) of shared partners from a sparse adjacency matrix."""
     common = (adjacency @ adjacency).tocoo()
     off_diagonal = common.row != common.col
     return (
@@ -74,13 +87,19 @@ def transitivity(
     return closed / triples if triples > 0 else 0.0
 
 
-def count_components(ties: np.ndarray, pairs: tuple | None = None) -> int:
-    """Connected components among nations that have at least one tie."""
+def count_components(
+    ties: np.ndarray, pairs: tuple | None = None, adjacency: sparse.csr_array | None = None
+) -> int:
+    """Connected components among nations that have at least one tie.
+
+    `pairs` (the nonzero entries of `ties`) or a sparse `adjacency` may be passed when
+    already at hand."""
     rows, cols = np.nonzero(ties) if pairs is None else pairs
     if rows.size == 0:
         return 0
     n = ties.shape[0]
-    graph = sparse.coo_matrix((np.ones(rows.size, dtype=np.int8), (rows, cols)), shape=(n, n))
-    count, _ = sparse.csgraph.connected_components(graph.tocsr(), directed=False)
+    if adjacency is None:
+        adjacency = adjacency_matrix(rows, cols, n)
+    count, _ = sparse.csgraph.connected_components(adjacency, directed=False)
     isolated = n - np.unique(rows).size  # each untied nation is a component of its own
     return int(count) - isolated
