@@ -45,7 +45,7 @@ from simulation.events import EventLog
 from simulation.mechanisms import capability as capability_mechanism
 from simulation.mechanisms import crises, interoperability, network, threat, trust, utility
 from simulation.mechanisms.choice import choose_partners
-from simulation.outcomes import MODEL_COLUMNS, NationRecorder, stability_index
+from simulation.outcomes import COUNTED_COLUMNS, MODEL_COLUMNS, NationRecorder, stability_index
 from simulation.parameters import Parameters
 from simulation.scenario import Scenario, resolve_members
 from simulation.world import build_world
@@ -211,23 +211,7 @@ class DefenseCooperationModel(Model):
 
     def _reset_counters(self) -> None:
         self._pacts_left: set[int] = set()  # pacts that lost a member this step
-        self.counts = dict.fromkeys(
-            (
-                "signings",
-                "joinings",
-                "deepenings",
-                "downgrades",
-                "renewals",
-                "exits",
-                "crises",
-                "conflicts_prevented",
-                "conflicts_escalated",
-                "allies_called",
-                "allies_honoured",
-                "allies_reneged",
-            ),
-            0,
-        )
+        self.counts = dict.fromkeys(COUNTED_COLUMNS, 0)
 
     # ------------------------------------------------------------ environment
 

@@ -47,6 +47,22 @@ MODEL_COLUMNS: tuple[str, ...] = (
     "allies_reneged",
 )
 
+# The columns that count events of the step (the rest are states or rates).
+COUNTED_COLUMNS: tuple[str, ...] = (
+    "signings",
+    "joinings",
+    "deepenings",
+    "downgrades",
+    "renewals",
+    "exits",
+    "crises",
+    "conflicts_prevented",
+    "conflicts_escalated",
+    "allies_called",
+    "allies_honoured",
+    "allies_reneged",
+)
+
 # Weights of the stability index: peace (few escalations), trust, low sovereignty tension.
 STABILITY_WEIGHTS = (0.5, 0.3, 0.2)
 # Escalations per nation at which the peace component halves.

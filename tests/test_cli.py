@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-import run  # noqa: E402
+from tests.cli_support import call, one_error_line  # noqa: E402
 
 BASELINE = ROOT / "scenarios" / "baseline.yaml"
 STEPS = 5
@@ -38,24 +38,6 @@ def cli(*argv, env: dict | None = None) -> subprocess.CompletedProcess:
         timeout=300,
         env={**os.environ, **(env or {})},
     )
-
-
-def call(capsys, *argv) -> tuple[int, str, str]:
-    """run.main in-process; argparse's own exits count as exit codes too."""
-    try:
-        code = run.main([str(arg) for arg in argv])
-    except SystemExit as stop:
-        code = stop.code
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def one_error_line(err: str) -> str:
-    assert "Traceback" not in err, err
-    lines = err.splitlines()
-    assert len(lines) == 1, f"expected one line on stderr, got {len(lines)}:\n{err}"
-    assert lines[0].strip(), "the error line is empty"
-    return lines[0]
 
 
 def leftovers(folder: Path) -> list[str]:

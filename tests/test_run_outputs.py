@@ -18,52 +18,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from tests.cli_support import TINY  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = ROOT / "scenarios" / "baseline.yaml"
 
-TINY = """\
-name: tiny
-seed: 7
-steps: 6
-regions:
-  - name: North
-    nations: 4
-    threat: 0.4
-  - name: South
-    nations: 3
-nations:
-  - name: Alpha
-    region: North
-    capability: 2.0
-  - name: Beta
-    region: South
-    capability: 1.0
-  - name: Gamma
-    region: South
-    capability: 0.5
-rivalries:
-  - nations: [Alpha, Beta]
-agreements:
-  - id: AB
-    kind: bilateral
-    members: [Alpha, Beta]
-    depth: 2
-  - id: MULTI
-    kind: multilateral
-    regions: [North]
-events:
-  - step: 2
-    type: crisis
-    nations: [Alpha, Beta]
-  - step: 3
-    type: leave_agreement
-    nation: Alpha
-    agreement: AB
-  - step: 4
-    type: capability_surge
-    nation: Gamma
-    factor: 2.0
-"""
 
 MODEL_COLUMNS = [
     "stability_index",
