@@ -6,12 +6,13 @@ registry), calls the mechanisms in order, keeps the record of events and
 collects outcomes.
 
 Step order (one step is one year by default):
-1. environment: scheduled events, capability growth, threat perception;
+1. environment: threat shocks fade, scheduled events, capability growth with last
+   year's technology transfer and upkeep, threat perception;
 2. partner evaluation: benefit, sovereignty and funding matrices;
 3. signing by mutual consent within a diplomatic capacity;
 4. multilateral pacts: joining, and new pacts founded by trusting triangles;
-5. deepening; 6. renewal or exit, each exit with a reason;
-7. cooperation effects: trust, interoperability, technology transfer, upkeep;
+5. deepening; 6. stepping down, renewal or exit, each exit with a reason;
+7. cooperation effects: trust, interoperability, soft power;
 8. crises: hazard, allies called, honoured or reneged, escalated or prevented;
 9. outcomes collected.
 """

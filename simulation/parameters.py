@@ -34,7 +34,7 @@ class Parameters(BaseModel):
         ge=0,
         le=5,
         description="Weight of security gain against perceived threat in a partner's value. "
-        "Higher: more signings and deeper agreements.",
+        "Higher: more signings.",
     )
     homophily_weight: Float = Field(
         0.5,
@@ -54,7 +54,7 @@ class Parameters(BaseModel):
         ge=0,
         le=5,
         description="Weight of a partner's degree (preferential attachment). "
-        "Higher: more unequal degree distribution (higher max degree).",
+        "Higher: more unequal degrees (a wider spread of partners per nation).",
     )
     status_weight: Float = Field(
         0.3,
@@ -89,15 +89,14 @@ class Parameters(BaseModel):
         ge=0,
         le=5,
         description="How much a stronger partner amplifies the weaker side's sovereignty cost "
-        "(dominance). Higher: fewer and shallower ties between unequal partners (lower "
-        "dependence).",
+        "(dominance). Higher: lower mean dependence on stronger partners.",
     )
     funding_cost: Float = Field(
         0.1,
         ge=0,
         le=2,
         description="Running cost per rung of depth, split by the agreement's funding rule. "
-        "Higher: fewer active agreements, lower mean depth.",
+        "Higher: fewer active agreements.",
     )
     decision_noise: Float = Field(
         0.1,
@@ -114,7 +113,8 @@ class Parameters(BaseModel):
         le=2,
         description="One-off cost of negotiating a new agreement: a pair signs only when both "
         "sides' net value clears it, while an agreement in force is kept as long as it pays at "
-        "all. Higher: fewer signings and fewer exits (less partner switching).",
+        "all. Higher: fewer signings, and fewer exits per agreement in force (less partner "
+        "switching).",
     )
     diplomatic_capacity: Int = Field(
         2,
@@ -128,14 +128,14 @@ class Parameters(BaseModel):
         ge=0,
         le=1,
         description="Chance per step that members who all gain from the next rung take it. "
-        "Higher: more deepenings, higher mean depth.",
+        "Higher: more deepenings.",
     )
     deepening_trust_threshold: Float = Field(
         0.45,
         ge=0,
         le=1,
         description="Trust every member must hold toward the others to climb a rung. "
-        "Higher: fewer deepenings, lower mean depth.",
+        "Higher: lower mean depth.",
     )
     term: Int = Field(
         5,
@@ -207,8 +207,9 @@ class Parameters(BaseModel):
         0.03,
         ge=0,
         le=1,
-        description="Share of a capability gap closed per step through technology sharing at "
-        "depth 3 or more. Higher: lower capability Gini.",
+        description="Growth per step, as a share of the follower's own capability, from a "
+        "technology-sharing partner at depth 4 that is far ahead (scaled by depth/4 and by "
+        "how far behind the follower is). Higher: lower capability Gini.",
     )
     capability_growth: Float = Field(
         0.02, ge=-0.5, le=0.5, description="Mean log growth of capability per step."
@@ -247,8 +248,9 @@ class Parameters(BaseModel):
         1.0,
         ge=0,
         le=10,
-        description="Further log-odds reduction when their agreement has dispute-resolution "
-        "provisions. Higher: higher prevention rate.",
+        description="Further log-odds reduction when the parties share an agreement with "
+        "dispute-resolution provisions (half of it when each is bound by such provisions "
+        "elsewhere). Higher: higher prevention rate.",
     )
     mediation_effect: Float = Field(
         0.6,
@@ -282,7 +284,7 @@ class Parameters(BaseModel):
         ge=0,
         le=1,
         description="Base chance an ally with mutual-defense obligations honours a call "
-        "(Leeds 2003: about 75%). Higher: fewer reneges, higher trust.",
+        "(Leeds 2003: about 75%). Higher: a smaller share of allies renege.",
     )
     reneging_penalty: Float = Field(
         0.3,
@@ -295,8 +297,8 @@ class Parameters(BaseModel):
         0.1,
         ge=0,
         le=1,
-        description="Trust lost between a nation that walks out of an agreement early and "
-        "the partners it leaves (not for agreements left to expire). Higher: lower mean trust.",
+        description="Trust lost between a nation that walks out of an agreement (any exit but "
+        "declining to renew at term end) and the partners it leaves. Higher: lower mean trust.",
     )
     escalation_trust_penalty: Float = Field(
         0.25,
@@ -310,7 +312,7 @@ class Parameters(BaseModel):
         ge=0,
         le=1,
         description="Threat added to the parties of an escalated crisis (decays over time). "
-        "Higher: higher threat, more signings after crises.",
+        "Higher: higher threat after crises.",
     )
     threat_shock_decay: Float = Field(
         0.3,

@@ -115,7 +115,9 @@ class CrisisEvent(_EventBase):
     type: Literal["crisis"]
     region: str | None = None
     nations: tuple[str, str] | None = None
-    severity: Float = Field(0.5, ge=0, le=1, description="Threat shock added to the region.")
+    severity: Float = Field(
+        0.5, ge=0, le=1, description="Threat shock added to the nations involved."
+    )
 
     @model_validator(mode="after")
     def _one_target(self) -> CrisisEvent:
