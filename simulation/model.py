@@ -897,20 +897,26 @@ class DefenseCooperationModel(Model):
         for slot, rows in rows_by_pact.items():
             pact = registry.by_slot[slot]
             term_end = pact.expires_step <= step
-            if self._pact_settles_lower(pact, values, value, below, rows):
+            streaks = {}
+            for row in rows:
+                member = int(values.nation[row])
+                streaks[row] = pact.discontent.get(member, 0) + 1 if value[row] < 0 else 0
+                if streaks[row]:
+                    pact.discontent[member] = streaks[row]
+                else:
+                    pact.discontent.pop(member, None)
+            if self._pact_settles_lower(pact, values, below, rows, streaks, term_end):
                 self._step_down(pact, step)
-                pact.discontent.clear()
+                for row in rows:  # those the lower rung satisfies start afresh
+                    if below[row] > 0:
+                        pact.discontent.pop(int(values.nation[row]), None)
                 if term_end:
                     self._renew(pact, step)
                 continue
             for row in rows:
-                member = int(values.nation[row])
-                if value[row] >= 0:
-                    pact.discontent.pop(member, None)
-                    continue
-                streak = pact.discontent.get(member, 0) + 1
-                pact.discontent[member] = streak
-                if (streak >= p.exit_patience or term_end) and pact.active:
+                streak = streaks[row]
+                if streak and (streak >= p.exit_patience or term_end) and pact.active:
+                    member = int(values.nation[row])
                     self._exit(pact, member, step, self._reason(values, row, streak, term_end))
             if pact.active and term_end:
                 self._renew(pact, step)
@@ -919,16 +925,20 @@ class DefenseCooperationModel(Model):
         self,
         pact: Agreement,
         values: MemberValues,
-        value: np.ndarray,
         below: np.ndarray,
         rows: list[int],
+        streaks: dict[int, int],
+        term_end: bool,
     ) -> bool:
-        """A pact steps down a rung when, weighted by capability, most of its members find
-        the current depth not worth its cost but most gain from the rung below."""
+        """A pact steps down a rung when, weighted by capability, most of its members have
+        found the current depth not worth its cost for `exit_patience` steps (or at term
+        end), but most gain from the rung below."""
         if pact.depth <= MIN_DEPTH:
             return False
         weight = self.capability[values.nation[rows]]
-        unhappy = weight[value[rows] < 0].sum()
+        patience = self.parameters.exit_patience
+        fed_up = np.array([s > 0 and (s >= patience or term_end) for s in map(streaks.get, rows)])
+        unhappy = weight[fed_up].sum()
         content_below = weight[below[rows] > 0].sum()
         return bool(unhappy >= 0.5 * weight.sum() and content_below >= 0.5 * weight.sum())
 
