@@ -89,7 +89,7 @@ class MemberValues:
         """Benefit, sovereignty cost and funding cost at the current depth."""
         return (
             self.benefit * utility.depth_benefit(self.level),
-            self.sovereignty * utility.depth_cost(self.level),
+            self.sovereignty * utility.sovereignty_exposure(self.level),
             self.funding * utility.depth_cost(self.level),
         )
 
@@ -534,7 +534,7 @@ class DefenseCooperationModel(Model):
         for split in (preferred, fallback):
             shares = (share_a, 2.0 - share_a) if split is FundingSplit.PROPORTIONAL else (1.0, 1.0)
             funding = utility.funding_burden(np.array(shares), funding_cost=p.funding_cost)
-            cost = (sovereignty + funding) * utility.depth_cost(1)
+            cost = sovereignty * utility.sovereignty_exposure(1) + funding * utility.depth_cost(1)
             margin = cost + p.negotiation_cost
             if benefit[0] > margin[0] and benefit[1] > margin[1]:
                 return split

@@ -209,7 +209,9 @@ class Parameters(BaseModel):
         le=1,
         description="Growth per step, as a share of the follower's own capability, from a "
         "technology-sharing partner at depth 4 that is far ahead (scaled by depth/4 and by "
-        "how far behind the follower is). Higher: lower capability Gini.",
+        "how far behind the follower is). Higher: partners' capabilities converge (a smaller "
+        "gap between tied nations); inequality across all nations may still widen as "
+        "sharing clubs pull ahead of the unaligned.",
     )
     capability_growth: Float = Field(
         0.02, ge=-0.5, le=0.5, description="Mean log growth of capability per step."

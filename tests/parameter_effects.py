@@ -67,6 +67,7 @@ def measures(tables: dict) -> dict[str, float]:
         "mean_trust": float(model_table["mean_trust"].mean()),
         "final_mean_trust": float(last["mean_trust"]),
         "capability_gini": float(last["capability_gini"]),
+        "sharing_capability_gap": sharing_gap(model),
         "transitivity": float(model_table["transitivity"].mean()),
         "density": float(model_table["network_density"].mean()),
         "max_degree": float(model_table["max_degree"].mean()),
@@ -92,6 +93,14 @@ def measures(tables: dict) -> dict[str, float]:
         "trust_collapse_exits": float((exits["reason"] == "trust_collapse").sum()),
         "funding_exits": float((exits["reason"] == "funding_burden").sum()),
     }
+
+
+def sharing_gap(model) -> float:
+    """Mean |log capability ratio| over dyads that share technology (0 with none)."""
+    rows, cols = np.nonzero(model.technology_depth)
+    if rows.size == 0:
+        return 0.0
+    return float(np.abs(np.log(model.capability[rows] / model.capability[cols])).mean())
 
 
 def compare(name: str, low, high, seeds=SEEDS, **changes) -> pd.DataFrame:

@@ -45,7 +45,7 @@ CLAIMS = [
     ("trust_decay", 0.0, 0.3, "mean_trust", DOWN),
     ("shared_partner_trust", 0.0, 0.2, "mean_trust", UP),
     ("interoperability_gain", 0.0, 0.5, "interoperability", UP),
-    ("technology_transfer_rate", 0.0, 0.3, "capability_gini", DOWN),
+    ("technology_transfer_rate", 0.0, 0.3, "sharing_capability_gap", DOWN),
     ("capability_growth", -0.05, 0.1, "mean_capability", UP),
     ("capability_volatility", 0.0, 0.3, "capability_gini", UP),
     ("crisis_rate", 0.1, 0.8, "crises", UP),

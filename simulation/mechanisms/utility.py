@@ -26,8 +26,22 @@ def depth_benefit(depth: np.ndarray | int) -> np.ndarray:
 
 
 def depth_cost(depth: np.ndarray | int) -> np.ndarray:
-    """Share of full-cooperation cost borne at a depth: linear."""
+    """Share of the full-cooperation running cost (funding) borne at a depth: linear."""
     return np.asarray(depth, dtype=np.float64) / MAX_DEPTH
+
+
+SOVEREIGNTY_EXPOSURE_EXPONENT = 1.5
+
+
+def sovereignty_exposure(depth: np.ndarray | int) -> np.ndarray:
+    """Share of the full sovereignty cost borne at a depth: (depth/4)^1.5, convex.
+
+    0.13 at depth 1, 0.35 at 2, 0.65 at 3, 1 at 4. Consultation exposes little;
+    foreign bases and binding defense obligations at the top of the ladder expose
+    most. So a sensitive state signs dialogue agreements readily but stops short
+    of integration, where an insensitive one climbs on.
+    """
+    return (np.asarray(depth, dtype=np.float64) / MAX_DEPTH) ** SOVEREIGNTY_EXPOSURE_EXPONENT
 
 
 def relative_share(capability: np.ndarray) -> np.ndarray:
@@ -163,8 +177,13 @@ def net_value(
     funding: np.ndarray,
     depth: np.ndarray | int,
 ) -> np.ndarray:
-    """Net value of cooperating at `depth`: concave benefit less linear costs."""
-    return benefit * depth_benefit(depth) - (sovereignty + funding) * depth_cost(depth)
+    """Net value of cooperating at `depth`: concave benefit, less a sovereignty cost that
+    grows ever faster up the ladder and a funding cost that grows in step with it."""
+    return (
+        benefit * depth_benefit(depth)
+        - sovereignty * sovereignty_exposure(depth)
+        - funding * depth_cost(depth)
+    )
 
 
 def funding_shares(capability: np.ndarray, split: str) -> np.ndarray:

@@ -397,9 +397,9 @@ def test_a_sole_member_pays_the_whole_bill_under_every_split(split):
 # ----------------------------------------------------------------- net value
 
 
-def test_net_value_is_concave_benefit_less_linear_costs():
+def test_net_value_is_concave_benefit_less_convex_sovereignty_and_linear_funding():
     value = utility.net_value(np.array([2.0]), np.array([0.4]), np.array([0.6]), 2)
-    assert value[0] == pytest.approx(2.0 * 0.5**0.7 - (0.4 + 0.6) * 0.5)
+    assert value[0] == pytest.approx(2.0 * 0.5**0.7 - 0.4 * 0.5**1.5 - 0.6 * 0.5)
     assert utility.net_value(np.array([2.0]), np.array([0.4]), np.array([0.6]), 0)[0] == 0.0
 
 
@@ -460,3 +460,11 @@ def test_partner_benefit_with_precomputed_inputs_matches_the_default(problem):
     np.testing.assert_allclose(fast, default)
     # the precomputed share is read, not overwritten
     np.testing.assert_array_equal(share, utility.relative_share(inputs["capability"]))
+
+
+def test_sovereignty_exposure_is_convex_so_the_top_rungs_weigh_most():
+    exposure = utility.sovereignty_exposure(np.arange(0, MAX_DEPTH + 1))
+    steps = np.diff(exposure)
+    assert exposure[0] == 0.0 and exposure[-1] == pytest.approx(1.0)
+    assert np.all(np.diff(steps) > 0)
+    assert exposure[1] < utility.depth_cost(1)
