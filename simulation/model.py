@@ -333,14 +333,16 @@ class DefenseCooperationModel(Model):
             rows = np.concatenate([first, second])
             cols = np.concatenate([second, first])
             both = np.concatenate([level, level])
-            np.maximum.at(depth, (rows, cols), both.astype(np.int8))
+            linear = np.sort(first * n + second)
+            repeats = bool((linear[1:] == linear[:-1]).any())
+            _scatter_max(depth, rows, cols, both.astype(np.int8), repeats)
             for channel, matrix, rung in (
                 (0, training, 2),
                 (1, intelligence, 3),
                 (2, technology, 3),
             ):
                 width = np.concatenate([scope[:, channel], scope[:, channel]]) * (both >= rung)
-                np.maximum.at(matrix, (rows, cols), width * both)
+                _scatter_max(matrix, rows, cols, (width * both).astype(DYADIC), repeats)
             dispute[
                 rows[np.concatenate([provisions, provisions])],
                 cols[np.concatenate([provisions, provisions])],
@@ -348,8 +350,8 @@ class DefenseCooperationModel(Model):
             deep = both >= MAX_DEPTH
             obligation[rows[deep], cols[deep]] = True
             shares = self._bilateral_funding_shares(slots)
-            np.add.at(funding_load, first, shares[0] * level / MAX_DEPTH)
-            np.add.at(funding_load, second, shares[1] * level / MAX_DEPTH)
+            funding_load += np.bincount(first, shares[0] * level / MAX_DEPTH, minlength=n)
+            funding_load += np.bincount(second, shares[1] * level / MAX_DEPTH, minlength=n)
         for pact in registry.active_pacts():
             members = np.array(pact.members)
             block = np.ix_(members, members)
@@ -1272,8 +1274,9 @@ class DefenseCooperationModel(Model):
         registry = self.registry
         active = registry.active_slots()
         multilateral = int(registry.multilateral[active].sum())
-        off_diagonal = ~np.eye(n, dtype=bool)
-        mean_trust = float(self.trust[off_diagonal].mean())
+        # the diagonal (trust in oneself) is 1 by construction: leave it out of the mean
+        trust_total = float(self.trust.sum(dtype=np.float64)) - n
+        mean_trust = trust_total / (n * (n - 1)) if n > 1 else 0.0
         total_cost = float(self.sovereignty_cost_borne.sum())
         total_benefit = float(self.benefit_received.sum())
         total_benefit = max(total_benefit, 0.0)
@@ -1319,6 +1322,18 @@ class DefenseCooperationModel(Model):
             "allies_honoured": counts["allies_honoured"],
             "allies_reneged": counts["allies_reneged"],
         }
+
+
+def _scatter_max(
+    matrix: np.ndarray, rows: np.ndarray, cols: np.ndarray, values: np.ndarray, repeats: bool
+) -> None:
+    """matrix[rows, cols] = max(matrix[rows, cols], values), in place. A pair repeats
+    only when a scenario lists two agreements between the same nations; without
+    repeats a plain assignment does it, far faster than `np.maximum.at`."""
+    if repeats:
+        np.maximum.at(matrix, (rows, cols), values)
+    else:
+        matrix[rows, cols] = np.maximum(matrix[rows, cols], values)
 
 
 def _member_values_from(parts: list[tuple[np.ndarray, ...]], bilateral: int) -> MemberValues:

@@ -116,12 +116,12 @@ class NationRecorder:
 
     def record(self, model: DefenseCooperationModel) -> None:
         n = model.capability.size
-        tied = model.tie_depth > 0
-        partners = tied.sum(axis=1)
-        trust_off = model.trust.sum(axis=1) - np.diag(model.trust)
-        interoperability = np.where(
-            partners > 0, (model.interoperability * tied).sum(axis=1) / np.maximum(partners, 1), 0.0
-        )
+        rows, cols = model.tie_pairs  # per-partner figures from the sparse ties
+        partners = model.degree
+        trust_off = model.trust.sum(axis=1, dtype=np.float64) - np.diag(model.trust)
+        interoperability = np.bincount(
+            rows, weights=model.interoperability[rows, cols], minlength=n
+        ) / np.maximum(partners, 1)
         memberships = model.memberships_per_nation()
         self._steps.append(
             {

@@ -113,3 +113,15 @@ def test_an_agreement_signed_before_the_run_expires_at_the_end_of_its_running_te
     model = DefenseCooperationModel(scenario_from_dict(data))
     # signed at -12 with a 5-step term: terms end at -7, -2, then 3
     assert model.registry.by_id["old"].expires_step == 3
+
+
+def test_two_agreements_between_the_same_pair_tie_them_at_the_deeper_one():
+    data = without_events(steps=1)
+    data["agreements"].append(
+        {"id": "second", "members": ["Caldera", "South 1"], "depth": 4, "sector": "basing"}
+    )
+    model = DefenseCooperationModel(scenario_from_dict(data))
+    caldera, partner = model.names.index("Caldera"), model.names.index("South 1")
+    assert model.tie_depth[caldera, partner] == model.tie_depth[partner, caldera] == 4
+    assert model.obligation[caldera, partner]
+    assert model.training_depth[caldera, partner] == 4.0  # basing opens training fully
