@@ -362,7 +362,8 @@ class DefenseCooperationModel(Model):
                 (2, technology, 3),
             ):
                 width = pact.scope[channel] * pact.depth * (pact.depth >= rung)
-                matrix[block] = np.maximum(matrix[block], width)
+                if width:
+                    matrix[block] = np.maximum(matrix[block], width)
             if pact.dispute_resolution:
                 dispute[block] = True
             if pact.mutual_defense:
@@ -385,7 +386,7 @@ class DefenseCooperationModel(Model):
         self.common_pairs = (common_rows, common_cols)
         self.common_partners = np.zeros((n, n), dtype=DYADIC)
         self.common_partners[common_rows, common_cols] = counts
-        self.degree = network.degree(self.ties)
+        self.degree = np.bincount(self.tie_pairs[0], minlength=n)
         self._ties_stale = False
 
     def _bilateral_funding_shares(self, slots: np.ndarray) -> np.ndarray:
