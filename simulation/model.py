@@ -52,6 +52,11 @@ from simulation.scenario import Scenario, resolve_members
 from simulation.world import build_world
 
 TRUST_COLLAPSE_LEVEL = 0.2
+# Shares of full benefit, sovereignty exposure and funding at the dialogue rung, where
+# every new agreement starts
+DIALOGUE_BENEFIT = float(utility.depth_benefit(MIN_DEPTH))
+DIALOGUE_EXPOSURE = float(utility.sovereignty_exposure(MIN_DEPTH))
+DIALOGUE_COST = float(utility.depth_cost(MIN_DEPTH))
 # N x N state is single precision: twice as fast to sweep at a thousand nations, and
 # far finer than anything the model's quantities could claim to know.
 DYADIC = np.float32
@@ -530,30 +535,46 @@ class DefenseCooperationModel(Model):
             else (FundingSplit.EQUAL, FundingSplit.PROPORTIONAL)
         )
         # plain floats: this runs once a signing, on two numbers
-        share_a = float(2.0 * self.capability[a] / (self.capability[a] + self.capability[b]))
+        capability_a, capability_b = float(self.capability[a]), float(self.capability[b])
+        share_a = 2.0 * capability_a / (capability_a + capability_b)
         exposure = SECTOR_EXPOSURE[sector]
-        benefit = utility.depth_benefit(1) * np.array([self.benefit[a, b], self.benefit[b, a]])
-        sovereignty = exposure * np.array([self.sovereignty[a, b], self.sovereignty[b, a]])
+        benefit = (
+            DIALOGUE_BENEFIT * float(self.benefit[a, b]),
+            DIALOGUE_BENEFIT * float(self.benefit[b, a]),
+        )
+        sovereignty = (
+            exposure * float(self.sovereignty[a, b]),
+            exposure * float(self.sovereignty[b, a]),
+        )
+        full_funding = p.funding_cost * MAX_DEPTH
         for split in (preferred, fallback):
             shares = (share_a, 2.0 - share_a) if split is FundingSplit.PROPORTIONAL else (1.0, 1.0)
-            funding = utility.funding_burden(np.array(shares), funding_cost=p.funding_cost)
-            cost = sovereignty * utility.sovereignty_exposure(1) + funding * utility.depth_cost(1)
-            margin = cost + p.negotiation_cost
-            if benefit[0] > margin[0] and benefit[1] > margin[1]:
+            if all(
+                benefit[k]
+                > sovereignty[k] * DIALOGUE_EXPOSURE
+                + full_funding * shares[k] * DIALOGUE_COST
+                + p.negotiation_cost
+                for k in (0, 1)
+            ):
                 return split
         return None
 
     def _choose_sector(self, a: int, b: int, general_draw: float, sector_draw: float) -> Sector:
-        """About 70% general frameworks (Kinne 2020); the rest follow the dyad's need."""
+        """About 70% general frameworks (Kinne 2020); the rest follow the dyad's need:
+        intelligence with threat, technology and arms with a capability gap, basing with
+        both."""
         if general_draw < 0.7:
             return Sector.GENERAL
-        threat_level = max(self.threat[a], self.threat[b])
-        gap = abs(self.dominance[a, b] - self.dominance[b, a])
-        weights = np.array(
-            [1.0, 2.0 * threat_level, 0.2 + 2.0 * gap, 0.2 + gap, gap * threat_level]
-        )
-        cumulative = np.cumsum(weights / weights.sum())
-        return SECTORS[1 + int(np.searchsorted(cumulative, sector_draw, side="right").clip(0, 4))]
+        threat_level = max(float(self.threat[a]), float(self.threat[b]))
+        gap = abs(float(self.dominance[a, b]) - float(self.dominance[b, a]))
+        weights = (1.0, 2.0 * threat_level, 0.2 + 2.0 * gap, 0.2 + gap, gap * threat_level)
+        total = sum(weights)
+        cumulative, chosen = 0.0, 0
+        for weight in weights:
+            cumulative += weight / total
+            if cumulative <= sector_draw:
+                chosen += 1
+        return SECTORS[1 + min(chosen, 4)]
 
     # ---------------------------------------------------- multilateral pacts
 

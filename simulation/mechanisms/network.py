@@ -43,9 +43,9 @@ def adjacency_matrix(rows: np.ndarray, cols: np.ndarray, n: int) -> sparse.csr_a
     if rows.size and np.all(rows[1:] >= rows[:-1]):
         offsets = np.zeros(n + 1, dtype=np.int64)
         np.cumsum(np.bincount(rows, minlength=n), out=offsets[1:])
-        data = np.ones(rows.size, dtype=np.float32)
+        data = np.ones(rows.size, dtype=np.float64)
         return sparse.csr_array((data, cols.astype(np.int64), offsets), shape=(n, n))
-    return sparse.csr_array((np.ones(rows.size, dtype=np.float32), (rows, cols)), shape=(n, n))
+    return sparse.csr_array((np.ones(rows.size, dtype=np.float64), (rows, cols)), shape=(n, n))
 
 
 def shared_partners_of(adjacency: sparse.csr_array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
