@@ -981,11 +981,13 @@ class DefenseCooperationModel(Model):
     def _reason(self, values: MemberValues, row: int, streak: int, term_end: bool) -> ExitReason:
         if term_end and streak < self.parameters.exit_patience:
             return ExitReason.NOT_RENEWED
+        # the costs as borne at the agreement's current depth decide which one drove it out
+        level = values.level[row]
         return _exit_reason(
             values.trust[row],
             values.dominated[row],
-            values.sovereignty[row],
-            values.funding[row],
+            float(values.sovereignty[row] * utility.sovereignty_exposure(level)),
+            float(values.funding[row] * utility.depth_cost(level)),
             self.parameters.asymmetry_weight,
         )
 

@@ -81,8 +81,9 @@ class Parameters(BaseModel):
         1.0,
         ge=0,
         le=5,
-        description="Scale of sovereignty cost (sensitivity x depth x asymmetry). "
-        "Higher: fewer deep agreements, more exits, higher sovereignty tension.",
+        description="Scale of sovereignty cost (sensitivity x exposure of the depth, which "
+        "grows convexly up the ladder, x asymmetry). Higher: fewer deep agreements, more "
+        "sovereignty-backlash exits, higher sovereignty tension.",
     )
     asymmetry_weight: Float = Field(
         1.0,

@@ -3,9 +3,10 @@
 Every matrix is read row to column: entry [i, j] is the value *to i* of cooperating
 with j. Benefits are stated for full (depth 4) cooperation and scaled by
 `depth_benefit`, which is concave: the first rungs bring most of the gain.
-Costs grow linearly with depth. So each nation has a depth beyond which the
-next rung costs more than it brings, and that depth falls as its sovereignty
-sensitivity rises.
+Funding grows linearly with depth and sovereignty cost ever faster
+(`sovereignty_exposure`). So each nation has a depth beyond which the next rung
+costs more than it brings, and that depth falls as its sovereignty sensitivity
+rises.
 """
 
 import numpy as np
@@ -19,8 +20,8 @@ def depth_benefit(depth: np.ndarray | int) -> np.ndarray:
     """Share of full-cooperation benefit realised at a depth: (depth/4)^0.7, concave.
 
     0.38 at depth 1, 0.62 at 2, 0.82 at 3, 1 at 4: each rung adds less than the
-    one before, while costs add the same, so deepening needs ever more benefit
-    per unit of cost (ratio 1.05 for the second rung, 1.37 for the fourth).
+    one before, while funding adds the same and sovereignty cost more, so
+    deepening needs ever more benefit per unit of cost.
     """
     return (np.asarray(depth, dtype=np.float64) / MAX_DEPTH) ** DEPTH_BENEFIT_EXPONENT
 
