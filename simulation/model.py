@@ -387,10 +387,15 @@ class DefenseCooperationModel(Model):
         self.obligation = obligation
         self.funding_load = funding_load
         self.adjacency = network.adjacency_matrix(*self.tie_pairs, n)
-        common_rows, common_cols, counts = network.shared_partners_of(self.adjacency)
-        self.common_pairs = (common_rows, common_cols)
-        self.common_partners = np.zeros((n, n), dtype=DYADIC)
-        self.common_partners[common_rows, common_cols] = counts
+        if n <= network.DENSE_LIMIT:
+            # small worlds: one dense product, and whole-matrix updates downstream
+            self.common_partners = network.shared_partners(self.ties)
+            self.common_pairs = None
+        else:
+            common_rows, common_cols, counts = network.shared_partners_of(self.adjacency)
+            self.common_pairs = (common_rows, common_cols)
+            self.common_partners = np.zeros((n, n), dtype=DYADIC)
+            self.common_partners[common_rows, common_cols] = counts
         self.degree = np.bincount(self.tie_pairs[0], minlength=n)
         self._ties_stale = False
 

@@ -6,8 +6,19 @@ are tied when at least one active agreement has both as members.
 
 import numpy as np
 import scipy.sparse as sparse
+from threadpoolctl import ThreadpoolController
 
 DENSE_LIMIT = 300
+_blas: ThreadpoolController | None = None
+
+
+def _one_blas_thread():
+    """A single BLAS thread for small products: worker threads only wait on each
+    other at this size, and stall badly when the machine is busy."""
+    global _blas
+    if _blas is None:
+        _blas = ThreadpoolController()
+    return _blas.limit(limits=1, user_api="blas")
 
 
 def shared_partners(ties: np.ndarray) -> np.ndarray:
@@ -18,7 +29,8 @@ def shared_partners(ties: np.ndarray) -> np.ndarray:
     """
     if ties.shape[0] <= DENSE_LIMIT:
         adjacency = ties.astype(np.float32)
-        common = adjacency @ adjacency
+        with _one_blas_thread():
+            common = adjacency @ adjacency
     else:
         adjacency = sparse.csr_matrix(ties, dtype=np.float32)
         common = (adjacency @ adjacency).toarray()

@@ -41,9 +41,12 @@ def update_trust(
     rows, cols = np.nonzero(tied) if tied_pairs is None else tied_pairs
     room = 1.0 - trust[rows, cols]
     updated[rows, cols] += growth * (tie_depth[rows, cols] + 1.0) / (MAX_DEPTH + 1.0) * room
-    rows, cols = np.nonzero(common_partners) if common_pairs is None else common_pairs
-    room = 1.0 - trust[rows, cols]
-    updated[rows, cols] += shared_partner_growth * np.tanh(common_partners[rows, cols]) * room
+    if common_pairs is None:
+        updated += shared_partner_growth * np.tanh(common_partners) * (1.0 - trust)
+    else:
+        rows, cols = common_pairs
+        room = 1.0 - trust[rows, cols]
+        updated[rows, cols] += shared_partner_growth * np.tanh(common_partners[rows, cols]) * room
     np.fill_diagonal(updated, 1.0)
     return np.clip(updated, 0.0, 1.0, out=updated)
 

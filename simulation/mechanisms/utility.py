@@ -140,9 +140,13 @@ def partner_benefit(
     )
     if status_weight:
         benefit += status_weight * dominance_matrix.T  # a client extends i's influence
-    # triadic closure only where partners are shared: a sparse set of dyads
-    rows, cols = np.nonzero(common_partners) if common_pairs is None else common_pairs
-    benefit[rows, cols] += triadic_closure_weight * (1.0 - np.exp(-common_partners[rows, cols]))
+    # triadic closure: over the whole matrix, or only where partners are shared when the
+    # caller has those dyads at hand (a sparse set in a large, sparse network)
+    if common_pairs is None:
+        benefit += triadic_closure_weight * (1.0 - np.exp(-common_partners))
+    else:
+        rows, cols = common_pairs
+        benefit[rows, cols] += triadic_closure_weight * (1.0 - np.exp(-common_partners[rows, cols]))
     capacity = (partner_saturation * absorptive_capacity(capability)).astype(dtype)[:, None]
     others_held = np.add((degree - 1.0).astype(dtype)[:, None], ~ties.astype(bool), dtype=dtype)
     saturation = capacity / (capacity + others_held)
