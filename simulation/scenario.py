@@ -31,6 +31,15 @@ class ScenarioError(ValueError):
     """Bad scenario input. Its message is one line meant for the user."""
 
 
+# Names appear in `; `-separated member lists in the outputs, so they may not hold `;`.
+NAME_PATTERN = r"^[^;]+$"
+ID_PATTERN = r"^[A-Za-z0-9_.-]+$"
+PATTERN_MEANINGS = {
+    NAME_PATTERN: "a name without ';'",
+    ID_PATTERN: "an id of letters, digits, '_', '.' or '-'",
+}
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=False)
 
@@ -52,7 +61,7 @@ class LogNormal(_Strict):
 class Region(_Strict):
     """A region: its threat environment and, optionally, nations generated from distributions."""
 
-    name: str = Field(min_length=1)
+    name: str = Field(min_length=1, pattern=NAME_PATTERN)
     threat: Float = Field(0.3, ge=0, le=1, description="Baseline threat environment.")
     nations: Int = Field(0, ge=0, le=5000, description="How many nations to generate.")
     capability: LogNormal = LogNormal()
@@ -70,7 +79,7 @@ class Region(_Strict):
 class NationSpec(_Strict):
     """A nation listed by name with its attributes."""
 
-    name: str = Field(min_length=1)
+    name: str = Field(min_length=1, pattern=NAME_PATTERN)
     region: str
     capability: Float = Field(gt=0, description="Military capability (e.g. a CINC share).")
     sovereignty_sensitivity: Float = Field(0.4, ge=0, le=1)
@@ -83,7 +92,7 @@ class NationSpec(_Strict):
 class AgreementSpec(_Strict):
     """An agreement in force when the run starts."""
 
-    id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
+    id: str = Field(min_length=1, pattern=ID_PATTERN)
     name: str | None = None
     kind: Kind = Kind.BILATERAL
     sector: Sector = Sector.GENERAL
@@ -463,6 +472,10 @@ def _describe(detail: dict) -> str:
         return "unknown field"
     if kind == "missing":
         return "required field is missing"
+    if kind == "string_pattern_mismatch":
+        pattern = detail.get("ctx", {}).get("pattern")
+        meaning = PATTERN_MEANINGS.get(pattern, f"text matching {pattern}")
+        return f"expected {meaning}, got {given!r}"
     if kind == "union_tag_invalid":
         expected = detail.get("ctx", {}).get("expected_tags", "")
         return f"unknown event type {given.get('type') if isinstance(given, dict) else given!r}; expected one of {expected}"

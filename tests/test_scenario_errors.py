@@ -222,7 +222,7 @@ CASES = [
         "agreement_id_with_space",
         edit("id: AB", f"id: A B  {MARK}"),
         "agreements[0].id",
-        ("pattern",),
+        ("letters, digits", "'A B'"),
     ),
     Case(
         "event_factor_zero",

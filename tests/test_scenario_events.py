@@ -125,3 +125,19 @@ def test_two_agreements_between_the_same_pair_tie_them_at_the_deeper_one():
     assert model.tie_depth[caldera, partner] == model.tie_depth[partner, caldera] == 4
     assert model.obligation[caldera, partner]
     assert model.training_depth[caldera, partner] == 4.0  # basing opens training fully
+
+
+def test_a_name_with_a_semicolon_is_refused_because_member_lists_use_it(tmp_path):
+    import pytest
+
+    from simulation.scenario import ScenarioError, load_scenario
+
+    path = tmp_path / "semicolon.yaml"
+    path.write_text(
+        "name: t\nregions:\n  - name: North\n    nations: 2\nnations:\n"
+        "  - name: 'A;B'\n    region: North\n    capability: 1\n"
+    )
+    with pytest.raises(
+        ScenarioError, match=r"nations\[0\]\.name \(line 6\): expected a name without ';'"
+    ):
+        load_scenario(path)
