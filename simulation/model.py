@@ -1120,7 +1120,12 @@ class DefenseCooperationModel(Model):
         rivals_first, rivals_second = self._rival_pairs()
         tie_rows, tie_cols = self.tie_pairs
         upper = tie_rows < tie_cols
-        linear = np.union1d(rivals_first * n + rivals_second, tie_rows[upper] * n + tie_cols[upper])
+        linear = np.concatenate(
+            [rivals_first * n + rivals_second, tie_rows[upper] * n + tie_cols[upper]]
+        )
+        linear.sort()  # sorted and without repeats (a rival may also be a partner)
+        if linear.size:
+            linear = linear[np.concatenate([[True], linear[1:] != linear[:-1]])]
         first, second = linear // n, linear % n
         hazard = crises.crisis_hazard(
             self.rivalry[first, second] + crises.PARTNER_FRICTION * self.ties[first, second],
