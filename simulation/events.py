@@ -71,7 +71,3 @@ class EventLog:
         frame = pd.DataFrame(self.rows, columns=list(EVENT_COLUMNS))
         text = {column: str for column in EVENT_COLUMNS if column not in ("step", "depth")}
         return frame.astype({"step": "int64", "depth": "int64", **text})
-
-    def since(self, step: int) -> list[tuple]:
-        """Rows from `step` on (for a live event feed)."""
-        return [row for row in self.rows if row[0] >= step]

@@ -396,7 +396,7 @@ class DefenseCooperationModel(Model):
             self.common_pairs = (common_rows, common_cols)
             self.common_partners = np.zeros((n, n), dtype=DYADIC)
             self.common_partners[common_rows, common_cols] = counts
-        self.degree = np.bincount(self.tie_pairs[0], minlength=n)
+        self.degree = network.degree(self.ties, pairs=self.tie_pairs)
         self._ties_stale = False
 
     def _bilateral_funding_shares(self, slots: np.ndarray) -> np.ndarray:
@@ -446,17 +446,6 @@ class DefenseCooperationModel(Model):
             sovereignty_weight=p.sovereignty_weight,
             asymmetry_weight=p.asymmetry_weight,
         )
-
-    def _dyad_value(self, rows, cols, depth, exposure, funding_share) -> np.ndarray:
-        p = self.parameters
-        return utility.net_value(
-            self.benefit[rows, cols],
-            self.sovereignty[rows, cols] * exposure,
-            utility.funding_burden(funding_share, funding_cost=p.funding_cost),
-            depth,
-        )
-
-    # ---------------------------------------------------------------- signing
 
     def _sign(self, step: int) -> None:
         p = self.parameters
@@ -1335,7 +1324,7 @@ class DefenseCooperationModel(Model):
             "downgrades": counts["downgrades"],
             "renewals": counts["renewals"],
             "exits": counts["exits"],
-            "network_density": float(self.tie_pairs[0].size / max(n * (n - 1), 1)),
+            "network_density": network.density(self.ties, pairs=self.tie_pairs),
             "transitivity": network.transitivity(
                 self.ties, self.common_partners, pairs=self.tie_pairs
             ),

@@ -71,16 +71,20 @@ def shared_partners_of(adjacency: sparse.csr_array) -> tuple[np.ndarray, np.ndar
     )
 
 
-def degree(ties: np.ndarray) -> np.ndarray:
-    return ties.sum(axis=1).astype(np.int64)
+def degree(ties: np.ndarray, pairs: tuple | None = None) -> np.ndarray:
+    """Partners per nation; `pairs` may pass `np.nonzero(ties)` when at hand."""
+    if pairs is None:
+        return ties.sum(axis=1).astype(np.int64)
+    return np.bincount(pairs[0], minlength=ties.shape[0]).astype(np.int64)
 
 
-def density(ties: np.ndarray) -> float:
-    """Tied dyads over possible dyads, in [0, 1]."""
+def density(ties: np.ndarray, pairs: tuple | None = None) -> float:
+    """Tied dyads over possible dyads, in [0, 1]; `pairs` as for `degree`."""
     n = ties.shape[0]
     if n < 2:
         return 0.0
-    return float(np.count_nonzero(np.triu(ties, 1)) / (n * (n - 1) / 2))
+    tied = np.count_nonzero(ties) if pairs is None else pairs[0].size
+    return float(tied / (n * (n - 1)))
 
 
 def transitivity(

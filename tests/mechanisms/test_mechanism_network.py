@@ -251,3 +251,9 @@ def test_transitivity_and_components_agree_with_and_without_precomputed_pairs(ti
         network.transitivity(ties)
     )
     assert network.count_components(ties, pairs=pairs) == network.count_components(ties)
+
+
+def test_degree_and_density_from_pairs_match_the_matrix_versions():
+    pairs = np.nonzero(STAR)
+    np.testing.assert_array_equal(network.degree(STAR, pairs=pairs), network.degree(STAR))
+    assert network.density(STAR, pairs=pairs) == network.density(STAR) == 0.5
