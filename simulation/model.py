@@ -450,10 +450,11 @@ class DefenseCooperationModel(Model):
     def _sign(self, step: int) -> None:
         p = self.parameters
         n = self.capability.size
-        funding = utility.funding_burden(np.ones(1), funding_cost=p.funding_cost)
         # a new agreement must clear the one-off cost of negotiating it; an existing one
-        # is kept while it pays at all: the gap between the two is what keeps ties stable
-        value = utility.net_value(self.benefit, self.sovereignty, funding, 1) - p.negotiation_cost
+        # is kept while it pays at all: the gap between the two is what keeps ties stable.
+        # (Python floats keep the N x N arithmetic in single precision.)
+        costs = p.funding_cost * MAX_DEPTH * DIALOGUE_COST + p.negotiation_cost
+        value = self.benefit * DIALOGUE_BENEFIT - self.sovereignty * DIALOGUE_EXPOSURE - costs
         eligible = (~self.ties) & (value > 0)
         self.estranged_until = {
             pair: until for pair, until in self.estranged_until.items() if until > step
