@@ -2,6 +2,8 @@
 
 import numpy as np
 
+SMALL_CAPACITY = 4
+
 
 def choose_partners(
     value: np.ndarray, eligible: np.ndarray, capacity: int, noise: float, rng: np.random.Generator
@@ -24,8 +26,23 @@ def choose_partners(
     taste = value + noise * gumbel
     taste = np.where(eligible, taste, -np.inf)
     k = min(capacity, n - 1)
-    top = np.argpartition(-taste, k - 1, axis=1)[:, :k]
+    if k <= SMALL_CAPACITY:
+        # a few passes of argmax beat a partition of every row when k is small
+        top = np.empty((n, k), dtype=np.int64)
+        found = np.empty((n, k), dtype=bool)
+        remaining = taste.copy()
+        rows = np.arange(n)
+        for rank in range(k):
+            best = np.argmax(remaining, axis=1)
+            top[:, rank] = best
+            found[:, rank] = np.isfinite(remaining[rows, best])  # a row may run out
+            remaining[rows, best] = -np.inf
+        keep = found.ravel()
+    else:
+        top = np.argpartition(-taste, k - 1, axis=1)[:, :k]
+        keep = None
     proposers = np.repeat(np.arange(n), k)
     targets = top.ravel()
-    keep = np.isfinite(taste[proposers, targets])
+    if keep is None:
+        keep = np.isfinite(taste[proposers, targets])
     return proposers[keep], targets[keep]

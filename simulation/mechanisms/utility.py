@@ -23,7 +23,10 @@ def depth_benefit(depth: np.ndarray | int) -> np.ndarray:
     one before, while funding adds the same and sovereignty cost more, so
     deepening needs ever more benefit per unit of cost.
     """
-    return (np.asarray(depth, dtype=np.float64) / MAX_DEPTH) ** DEPTH_BENEFIT_EXPONENT
+    depth = np.asarray(depth)
+    if depth.dtype.kind in "iu":
+        return _DEPTH_BENEFIT_BY_RUNG[depth]
+    return (depth.astype(np.float64) / MAX_DEPTH) ** DEPTH_BENEFIT_EXPONENT
 
 
 def depth_cost(depth: np.ndarray | int) -> np.ndarray:
@@ -42,7 +45,21 @@ def sovereignty_exposure(depth: np.ndarray | int) -> np.ndarray:
     most. So a sensitive state signs dialogue agreements readily but stops short
     of integration, where an insensitive one climbs on.
     """
-    return (np.asarray(depth, dtype=np.float64) / MAX_DEPTH) ** SOVEREIGNTY_EXPOSURE_EXPONENT
+    depth = np.asarray(depth)
+    if depth.dtype.kind in "iu":
+        return _EXPOSURE_BY_RUNG[depth]
+    return (depth.astype(np.float64) / MAX_DEPTH) ** SOVEREIGNTY_EXPOSURE_EXPONENT
+
+
+# whole rungs -1 .. 5 (one beyond each end, for the rung below and above), looked up
+# rather than raised to a power on every call
+_RUNGS = np.arange(-1, MAX_DEPTH + 2, dtype=np.float64)
+_DEPTH_BENEFIT_BY_RUNG = np.roll(
+    (np.clip(_RUNGS, 0, None) / MAX_DEPTH) ** DEPTH_BENEFIT_EXPONENT, -1
+)
+_EXPOSURE_BY_RUNG = np.roll(
+    (np.clip(_RUNGS, 0, None) / MAX_DEPTH) ** SOVEREIGNTY_EXPOSURE_EXPONENT, -1
+)
 
 
 def relative_share(capability: np.ndarray) -> np.ndarray:

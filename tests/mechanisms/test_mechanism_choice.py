@@ -122,3 +122,24 @@ def test_choose_partners_returns_integer_index_arrays():
     proposers, targets = choose_partners(value, eligible, 2, 0.3, np.random.default_rng(0))
     assert np.issubdtype(proposers.dtype, np.integer)
     assert np.issubdtype(targets.dtype, np.integer)
+
+
+def test_small_and_large_capacity_paths_choose_the_same_partners(monkeypatch):
+    from simulation.mechanisms import choice
+
+    rng_values = np.random.default_rng(3)
+    value = rng_values.normal(size=(30, 30)).astype(np.float32)
+    eligible = rng_values.random((30, 30)) < 0.3
+    np.fill_diagonal(eligible, False)
+
+    def chosen():
+        proposers, targets = choice.choose_partners(
+            value, eligible, 3, 0.2, np.random.default_rng(11)
+        )
+        return sorted(zip(proposers.tolist(), targets.tolist(), strict=True))
+
+    by_argmax = chosen()
+    monkeypatch.setattr(choice, "SMALL_CAPACITY", 0)
+    by_partition = chosen()
+    assert by_argmax == by_partition
+    assert len(by_argmax) > 0
