@@ -588,17 +588,18 @@ class DefenseCooperationModel(Model):
         """
         p = self.parameters
         members = np.array(pact.members)
-        others = candidates[:, None] != members[None, :]
-        count = others.sum(axis=1)
+        is_member = np.isin(candidates, members)
+        count = members.size - is_member
         block = np.ix_(candidates, members)
-        benefit = np.where(others, self.benefit[block], 0.0).sum(axis=1) / np.maximum(count, 1)
-        new_partners = (others & ~self.ties[block]).sum(axis=1)
+        # a nation's own entry is 0 in the benefit and dominance matrices and untied in
+        # `ties`, so whole rows can be reduced with only that one correction
+        benefit = self.benefit[block].sum(axis=1) / np.maximum(count, 1)
+        new_partners = (~self.ties[block]).sum(axis=1) - is_member
         capacity = p.partner_saturation * self.absorptive_capacity[candidates]
         held = capacity + self.degree[candidates]
         crowding = held / (held + np.maximum(new_partners - 1, 0))
         benefit = np.where(benefit > 0, benefit * crowding, benefit)
         own = self.capability[candidates]
-        is_member = count < members.size
         others_capability = self.capability[members].sum() - own * is_member
         collective = (
             0.5
@@ -607,7 +608,7 @@ class DefenseCooperationModel(Model):
             * others_capability
             / (others_capability + own)
         )
-        dominated = np.where(others, self.dominance[block], 0.0).max(axis=1)
+        dominated = self.dominance[block].max(axis=1)
         sovereignty = pact.exposure * utility.sovereignty_cost(
             self.sovereignty_sensitivity[candidates],
             dominated,
