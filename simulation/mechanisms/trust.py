@@ -32,13 +32,12 @@ def update_trust(
     `tied_pairs` and `common_pairs` may pass the nonzero entries of `tie_depth` and
     `common_partners` when already at hand.
     """
-    tied = tie_depth > 0
+    rows, cols = np.nonzero(tie_depth > 0) if tied_pairs is None else tied_pairs
     drift = baseline - trust
     drift *= decay
-    drift[tied] = 0.0
+    drift[rows, cols] = 0.0  # no drift where there is contact
     updated = trust + drift
     # growth and vouching touch only tied dyads and dyads with shared partners (sparse)
-    rows, cols = np.nonzero(tied) if tied_pairs is None else tied_pairs
     room = 1.0 - trust[rows, cols]
     updated[rows, cols] += growth * (tie_depth[rows, cols] + 1.0) / (MAX_DEPTH + 1.0) * room
     if common_pairs is None:
