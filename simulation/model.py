@@ -387,15 +387,9 @@ class DefenseCooperationModel(Model):
         self.obligation = obligation
         self.funding_load = funding_load
         self.adjacency = network.adjacency_matrix(*self.tie_pairs, n)
-        if n <= network.DENSE_LIMIT:
-            # small worlds: one dense product, and whole-matrix updates downstream
-            self.common_partners = network.shared_partners(self.ties)
-            self.common_pairs = None
-        else:
-            common_rows, common_cols, counts = network.shared_partners_of(self.adjacency)
-            self.common_pairs = (common_rows, common_cols)
-            self.common_partners = np.zeros((n, n), dtype=DYADIC)
-            self.common_partners[common_rows, common_cols] = counts
+        self.common_partners, self.common_pairs = network.shared_partners_with_pairs(
+            self.ties, self.adjacency
+        )
         self.degree = network.degree(self.ties, pairs=self.tie_pairs)
         self._ties_stale = False
 

@@ -38,6 +38,21 @@ def shared_partners(ties: np.ndarray) -> np.ndarray:
     return common
 
 
+def shared_partners_with_pairs(
+    ties: np.ndarray, adjacency: sparse.csr_array
+) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray] | None]:
+    """Shared partners as an N x N single-precision matrix, and its nonzero dyads when
+    the world is large enough for sparse work downstream to pay (None below
+    DENSE_LIMIT, where whole-matrix updates are cheaper than gathering dyads)."""
+    n = ties.shape[0]
+    if n <= DENSE_LIMIT:
+        return shared_partners(ties), None
+    rows, cols, counts = shared_partners_of(adjacency)
+    common = np.zeros((n, n), dtype=np.float32)
+    common[rows, cols] = counts
+    return common, (rows, cols)
+
+
 def shared_partner_pairs(
     rows: np.ndarray, cols: np.ndarray, n: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

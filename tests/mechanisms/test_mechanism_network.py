@@ -257,3 +257,18 @@ def test_degree_and_density_from_pairs_match_the_matrix_versions():
     pairs = np.nonzero(STAR)
     np.testing.assert_array_equal(network.degree(STAR, pairs=pairs), network.degree(STAR))
     assert network.density(STAR, pairs=pairs) == network.density(STAR) == 0.5
+
+
+def test_shared_partners_with_pairs_agrees_across_the_dense_limit(monkeypatch):
+    rng = np.random.default_rng(5)
+    upper = np.triu(rng.random((40, 40)) < 0.15, 1)
+    ties = upper | upper.T
+    adjacency = network.adjacency_matrix(*np.nonzero(ties), 40)
+    dense, no_pairs = network.shared_partners_with_pairs(ties, adjacency)
+    monkeypatch.setattr(network, "DENSE_LIMIT", 10)
+    sparse_matrix, pairs = network.shared_partners_with_pairs(ties, adjacency)
+    assert no_pairs is None and pairs is not None
+    np.testing.assert_array_equal(dense, sparse_matrix)
+    listed = np.zeros_like(dense, dtype=bool)
+    listed[pairs] = True
+    np.testing.assert_array_equal(listed, dense > 0)
