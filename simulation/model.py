@@ -99,6 +99,19 @@ class MemberValues:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class PactTerms:
+    """What each pact would be worth to every nation at full depth: N x pacts arrays,
+    one column a pact (`column` maps a pact's slot to it)."""
+
+    column: dict[int, int]
+    benefit: np.ndarray
+    sovereignty: np.ndarray
+    funding: np.ndarray
+    dominated: np.ndarray
+    near: np.ndarray  # outsiders tied to at least one member: the pact's applicants
+
+
 class DefenseCooperationModel(Model):
     """Nations sign, deepen, renew and exit defense cooperation agreements; crises
     between them escalate or are prevented.
@@ -134,6 +147,9 @@ class DefenseCooperationModel(Model):
         self.threat = np.zeros(n)
         self.reputation = np.full(n, 0.5)
         self.interoperability = np.zeros((n, n), dtype=DYADIC)
+        # no ties before the first refresh: shared partners are then counted in full
+        self.ties = np.zeros((n, n), dtype=bool)
+        self.common_partners = np.zeros((n, n), dtype=DYADIC)
         self.sovereignty_cost_borne = np.zeros(n)
         self.benefit_received = np.zeros(n)
         self.dependence = np.zeros(n)
@@ -359,27 +375,29 @@ class DefenseCooperationModel(Model):
             funding_load += np.bincount(second, shares[1] * level / MAX_DEPTH, minlength=n)
         for pact in registry.active_pacts():
             members = np.array(pact.members)
-            block = np.ix_(members, members)
-            depth[block] = np.maximum(depth[block], pact.depth)
+            block = (members[:, None], members[None, :])
+            level, scope = pact.depth, pact.scope
+            depth[block] = np.maximum(depth[block], level)
             for channel, matrix, rung in (
                 (0, training, 2),
                 (1, intelligence, 3),
                 (2, technology, 3),
             ):
-                width = pact.scope[channel] * pact.depth * (pact.depth >= rung)
+                width = scope[channel] * level * (level >= rung)
                 if width:
                     matrix[block] = np.maximum(matrix[block], width)
             if pact.dispute_resolution:
                 dispute[block] = True
-            if pact.mutual_defense:
+            if level >= MAX_DEPTH:  # mutual-defense obligations
                 obligation[block] = True
             shares = utility.funding_shares(self.capability[members], pact.funding)
-            funding_load[members] += shares * pact.depth / MAX_DEPTH
+            funding_load[members] += shares * level / MAX_DEPTH
         for matrix in (depth, training, intelligence, technology, dispute, obligation):
             np.fill_diagonal(matrix, 0)
+        previous = (self.ties, self.common_partners)
         self.tie_depth = depth
         self.ties = depth > 0
-        self.tie_pairs = np.nonzero(depth)
+        self.tie_pairs = network.tied_pairs(self.ties)
         self.training_depth = training
         self.intelligence_depth = intelligence
         self.technology_depth = technology
@@ -388,7 +406,7 @@ class DefenseCooperationModel(Model):
         self.funding_load = funding_load
         self.adjacency = network.adjacency_matrix(*self.tie_pairs, n)
         self.common_partners, self.common_pairs = network.shared_partners_with_pairs(
-            self.ties, self.adjacency
+            self.ties, self.adjacency, previous
         )
         self.degree = network.degree(self.ties, pairs=self.tie_pairs)
         self._ties_stale = False
@@ -567,75 +585,83 @@ class DefenseCooperationModel(Model):
 
     # ---------------------------------------------------- multilateral pacts
 
-    def _pact_terms(
-        self, pact: Agreement, candidates: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Full-depth benefit, sovereignty and funding of the pact to each candidate
+    def _pact_terms(self, pacts: list[Agreement]) -> PactTerms:
+        """Full-depth benefit, sovereignty and funding of each pact to every nation
         (member or not), and the dominance of its strongest other member.
 
         Benefit is the mean over the other members of the dyadic benefit, plus
-        collective security: a share of the pact's capability behind the candidate.
+        collective security: a share of the pact's capability behind the nation.
         An outsider takes on every member it is not yet tied to at once, so its gains
         saturate as if all of them were added (a member's own valuation already counts
         them). Sovereignty cost takes dominance from the pact's strongest other member;
-        funding follows the pact's split as it would be with the candidate in it.
+        funding follows the pact's split as it would be with the nation in it.
+
+        All pacts at once: sums over members are products with the membership matrix,
+        so the cost hardly grows with the number of pacts.
         """
         p = self.parameters
-        members = np.array(pact.members)
-        is_member = np.isin(candidates, members)
-        count = members.size - is_member
-        block = np.ix_(candidates, members)
+        n = self.capability.size
+        membership = np.zeros((n, len(pacts)), dtype=DYADIC)
+        for column, pact in enumerate(pacts):
+            membership[pact.members, column] = 1.0
+        is_member = membership > 0
+        others = membership.sum(axis=0) - is_member
         # a nation's own entry is 0 in the benefit and dominance matrices and untied in
-        # `ties`, so whole rows can be reduced with only that one correction
-        benefit = self.benefit[block].sum(axis=1) / np.maximum(count, 1)
-        new_partners = (~self.ties[block]).sum(axis=1) - is_member
-        capacity = p.partner_saturation * self.absorptive_capacity[candidates]
-        held = capacity + self.degree[candidates]
+        # `ties`, so sums over all members need no correction for it
+        benefit = (self.benefit @ membership) / np.maximum(others, 1)
+        tied_members = self.ties.astype(DYADIC) @ membership
+        new_partners = others - tied_members
+        capacity = p.partner_saturation * self.absorptive_capacity + self.degree
+        held = capacity[:, None]
         crowding = held / (held + np.maximum(new_partners - 1, 0))
         benefit = np.where(benefit > 0, benefit * crowding, benefit)
-        own = self.capability[candidates]
-        others_capability = self.capability[members].sum() - own * is_member
+        own = self.capability[:, None]
+        others_capability = self.capability @ membership.astype(np.float64) - own * is_member
         collective = (
             0.5
             * p.threat_weight
-            * self.threat[candidates]
+            * self.threat[:, None]
             * others_capability
             / (others_capability + own)
         )
-        dominated = self.dominance[block].max(axis=1)
-        sovereignty = pact.exposure * utility.sovereignty_cost(
-            self.sovereignty_sensitivity[candidates],
+        dominated = np.zeros(membership.shape, dtype=DYADIC)
+        funding_share = np.ones(membership.shape)
+        exposure = np.ones(len(pacts))
+        for column, pact in enumerate(pacts):
+            members = np.array(pact.members)
+            dominated[:, column] = self.dominance[:, members].max(axis=1)
+            funding_share[:, column] = self._pact_funding_shares(pact, members)
+            exposure[column] = pact.exposure
+        sovereignty = exposure * utility.sovereignty_cost(
+            self.sovereignty_sensitivity[:, None],
             dominated,
             sovereignty_weight=p.sovereignty_weight,
             asymmetry_weight=p.asymmetry_weight,
         )
-        share = self._pact_funding_shares(pact, members, candidates, is_member)
-        funding = utility.funding_burden(share, funding_cost=p.funding_cost)
-        return benefit + collective, sovereignty, funding, dominated
+        funding = utility.funding_burden(funding_share, funding_cost=p.funding_cost)
+        return PactTerms(
+            column={pact.slot: column for column, pact in enumerate(pacts)},
+            benefit=benefit + collective,
+            sovereignty=sovereignty,
+            funding=funding,
+            dominated=dominated,
+            near=(tied_members > 0) & ~is_member,
+        )
 
-    def _pact_funding_shares(
-        self, pact: Agreement, members: np.ndarray, candidates: np.ndarray, is_member: np.ndarray
-    ) -> np.ndarray:
-        """Each candidate's share of the bill (an even split gives 1): members' shares as
-        they stand, an outsider's as it would be in the pact enlarged by it."""
+    def _pact_funding_shares(self, pact: Agreement, members: np.ndarray) -> np.ndarray:
+        """Every nation's share of the pact's bill (an even split gives 1): members'
+        shares as they stand, an outsider's as it would be in the pact enlarged by it."""
         caps = self.capability[members]
-        member_shares = utility.funding_shares(caps, pact.funding)
-        position = np.full(self.capability.size, -1)
-        position[members] = np.arange(members.size)
-        own = self.capability[candidates]
+        own = self.capability
         enlarged = members.size + 1
         if pact.funding is FundingSplit.PROPORTIONAL:
-            joining = enlarged * own / (caps.sum() + own)
+            shares = enlarged * own / (caps.sum() + own)
         elif pact.funding is FundingSplit.LEAD_NATION:
-            joining = np.where(own > caps.max(), 0.5 * enlarged, 0.5 * enlarged / members.size)
+            shares = np.where(own > caps.max(), 0.5 * enlarged, 0.5 * enlarged / members.size)
         else:
-            joining = np.ones(candidates.size)
-        return np.where(is_member, member_shares[np.maximum(position[candidates], 0)], joining)
-
-    def _pact_values(self, pact: Agreement, candidates: np.ndarray, depth: int) -> np.ndarray:
-        """Net value of the pact at `depth` to each candidate."""
-        benefit, sovereignty, funding, _ = self._pact_terms(pact, candidates)
-        return utility.net_value(benefit, sovereignty, funding, depth)
+            shares = np.ones(own.size)
+        shares[members] = utility.funding_shares(caps, pact.funding)
+        return shares
 
     def _approval(self, pact: Agreement, applicant: int) -> bool:
         """Members vote, weighted by capability (the stronger side dominates decisions),
@@ -662,17 +688,27 @@ class DefenseCooperationModel(Model):
 
     def _multilateral(self, step: int) -> None:
         p = self.parameters
-        for pact in self.registry.active_pacts():
+        pacts = self.registry.active_pacts()
+        # joining one pact leaves the others' terms as they were: value all at once
+        terms = self._pact_terms(pacts)
+        for column, pact in enumerate(pacts):
             # applicants come from the pact's neighbourhood: states already tied to a member
-            near = self.ties[:, pact.members].any(axis=1)
-            near[pact.members] = False
+            near = terms.near[:, column].copy()
             for barred, until in pact.barred_until.items():
                 if until > step:
                     near[barred] = False
             outsiders = np.flatnonzero(near)
             if outsiders.size == 0 or p.diplomatic_capacity == 0:
                 continue
-            values = self._pact_values(pact, outsiders, pact.depth) - p.negotiation_cost
+            values = (
+                utility.net_value(
+                    terms.benefit[outsiders, column],
+                    terms.sovereignty[outsiders, column],
+                    terms.funding[outsiders, column],
+                    pact.depth,
+                )
+                - p.negotiation_cost
+            )
             keen = values > 0
             if not keen.any():
                 continue
@@ -791,12 +827,16 @@ class DefenseCooperationModel(Model):
                 self.dominance[rows, cols],
             )
         ]
-        parts.extend(self._pact_rows(pact) for pact in registry.active_pacts())
+        parts.extend(self._pact_rows(registry.active_pacts()))
         return _member_values_from(parts, bilateral=slots.size)
 
-    def _pact_rows(self, pact: Agreement) -> tuple[np.ndarray, ...]:
+    def _pact_rows(self, pacts: list[Agreement]) -> list[tuple[np.ndarray, ...]]:
+        terms = self._pact_terms(pacts)
+        return [self._pact_member_rows(pact, terms) for pact in pacts]
+
+    def _pact_member_rows(self, pact: Agreement, terms: PactTerms) -> tuple[np.ndarray, ...]:
         members = np.array(pact.members)
-        benefit, sovereignty, funding, dominated = self._pact_terms(pact, members)
+        column = terms.column[pact.slot]
         others = ~np.eye(members.size, dtype=bool)
         trust_in_others = (self.trust[np.ix_(members, members)] * others).sum(axis=1) / (
             members.size - 1
@@ -805,11 +845,11 @@ class DefenseCooperationModel(Model):
             np.full(members.size, pact.slot),
             members,
             np.full(members.size, pact.depth),
-            benefit,
-            sovereignty,
-            funding,
+            terms.benefit[members, column],
+            terms.sovereignty[members, column],
+            terms.funding[members, column],
             trust_in_others,
-            dominated,
+            terms.dominated[members, column],
         )
 
     # --------------------------------------------------------------- deepening
@@ -1262,9 +1302,13 @@ class DefenseCooperationModel(Model):
             )
         ]
         parts.extend(
-            self._pact_rows(registry.by_slot[slot])
-            for slot in sorted(self._pacts_left)
-            if registry.is_active[slot]
+            self._pact_rows(
+                [
+                    registry.by_slot[slot]
+                    for slot in sorted(self._pacts_left)
+                    if registry.is_active[slot]
+                ]
+            )
         )
         return _member_values_from(parts, bilateral=-1)  # blocks no longer line up
 

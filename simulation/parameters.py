@@ -68,7 +68,7 @@ class Parameters(BaseModel):
         ge=0,
         le=5,
         description="Weight of access to a stronger partner's technology. "
-        "Higher: more agreements reach depth 3 or more.",
+        "Higher: agreements run deeper on average.",
     )
     partner_saturation: Float = Field(
         4.0,

@@ -7,6 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from simulation.domain import MAX_DEPTH, MIN_DEPTH, Kind
+from simulation.mechanisms import network
 from simulation.model import DefenseCooperationModel
 from simulation.scenario import scenario_from_dict
 from simulation.tables import all_tables
@@ -65,6 +66,14 @@ def check_invariants(model: DefenseCooperationModel) -> None:
                 for m in model.registry.memberships
                 if m.agreement_id == membership.agreement_id
             ), "a nation that left is still listed as a member"
+    # the tie views kept up step by step agree with ones rebuilt from the agreements
+    tied = np.zeros((n, n), dtype=bool)
+    for agreement in active:
+        members = np.array(agreement.members)
+        tied[np.ix_(members, members)] = True
+    np.fill_diagonal(tied, False)
+    np.testing.assert_array_equal(model.ties, tied)
+    np.testing.assert_array_equal(model.common_partners, network.shared_partners(tied))
     outcomes = model.outcomes
     assert outcomes["conflicts_prevented"] + outcomes["conflicts_escalated"] == outcomes["crises"]
     assert outcomes["active_agreements"] == len(active)

@@ -22,7 +22,7 @@ CLAIMS = [
     ("triadic_closure_weight", 0.0, 2.0, "transitivity", UP),
     ("preferential_attachment_weight", 0.0, 2.5, "degree_spread", UP),
     ("status_weight", 0.0, 1.5, "signings", UP),
-    ("technology_weight", 0.0, 1.5, "deep_agreements", UP),
+    ("technology_weight", 0.0, 1.5, "mean_depth", UP),
     ("partner_saturation", 2.0, 12.0, "density", UP),
     ("sovereignty_weight", 0.3, 2.0, "deep_agreements", DOWN),
     ("sovereignty_weight", 0.3, 2.0, "sovereignty_exits", UP),

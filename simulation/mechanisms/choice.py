@@ -12,31 +12,28 @@ def choose_partners(
 
     Adding Gumbel noise with scale `noise` and taking the top k draws partners
     without replacement with probability proportional to exp(value / noise): a
-    multinomial-logit choice, vectorised. Returns (proposer, target) index arrays.
+    multinomial-logit choice, vectorised. Returns (proposer, target) index arrays,
+    proposers in ascending order.
     """
     n = value.shape[0]
     if capacity <= 0 or n < 2:
         empty = np.empty(0, dtype=np.int64)
         return empty, empty
-    # Gumbel draws as -log(-log U) in single precision: the same distribution as
-    # rng.gumbel at a third of the cost on the N x N matrix
-    uniform = rng.random(value.shape, dtype=np.float32)
-    np.maximum(uniform, np.float32(1e-30), out=uniform)
-    gumbel = -np.log(-np.log(uniform))
-    taste = value + noise * gumbel
-    taste = np.where(eligible, taste, -np.inf)
+    # only the eligible dyads (a few percent once the network has formed) get a draw
+    candidates = np.flatnonzero(eligible)
+    taste = np.full(value.shape, -np.inf, dtype=np.float32)
+    taste.ravel()[candidates] = value.ravel()[candidates] + noise * rng.gumbel(size=candidates.size)
     k = min(capacity, n - 1)
     if k <= SMALL_CAPACITY:
         # a few passes of argmax beat a partition of every row when k is small
         top = np.empty((n, k), dtype=np.int64)
         found = np.empty((n, k), dtype=bool)
-        remaining = taste.copy()
         rows = np.arange(n)
         for rank in range(k):
-            best = np.argmax(remaining, axis=1)
+            best = np.argmax(taste, axis=1)
             top[:, rank] = best
-            found[:, rank] = np.isfinite(remaining[rows, best])  # a row may run out
-            remaining[rows, best] = -np.inf
+            found[:, rank] = np.isfinite(taste[rows, best])  # a row may run out
+            taste[rows, best] = -np.inf
         keep = found.ravel()
     else:
         top = np.argpartition(-taste, k - 1, axis=1)[:, :k]

@@ -38,14 +38,50 @@ def shared_partners(ties: np.ndarray) -> np.ndarray:
     return common
 
 
+def shared_partners_after(
+    common: np.ndarray, ties_before: np.ndarray, ties_after: np.ndarray
+) -> np.ndarray:
+    """Shared partners under `ties_after`, from `common` (those under `ties_before`).
+
+    A step changes a handful of ties: with A the old adjacency and D the change,
+    (A + D)^2 = A^2 + AD + DA + D^2, and D lives on the few nations whose ties
+    changed, so the update costs a few thin products instead of a full one. When
+    many nations are touched the full product is cheaper, and is taken instead.
+    """
+    changed = ties_after != ties_before
+    touched = np.flatnonzero(changed.any(axis=1))
+    if touched.size == 0:
+        return common
+    if touched.size > ties_after.shape[0] // 8:
+        return shared_partners(ties_after)
+    block = np.ix_(touched, touched)
+    # ties are symmetric: the touched rows of A are its touched columns, transposed
+    columns = ties_before[:, touched].astype(np.float32)
+    change = ties_after[block].astype(np.float32) - columns[touched, :]
+    updated = common.copy()
+    updated[:, touched] += columns @ change
+    updated[touched, :] += change @ columns.T
+    updated[block] += change @ change
+    updated[touched, touched] = 0.0  # no nation is its own shared partner
+    return updated
+
+
 def shared_partners_with_pairs(
-    ties: np.ndarray, adjacency: sparse.csr_array
+    ties: np.ndarray,
+    adjacency: sparse.csr_array,
+    previous: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray] | None]:
     """Shared partners as an N x N single-precision matrix, and its nonzero dyads when
     the world is large enough for sparse work downstream to pay (None below
-    DENSE_LIMIT, where whole-matrix updates are cheaper than gathering dyads)."""
+    DENSE_LIMIT, where whole-matrix updates are cheaper than gathering dyads).
+
+    `previous` may pass the ties and shared partners of the last call: below
+    DENSE_LIMIT the counts are then updated for the ties that changed.
+    """
     n = ties.shape[0]
     if n <= DENSE_LIMIT:
+        if previous is not None and previous[0].shape == ties.shape:
+            return shared_partners_after(previous[1], previous[0], ties), None
         return shared_partners(ties), None
     rows, cols, counts = shared_partners_of(adjacency)
     common = np.zeros((n, n), dtype=np.float32)
@@ -86,6 +122,15 @@ def shared_partners_of(adjacency: sparse.csr_array) -> tuple[np.ndarray, np.ndar
     )
 
 
+def tied_pairs(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(rows, cols) of the nonzero entries, in row-major order like `np.nonzero`.
+
+    Through the flat index: `np.nonzero` on a 2-D array takes a general path that is
+    several times slower, and this runs every step."""
+    flat = np.flatnonzero(matrix)
+    return np.divmod(flat, matrix.shape[1])
+
+
 def degree(ties: np.ndarray, pairs: tuple | None = None) -> np.ndarray:
     """Partners per nation; `pairs` may pass `np.nonzero(ties)` when at hand."""
     if pairs is None:
@@ -111,7 +156,7 @@ def transitivity(
     """
     if common is None:
         common = shared_partners(ties)
-    rows, cols = np.nonzero(ties) if pairs is None else pairs
+    rows, cols = tied_pairs(ties) if pairs is None else pairs
     closed = float(common[rows, cols].sum())  # each triangle counted 6 times
     degrees = np.bincount(rows, minlength=ties.shape[0]).astype(np.float64)
     triples = float((degrees * (degrees - 1)).sum())  # each triple counted twice
@@ -125,12 +170,13 @@ def count_components(
 
     `pairs` (the nonzero entries of `ties`) or a sparse `adjacency` may be passed when
     already at hand."""
-    rows, cols = np.nonzero(ties) if pairs is None else pairs
+    rows, cols = tied_pairs(ties) if pairs is None else pairs
     if rows.size == 0:
         return 0
     n = ties.shape[0]
     if adjacency is None:
         adjacency = adjacency_matrix(rows, cols, n)
     count, _ = sparse.csgraph.connected_components(adjacency, directed=False)
-    isolated = n - np.unique(rows).size  # each untied nation is a component of its own
+    tied = np.count_nonzero(np.bincount(rows, minlength=n))
+    isolated = n - tied  # each untied nation is a component of its own
     return int(count) - isolated

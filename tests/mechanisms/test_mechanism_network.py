@@ -213,6 +213,54 @@ def test_count_components_matches_networkx_on_nations_with_ties(ties):
     assert network.count_components(ties) == expected
 
 
+# ------------------------------------------------ shared partners, updated
+
+
+def flip(ties: np.ndarray, pairs: list[tuple[int, int]]) -> np.ndarray:
+    flipped = ties.copy()
+    for a, b in pairs:
+        if a != b:
+            flipped[a, b] = flipped[b, a] = not ties[a, b]
+    return flipped
+
+
+@FAST
+@given(
+    st.integers(16, 60),
+    st.floats(0.0, 0.4),
+    st.lists(st.tuples(st.integers(0, 59), st.integers(0, 59)), max_size=3),
+    st.integers(0, 2**32 - 1),
+)
+def test_shared_partners_after_a_few_changed_ties_equal_a_full_recount(n, p, changes, seed):
+    before = random_ties(n, p, seed)
+    after = flip(before, [(a % n, b % n) for a, b in changes])
+    updated = network.shared_partners_after(network.shared_partners(before), before, after)
+    np.testing.assert_array_equal(updated, network.shared_partners(after))
+
+
+def test_shared_partners_after_many_changed_ties_equal_a_full_recount():
+    before = random_ties(40, 0.1, seed=3)
+    after = random_ties(40, 0.1, seed=4)  # most nations touched: the full product path
+    updated = network.shared_partners_after(network.shared_partners(before), before, after)
+    np.testing.assert_array_equal(updated, network.shared_partners(after))
+
+
+def test_shared_partners_after_no_change_leave_the_counts_alone():
+    ties = random_ties(30, 0.2, seed=5)
+    common = network.shared_partners(ties)
+    assert network.shared_partners_after(common, ties, ties.copy()) is common
+
+
+def test_shared_partners_after_a_new_tie_do_not_modify_the_counts_passed_in():
+    before = ties_from_edges(20, [(0, 1), (1, 2)])
+    common = network.shared_partners(before)
+    kept = common.copy()
+    after = flip(before, [(0, 2)])
+    updated = network.shared_partners_after(common, before, after)
+    np.testing.assert_array_equal(common, kept)
+    assert updated[0, 1] == updated[1, 2] == updated[0, 2] == 1
+
+
 # ------------------------------------------------- sparse pair-list fast paths
 
 
