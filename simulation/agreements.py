@@ -72,7 +72,6 @@ class Agreement:
     founders: tuple[int, ...] = ()
     ended_step: int | None = None
     end_reason: ExitReason | None = None
-    renewals: int = 0
     depth_history: list[tuple[int, int]] = field(default_factory=list)
     # pacts only: consecutive steps each member has found it not worth the cost
     discontent: dict[int, int] = field(default_factory=dict)
@@ -82,6 +81,10 @@ class Agreement:
     @property
     def depth(self) -> int:
         return int(self.registry.depth[self.slot])
+
+    @property
+    def renewals(self) -> int:
+        return int(self.registry.renewals[self.slot])
 
     @property
     def expires_step(self) -> int:
@@ -144,6 +147,7 @@ class AgreementRegistry:
         grow("term", np.int64, 1)
         grow("expires", np.int64, 0)
         grow("last_change", np.int64, 0)
+        grow("renewals", np.int64, 0)
         grow("is_active", bool, False)
         grow("discontent_first", np.int64, 0)
         grow("discontent_second", np.int64, 0)
@@ -253,8 +257,12 @@ class AgreementRegistry:
         agreement.depth_history.append((step, depth))
 
     def renew(self, agreement: Agreement) -> None:
-        agreement.renewals += 1
-        self.expires[agreement.slot] += agreement.term
+        self.renew_many(np.array([agreement.slot]))
+
+    def renew_many(self, slots: np.ndarray) -> None:
+        """Renew the agreements in `slots` for another term each."""
+        self.renewals[slots] += 1
+        self.expires[slots] += self.term[slots]
 
     def _open_membership(self, agreement: Agreement, nation: int, step: int) -> None:
         membership = Membership(agreement.agreement_id, nation, step)

@@ -155,6 +155,7 @@ class DefenseCooperationModel(Model):
         self.dependence = np.zeros(n)
         self._index = {name: i for i, name in enumerate(self.names)}
         self.estranged_until: dict[tuple[int, int], int] = {}
+        self._renewal_wording: dict[int, tuple] = {}
         self._scheduled = {}
         for event in scenario.events:
             self._scheduled.setdefault(event.step, []).append(event)
@@ -451,6 +452,7 @@ class DefenseCooperationModel(Model):
             dominance_matrix=self.dominance,
             common_pairs=self.common_pairs,
             rivalry=self.rivalry,
+            capacity=self.absorptive_capacity,
         )
         self.sovereignty = utility.sovereignty_cost(
             self.sovereignty_sensitivity[:, None].astype(DYADIC),
@@ -831,6 +833,8 @@ class DefenseCooperationModel(Model):
         return _member_values_from(parts, bilateral=slots.size)
 
     def _pact_rows(self, pacts: list[Agreement]) -> list[tuple[np.ndarray, ...]]:
+        if not pacts:
+            return []
         terms = self._pact_terms(pacts)
         return [self._pact_member_rows(pact, terms) for pact in pacts]
 
@@ -1024,29 +1028,28 @@ class DefenseCooperationModel(Model):
     def _renew_bilateral(self, slots: np.ndarray, step: int) -> None:
         """Renew many bilateral agreements at once: the commonest event of all."""
         registry = self.registry
-        registry.expires[slots] += registry.term[slots]
+        registry.renew_many(slots)
         self.counts["renewals"] += int(slots.size)
-        names = self.names
-        rows = []
-        for slot, depth in zip(slots.tolist(), registry.depth[slots].tolist()):
-            agreement = registry.by_slot[slot]
-            agreement.renewals += 1
-            rows.append(
-                (
-                    step,
-                    "renewed",
+        # what a renewal says never changes for an agreement: word it once
+        wording = self._renewal_wording
+        for slot in slots.tolist():
+            if slot not in wording:
+                agreement = registry.by_slot[slot]
+                wording[slot] = (
                     agreement.agreement_id,
                     agreement.kind,
                     agreement.sector,
-                    depth,
-                    names[agreement.members[0]],
-                    "",
-                    "",
-                    "",
+                    self.names[agreement.members[0]],
                     f"{agreement.name} renewed for {agreement.term} steps",
                 )
-            )
-        self.events.rows.extend(rows)
+        self.events.rows.extend(
+            [
+                (step, "renewed", ident, kind, sector, depth, nation, "", "", "", detail)
+                for (ident, kind, sector, nation, detail), depth in zip(
+                    map(wording.__getitem__, slots.tolist()), registry.depth[slots].tolist()
+                )
+            ]
+        )
 
     def _renew(self, agreement: Agreement, step: int) -> None:
         self.registry.renew(agreement)

@@ -114,6 +114,7 @@ def partner_benefit(
     dominance_matrix: np.ndarray | None = None,
     common_pairs: tuple[np.ndarray, np.ndarray] | None = None,
     rivalry: np.ndarray | None = None,
+    capacity: np.ndarray | None = None,
 ) -> np.ndarray:
     """Benefit to i of full cooperation with j, before costs (may be negative).
 
@@ -131,8 +132,9 @@ def partner_benefit(
     i's partners whether or not they are tied yet, so an agreement is valued the
     same before and after it is signed.
 
-    `share`, `dominance_matrix` and `common_pairs` (the nonzero entries of
-    `common_partners`) may be passed when already computed.
+    `share`, `dominance_matrix`, `common_pairs` (the nonzero entries of
+    `common_partners`) and `capacity` (`absorptive_capacity(capability)`) may be
+    passed when already computed.
     """
     # built in place, term by term: at 1000 nations each N x N temporary costs a millisecond
     if share is None:
@@ -164,9 +166,11 @@ def partner_benefit(
     else:
         rows, cols = common_pairs
         benefit[rows, cols] += triadic_closure_weight * (1.0 - np.exp(-common_partners[rows, cols]))
-    capacity = (partner_saturation * absorptive_capacity(capability)).astype(dtype)[:, None]
+    if capacity is None:
+        capacity = absorptive_capacity(capability)
+    held_well = (partner_saturation * capacity).astype(dtype)[:, None]
     others_held = np.add((degree - 1.0).astype(dtype)[:, None], ~ties.astype(bool), dtype=dtype)
-    saturation = capacity / (capacity + others_held)
+    saturation = held_well / (held_well + others_held)
     np.multiply(benefit, saturation, out=benefit, where=benefit > 0)
     np.fill_diagonal(benefit, 0.0)
     return benefit
