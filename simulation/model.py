@@ -156,6 +156,7 @@ class DefenseCooperationModel(Model):
         self._index = {name: i for i, name in enumerate(self.names)}
         self.estranged_until: dict[tuple[int, int], int] = {}
         self._renewal_wording: dict[int, tuple] = {}
+        self._pact_terms_cache: tuple[tuple, PactTerms] | None = None
         self._scheduled = {}
         for event in scenario.events:
             self._scheduled.setdefault(event.step, []).append(event)
@@ -411,6 +412,7 @@ class DefenseCooperationModel(Model):
         )
         self.degree = network.degree(self.ties, pairs=self.tie_pairs)
         self._ties_stale = False
+        self._pact_terms_cache = None
 
     def _bilateral_funding_shares(self, slots: np.ndarray) -> np.ndarray:
         """Each side's share of a bilateral bill, scaled so an even split gives 1.
@@ -428,6 +430,7 @@ class DefenseCooperationModel(Model):
 
     def _evaluate_partners(self) -> None:
         p = self.parameters
+        self._pact_terms_cache = None
         share = utility.relative_share(self.capability.astype(DYADIC))
         self.dominance = utility.dominance(self.capability, share)
         self.absorptive_capacity = utility.absorptive_capacity(self.capability)
@@ -601,6 +604,16 @@ class DefenseCooperationModel(Model):
         All pacts at once: sums over members are products with the membership matrix,
         so the cost hardly grows with the number of pacts.
         """
+        # between refreshes of the valuations and ties (which clear this cache) only a
+        # pact's membership moves its terms: the same pacts and sizes, the same terms
+        key = tuple((pact.slot, len(pact.members)) for pact in pacts)
+        if self._pact_terms_cache is not None and self._pact_terms_cache[0] == key:
+            return self._pact_terms_cache[1]
+        terms = self._value_pacts(pacts)
+        self._pact_terms_cache = (key, terms)
+        return terms
+
+    def _value_pacts(self, pacts: list[Agreement]) -> PactTerms:
         p = self.parameters
         n = self.capability.size
         membership = np.zeros((n, len(pacts)), dtype=DYADIC)
