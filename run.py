@@ -2,8 +2,10 @@
 """Command line for the defense cooperation simulation.
 
     python run.py run SCENARIO.yaml [--steps N] [--seed S] [--set name=value ...] [--out DIR]
+    python run.py sweep SWEEP.yaml [--workers N] [--scheduler ADDRESS] [--out DIR] [--resume]
+    python run.py sensitivity SWEEP_DIR --metric NAME [--statistic mean|final]
     python run.py validate FILE...
-    python run.py schema [--out FILE]
+    python run.py schema [--out FILE] [--sweep]
 
 Bad input gets one line on stderr naming the file, the field and what was
 expected, and exit status 2.
@@ -19,6 +21,7 @@ from pathlib import Path
 
 import yaml
 
+EXIT_RUNS_FAILED = 1
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130
 
@@ -74,26 +77,103 @@ def command_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_sweep(args: argparse.Namespace) -> int:
+    from simulation.output import default_output_dir
+    from simulation.sweeps.executors import choose_executor
+    from simulation.sweeps.plan import load_sweep
+    from simulation.sweeps.runner import run_sweep
+
+    if args.workers is not None and args.workers < 1:
+        raise UsageError(f"--workers: expected a whole number of at least 1, got {args.workers}")
+    if args.resume and not args.out:
+        raise UsageError("--resume needs --out DIR: the folder of the sweep to finish")
+    plan = load_sweep(args.sweep)
+    out = Path(args.out) if args.out else default_output_dir(plan.sweep.name)
+    executor = choose_executor(args.workers, args.scheduler)
+    print(
+        f"{plan.sweep.name}: {len(plan.tasks)} runs ({len(plan.scenario_names)} scenario(s) x "
+        f"{len(plan.points)} points x {plan.sweep.replicates} replicates), "
+        f"{executor.description}",
+        file=sys.stderr,
+    )
+    try:
+        report = run_sweep(plan, out, executor, resume=args.resume, progress=not args.quiet)
+    except KeyboardInterrupt:
+        print(
+            f"\ninterrupted: finished runs are kept in {out}/; finish the sweep with\n"
+            f"  python run.py sweep {args.sweep} --out {out} --resume",
+            file=sys.stderr,
+        )
+        return EXIT_INTERRUPTED
+    print(summarise_sweep(report))
+    return EXIT_RUNS_FAILED if report.failed else 0
+
+
+def summarise_sweep(report) -> str:
+    minutes, seconds = divmod(report.wall_seconds, 60)
+    ran = report.ok + report.failed
+    lines = [
+        f"{report.total} runs: {report.skipped + report.ok} ok, {report.failed} failed"
+        + (f" ({report.skipped} done before, {ran} now)" if report.skipped else "")
+        + f", {int(minutes)}m{seconds:04.1f}s",
+    ]
+    for run_id, error in report.failures[:5]:
+        lines.append(f"  failed {run_id}: {error}")
+    if len(report.failures) > 5:
+        lines.append(f"  ... and {len(report.failures) - 5} more (see runs.parquet)")
+    lines.append(f"results in {report.out}/")
+    lines.append(f'  pd.read_parquet("{report.out}/model")  # every run, every step')
+    return "\n".join(lines)
+
+
+def command_sensitivity(args: argparse.Namespace) -> int:
+    from analysis.sensitivity import SensitivityError, sensitivity_indices
+
+    try:
+        result = sensitivity_indices(
+            Path(args.sweep_dir), args.metric, statistic=args.statistic, scenario=args.scenario
+        )
+    except SensitivityError as error:
+        raise UsageError(str(error)) from None
+    print(result.text())
+    print(f"written to {result.path}")
+    return 0
+
+
 def command_validate(args: argparse.Namespace) -> int:
-    from simulation.scenario import ScenarioError, load_scenario
+    from simulation.scenario import ScenarioError, load_scenario, read_yaml_file
+    from simulation.sweeps.plan import load_sweep
 
     failed = 0
     for path in args.files:
         try:
-            scenario = load_scenario(path)
+            data, _ = read_yaml_file(path)
+            if "scenarios" in data and "regions" not in data:
+                plan = load_sweep(path)
+                described = (
+                    f"sweep {plan.sweep.name!r}, {len(plan.tasks)} runs "
+                    f"({plan.sweep.design}, {len(plan.points)} points)"
+                )
+            else:
+                scenario = load_scenario(path)
+                described = (
+                    f"{scenario.name!r}, {len(scenario.nation_names())} nations, "
+                    f"{scenario.steps} steps"
+                )
         except ScenarioError as error:
             print(f"error: {error}", file=sys.stderr)
             failed += 1
         else:
-            nations = len(scenario.nation_names())
-            print(f"ok: {path}: {scenario.name!r}, {nations} nations, {scenario.steps} steps")
+            print(f"ok: {path}: {described}")
     return EXIT_BAD_INPUT if failed else 0
 
 
 def command_schema(args: argparse.Namespace) -> int:
     from simulation.scenario import scenario_json_schema
+    from simulation.sweeps.spec import sweep_json_schema
 
-    text = json.dumps(scenario_json_schema(), indent=2) + "\n"
+    schema = sweep_json_schema() if args.sweep else scenario_json_schema()
+    text = json.dumps(schema, indent=2) + "\n"
     if args.out:
         Path(args.out).write_text(text)
         print(f"wrote {args.out}")
@@ -124,12 +204,53 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--quiet", action="store_true", help="no progress bar")
     run.set_defaults(handler=command_run)
 
-    validate = commands.add_parser("validate", help="check scenario files without running them")
+    sweep = commands.add_parser(
+        "sweep", help="run a sweep: scenarios x design points x replicates, in parallel"
+    )
+    sweep.add_argument("sweep", type=Path, help="sweep YAML file (see scenarios/sweeps/)")
+    sweep.add_argument(
+        "--workers",
+        type=int,
+        help="local worker processes (default: one per core; 1 runs in this process)",
+    )
+    sweep.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run on an existing Dask cluster, e.g. tcp://10.0.0.5:8786 "
+        "(default: $DASK_SCHEDULER_ADDRESS when set)",
+    )
+    sweep.add_argument("--out", help="output folder (default: a new folder under results/)")
+    sweep.add_argument(
+        "--resume", action="store_true", help="finish the sweep in --out: run only what is missing"
+    )
+    sweep.add_argument("--quiet", action="store_true", help="no progress bar")
+    sweep.set_defaults(handler=command_sweep)
+
+    sensitivity = commands.add_parser(
+        "sensitivity", help="sensitivity indices of a sobol or morris sweep (SALib)"
+    )
+    sensitivity.add_argument("sweep_dir", help="the sweep's output folder")
+    sensitivity.add_argument("--metric", required=True, help="a model column, e.g. stability_index")
+    sensitivity.add_argument(
+        "--statistic",
+        choices=("mean", "final"),
+        default="mean",
+        help="summarise each run by the metric's mean over its steps (default) or final value",
+    )
+    sensitivity.add_argument(
+        "--scenario", help="the scenario to analyse when the sweep crossed several"
+    )
+    sensitivity.set_defaults(handler=command_sensitivity)
+
+    validate = commands.add_parser(
+        "validate", help="check scenario and sweep files without running them"
+    )
     validate.add_argument("files", nargs="+", type=Path)
     validate.set_defaults(handler=command_validate)
 
     schema = commands.add_parser("schema", help="print the scenario JSON Schema")
     schema.add_argument("--out", help="write it to this file instead")
+    schema.add_argument("--sweep", action="store_true", help="the sweep file's schema instead")
     schema.set_defaults(handler=command_schema)
     return parser
 
@@ -138,10 +259,11 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from simulation.output import OutputError
     from simulation.scenario import ScenarioError
+    from simulation.sweeps.executors import ExecutorError
 
     try:
         return args.handler(args)
-    except (ScenarioError, OutputError, UsageError) as error:
+    except (ScenarioError, OutputError, UsageError, ExecutorError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:

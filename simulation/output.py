@@ -20,7 +20,17 @@ import pandas as pd
 from simulation.runner import RunResult
 
 FORMATS = ("parquet", "csv")
-PACKAGES = ("mesa", "numpy", "scipy", "pandas", "pyarrow", "pydantic", "pyyaml")
+PACKAGES = (
+    "mesa",
+    "numpy",
+    "scipy",
+    "pandas",
+    "pyarrow",
+    "pydantic",
+    "pyyaml",
+    "SALib",
+    "distributed",
+)
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -213,8 +213,9 @@ def generated_name(region: str, k: int) -> str:
     return f"{region} {k}"
 
 
-class _FieldProblem(ValueError):
-    """A cross-reference problem located at a field path, for one-line reporting."""
+class FieldProblem(ValueError):
+    """A problem located at a field path (a cross-reference, a sweep axis), for one-line
+    reporting."""
 
     def __init__(self, location: tuple[str | int, ...], message: str):
         super().__init__(message)
@@ -227,23 +228,23 @@ def _check_references(scenario: Scenario) -> None:
     regions = set(region_names)
     for i, nation in enumerate(scenario.nations):
         if nation.region not in regions:
-            raise _FieldProblem(
+            raise FieldProblem(
                 ("nations", i, "region"),
                 f"unknown region {nation.region!r}; expected one of {sorted(regions)}",
             )
     names = scenario.nation_names()
     if len(names) < 2:
-        raise _FieldProblem(("regions",), "a scenario needs at least two nations")
+        raise FieldProblem(("regions",), "a scenario needs at least two nations")
     _no_duplicate_nations(scenario)
     known = set(names)
 
     def check_nation(name: str, location: tuple) -> None:
         if name not in known:
-            raise _FieldProblem(location, f"unknown nation {name!r}")
+            raise FieldProblem(location, f"unknown nation {name!r}")
 
     def check_region(name: str, location: tuple) -> None:
         if name not in regions:
-            raise _FieldProblem(
+            raise FieldProblem(
                 location, f"unknown region {name!r}; expected one of {sorted(regions)}"
             )
 
@@ -251,7 +252,7 @@ def _check_references(scenario: Scenario) -> None:
         for k, name in enumerate(rivalry.nations):
             check_nation(name, ("rivalries", i, "nations", k))
         if rivalry.nations[0] == rivalry.nations[1]:
-            raise _FieldProblem(("rivalries", i, "nations"), "a nation cannot be its own rival")
+            raise FieldProblem(("rivalries", i, "nations"), "a nation cannot be its own rival")
 
     agreement_ids = [a.id for a in scenario.agreements]
     _no_duplicates(agreement_ids, "agreements", "agreement id")
@@ -262,19 +263,19 @@ def _check_references(scenario: Scenario) -> None:
             check_region(name, ("agreements", i, "regions", k))
         members = resolve_members(scenario, agreement)
         if len(members) < 2:
-            raise _FieldProblem(
+            raise FieldProblem(
                 ("agreements", i, "members"),
                 f"an agreement needs at least two members, got {len(members)}",
             )
         if agreement.kind is Kind.BILATERAL and len(members) != 2:
-            raise _FieldProblem(
+            raise FieldProblem(
                 ("agreements", i, "members"),
                 f"a bilateral agreement has exactly two members, got {len(members)}",
             )
 
     for i, event in enumerate(scenario.events):
         if event.step > scenario.steps:
-            raise _FieldProblem(
+            raise FieldProblem(
                 ("events", i, "step"),
                 f"step {event.step} is outside the run; expected 1 to {scenario.steps} (steps)",
             )
@@ -289,7 +290,7 @@ def _check_references(scenario: Scenario) -> None:
             check_nation(name, ("events", i, "nations", k))
         agreement = getattr(event, "agreement", None)
         if agreement is not None and agreement not in set(agreement_ids):
-            raise _FieldProblem(
+            raise FieldProblem(
                 ("events", i, "agreement"),
                 f"unknown agreement id {agreement!r}; expected one of {agreement_ids}",
             )
@@ -303,7 +304,7 @@ def _no_duplicate_nations(scenario: Scenario) -> None:
         for j in range(1, region.nations + 1):
             name = generated_name(region.name, j)
             if name in listed:
-                raise _FieldProblem(
+                raise FieldProblem(
                     ("nations", listed[name], "name"),
                     f"duplicate nation name {name!r}: region {region.name!r} also generates "
                     f"a nation of that name (regions[{k}].nations)",
@@ -315,7 +316,7 @@ def _no_duplicates(values: list[str], field: str, what: str) -> None:
     for i, value in enumerate(values):
         if value in seen:
             location = (field, i, "name") if what in ("nation", "region") else (field, i, "id")
-            raise _FieldProblem(location, f"duplicate {what} {value!r}")
+            raise FieldProblem(location, f"duplicate {what} {value!r}")
         seen.add(value)
 
 
@@ -344,21 +345,26 @@ def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> 
     applied before validation so they are checked like the file itself.
     """
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError(f"{path}: file not found") from None
-    except IsADirectoryError:
-        raise ScenarioError(f"{path}: is a directory, expected a YAML scenario file") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ScenarioError(f"{path}: cannot read file ({error})") from None
-    data, lines = parse_yaml(text, str(path))
+    data, lines = read_yaml_file(path)
     if overrides:
         data = apply_overrides(data, overrides, str(path))
     return scenario_from_dict(data, str(path), lines)
 
 
-def parse_yaml(text: str, source: str) -> tuple[dict, dict[tuple, int]]:
+def read_yaml_file(path: Path, what: str = "scenario") -> tuple[dict, dict[tuple, int]]:
+    """Read and parse a YAML file; `ScenarioError` (one line) when it cannot be."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError(f"{path}: file not found") from None
+    except IsADirectoryError:
+        raise ScenarioError(f"{path}: is a directory, expected a YAML {what} file") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ScenarioError(f"{path}: cannot read file ({error})") from None
+    return parse_yaml(text, str(path), what)
+
+
+def parse_yaml(text: str, source: str, what: str = "scenario") -> tuple[dict, dict[tuple, int]]:
     """Safe-load YAML and remember the line of every field, for error messages."""
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -372,13 +378,13 @@ def parse_yaml(text: str, source: str) -> tuple[dict, dict[tuple, int]]:
         raise ScenarioError(f"{source}: malformed YAML: {error}") from None
     if not isinstance(data, dict):
         raise ScenarioError(
-            f"{source}: expected a mapping of scenario fields at the top level, "
+            f"{source}: expected a mapping of {what} fields at the top level, "
             f"got {type(data).__name__}"
         )
     lines: dict[tuple, int] = {}
     try:
         _record_lines(node, (), lines)
-    except _FieldProblem as problem:
+    except FieldProblem as problem:
         raise ScenarioError(_format(source, problem.location, lines, str(problem))) from None
     return data, lines
 
@@ -394,7 +400,7 @@ def _record_lines(node: yaml.Node | None, location: tuple, lines: dict[tuple, in
             if name in seen:
                 # YAML keeps the last of two equal keys silently, hiding a typo
                 lines[(*location, name)] = key.start_mark.line + 1
-                raise _FieldProblem((*location, name), "duplicate key: given twice in one mapping")
+                raise FieldProblem((*location, name), "duplicate key: given twice in one mapping")
             seen.add(name)
             lines[(*location, name)] = key.start_mark.line + 1
             _record_lines(value, (*location, name), lines)
@@ -437,14 +443,22 @@ def scenario_from_dict(
     data: dict, source: str = "<scenario>", lines: dict | None = None
 ) -> Scenario:
     """Validate a raw mapping; every problem becomes one `ScenarioError` line."""
+    return validate_mapping(Scenario, data, source, lines)
+
+
+def validate_mapping[M: BaseModel](
+    schema: type[M], data: dict, source: str, lines: dict | None = None
+) -> M:
+    """Validate a raw mapping against `schema` (a scenario, a sweep); the first problem
+    becomes one `ScenarioError` line naming the file, the field and its line."""
     lines = lines or {}
     try:
-        return Scenario.model_validate(data)
+        return schema.model_validate(data)
     except ValidationError as error:
         first = error.errors()[0]
         location = tuple(first["loc"])
         problem = _nested_problem(first)
-        if isinstance(problem, _FieldProblem):
+        if isinstance(problem, FieldProblem):
             location, message = problem.location, str(problem)
         else:
             location = _drop_union_tags(location)
@@ -452,10 +466,10 @@ def scenario_from_dict(
         raise ScenarioError(_format(source, location, lines, message)) from None
 
 
-def _nested_problem(detail: dict) -> _FieldProblem | None:
+def _nested_problem(detail: dict) -> FieldProblem | None:
     context = detail.get("ctx") or {}
     error = context.get("error")
-    return error if isinstance(error, _FieldProblem) else None
+    return error if isinstance(error, FieldProblem) else None
 
 
 def _drop_union_tags(location: tuple) -> tuple:

@@ -105,12 +105,15 @@ def events_table(model: DefenseCooperationModel) -> pd.DataFrame:
     return model.events.table()
 
 
+TABLE_BUILDERS = {
+    "model": model_table,
+    "nations": nations_table,
+    "agreements": agreements_table,
+    "memberships": memberships_table,
+    "events": events_table,
+}
+
+
 def all_tables(model: DefenseCooperationModel) -> dict[str, pd.DataFrame]:
     """Every table a run folder holds, by file stem."""
-    return {
-        "model": model_table(model),
-        "nations": nations_table(model),
-        "agreements": agreements_table(model),
-        "memberships": memberships_table(model),
-        "events": events_table(model),
-    }
+    return {name: build(model) for name, build in TABLE_BUILDERS.items()}

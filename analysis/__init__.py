@@ -1,0 +1,1 @@
+"""Reading and comparing run and sweep outputs: loading, statistics, figures."""

@@ -1,0 +1,183 @@
+"""Where runs execute: in this process, in local worker processes, or on a Dask cluster.
+
+Each executor takes the run function and the tasks and yields (task, outcome)
+pairs as runs finish, in whatever order they finish. Only a bounded window of
+runs is in flight at a time, so memory stays flat however long the sweep. A
+worker that dies (a crash, the out-of-memory killer) costs the runs it held,
+which are reported as failed; the sweep goes on.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from typing import Protocol
+
+from simulation.sweeps.plan import RunTask
+from simulation.sweeps.task import RunOutcome
+
+RunFunction = Callable[[RunTask], RunOutcome]
+# runs in flight per worker: enough to keep workers busy while results are written
+IN_FLIGHT_PER_WORKER = 2
+
+
+class ExecutorError(Exception):
+    """The executor cannot start (no Dask, no scheduler). One line for the user."""
+
+
+class Executor(Protocol):
+    description: str
+
+    def results(
+        self, function: RunFunction, tasks: Iterable[RunTask]
+    ) -> Iterator[tuple[RunTask, RunOutcome]]: ...
+
+
+def lost(task: RunTask, why: str) -> RunOutcome:
+    return RunOutcome(task.run_id, "failed", why, 0.0)
+
+
+class SerialExecutor:
+    """Runs one after another in this process (workers=1: simplest to debug)."""
+
+    description = "in this process"
+
+    def results(self, function, tasks):
+        for task in tasks:
+            yield task, function(task)
+
+
+class ProcessExecutor:
+    """Local worker processes. They start from a fork server with the model already
+    imported, so each starts in milliseconds, and nothing is changed for the rest
+    of the program (unlike a global start method)."""
+
+    def __init__(self, workers: int):
+        self.workers = workers
+        self.description = f"{workers} local worker processes"
+
+    def _pool(self) -> ProcessPoolExecutor:
+        if "forkserver" in multiprocessing.get_all_start_methods():
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["simulation.sweeps.task"])
+        else:  # pragma: no cover - Windows and friends
+            context = multiprocessing.get_context("spawn")
+        return ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+
+    def results(self, function, tasks):
+        pending = iter(tasks)
+        window = self.workers * IN_FLIGHT_PER_WORKER
+        pool = self._pool()
+        running: dict[Future, RunTask] = {}
+        try:
+            while True:
+                while len(running) < window:
+                    task = next(pending, None)
+                    if task is None:
+                        break
+                    try:
+                        running[pool.submit(function, task)] = task
+                    except BrokenProcessPool:
+                        pool = self._replace(pool)
+                        running[pool.submit(function, task)] = task
+                if not running:
+                    return
+                finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                broken = False
+                for future in finished:
+                    task = running.pop(future)
+                    try:
+                        yield task, future.result()
+                    except BrokenProcessPool:
+                        broken = True
+                        yield task, lost(task, "worker process died while running it")
+                if broken:
+                    # every run the dead pool still held is lost with it
+                    for task in list(running.values()):
+                        yield task, lost(task, "worker process died while running it")
+                    running.clear()
+                    pool = self._replace(pool)
+        finally:
+            _stop(pool, running)
+
+    def _replace(self, pool: ProcessPoolExecutor) -> ProcessPoolExecutor:
+        pool.shutdown(wait=False, cancel_futures=True)
+        return self._pool()
+
+
+def _stop(pool: ProcessPoolExecutor, running: dict) -> None:
+    """Shut the pool down now, killing workers still busy (after Ctrl-C, say)."""
+    processes = list(getattr(pool, "_processes", {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    if running:
+        for process in processes:
+            if process.is_alive():
+                process.kill()
+    for process in processes:
+        process.join(timeout=5)
+
+
+class DaskExecutor:
+    """Runs on an existing Dask distributed cluster, reached at `address`."""
+
+    def __init__(self, address: str, connect_timeout: float = 10.0):
+        try:
+            from distributed import Client
+        except ImportError:
+            raise ExecutorError(
+                "--scheduler needs Dask: install it with  pip install -e '.[dask]'"
+            ) from None
+        try:
+            self.client = Client(address, timeout=connect_timeout, set_as_default=False)
+        except (OSError, TimeoutError) as error:
+            raise ExecutorError(
+                f"--scheduler {address}: cannot reach a Dask scheduler there ({error})"
+            ) from None
+        workers = len(self.client.scheduler_info().get("workers", {}))
+        self.window = max(workers, 1) * IN_FLIGHT_PER_WORKER * 2
+        self.description = f"Dask cluster at {address} ({workers} workers)"
+
+    def results(self, function, tasks):
+        from distributed import as_completed
+
+        pending = iter(tasks)
+        running = {}
+        queue = as_completed()
+        try:
+            for task in pending:
+                future = self.client.submit(function, task, key=f"run-{task.run_id}", pure=False)
+                running[future.key] = task
+                queue.add(future)
+                if len(running) >= self.window:
+                    break
+            for future in queue:
+                task = running.pop(future.key)
+                try:
+                    outcome = future.result()
+                except Exception as error:  # noqa: BLE001 - a lost worker, a killed task
+                    outcome = lost(task, f"Dask: {type(error).__name__}: {error}")
+                future.release()
+                yield task, outcome
+                following = next(pending, None)
+                if following is not None:
+                    submitted = self.client.submit(
+                        function, following, key=f"run-{following.run_id}", pure=False
+                    )
+                    running[submitted.key] = following
+                    queue.add(submitted)
+        finally:
+            # futures still held are released with the client; the cluster drops them
+            self.client.close()
+
+
+def choose_executor(workers: int | None, scheduler: str | None) -> Executor:
+    """Dask when a scheduler address is given (or set in DASK_SCHEDULER_ADDRESS),
+    else local processes; one worker runs in this process."""
+    address = scheduler or os.environ.get("DASK_SCHEDULER_ADDRESS")
+    if address:
+        return DaskExecutor(address)
+    workers = workers or os.cpu_count() or 1
+    return SerialExecutor() if workers == 1 else ProcessExecutor(workers)

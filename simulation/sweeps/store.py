@@ -1,0 +1,180 @@
+"""A sweep's output folder, written as runs finish so memory stays flat.
+
+    OUT/
+      sweep.json           the resolved sweep, its fingerprint, seeds, versions
+      design.parquet       one row a design point: `point` and the parameter values
+      model/<run_id>.parquet       per-step outcomes of each run (and nations/,
+                                   agreements/, ... when the sweep keeps them)
+      runs.jsonl           journal: one line a finished run (ok or failed), appended
+      runs.parquet         one row a finished run: identity, values, status, error, time
+
+Each run file is written under a name starting with '_' (which Parquet readers skip)
+and renamed when complete, so `pd.read_parquet(OUT / "model")` only ever sees whole
+runs. A run counts as done when its model file exists; `--resume` runs the rest.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from simulation.output import OutputError, git_revision, package_versions
+from simulation.sweeps.plan import RunTask, SweepPlan
+from simulation.sweeps.task import RunOutcome
+
+RUN_COLUMNS = ("run_id", "scenario", "point", "replicate", "seed")
+
+
+class SweepStore:
+    def __init__(self, out: Path):
+        self.out = out
+
+    # ---------------------------------------------------------------- opening
+
+    def create(self, plan: SweepPlan) -> None:
+        """Start a fresh sweep folder (it must not exist, or be empty)."""
+        out = self.out
+        if out.exists() and not out.is_dir():
+            raise OutputError(f"{out}: --out names a file, expected a folder")
+        if out.exists() and any(out.iterdir()):
+            raise OutputError(
+                f"{out}: output folder already exists and is not empty "
+                "(add --resume to finish the sweep in it)"
+            )
+        try:
+            for table in plan.sweep.tables:
+                (out / table).mkdir(parents=True, exist_ok=True)
+            self._write_atomically("design.parquet", lambda p: design_table(plan).to_parquet(p))
+            self._write_atomically(
+                "sweep.json", lambda p: p.write_text(json.dumps(describe(plan), indent=2) + "\n")
+            )
+        except OSError as error:
+            raise OutputError(f"{out}: cannot create the sweep folder ({error})") from None
+
+    def reopen(self, plan: SweepPlan) -> None:
+        """Check that the folder holds this same sweep, to be finished."""
+        manifest = self.out / "sweep.json"
+        if not manifest.is_file():
+            raise OutputError(
+                f"{self.out}: nothing to resume here (no sweep.json); run without --resume"
+            )
+        try:
+            recorded = json.loads(manifest.read_text())
+        except (OSError, json.JSONDecodeError) as error:
+            raise OutputError(f"{manifest}: unreadable ({error})") from None
+        if recorded.get("fingerprint") != plan.fingerprint():
+            raise OutputError(
+                f"{self.out}: holds a different sweep ({recorded.get('name')!r}, made from "
+                "other settings or scenarios); resume it with the file that made it, "
+                "or choose another --out"
+            )
+        for table in plan.sweep.tables:
+            (self.out / table).mkdir(exist_ok=True)
+
+    # ---------------------------------------------------------------- progress
+
+    def done(self) -> set[str]:
+        """Runs whose results are complete on disk."""
+        return {path.stem for path in (self.out / "model").glob("*.parquet")}
+
+    def record(self, outcome: RunOutcome) -> None:
+        """Write a finished run's tables (atomically), then its journal line."""
+        for table, frame in outcome.tables.items():
+            self._write_atomically(
+                f"{table}/{outcome.run_id}.parquet",
+                lambda path, frame=frame: frame.to_parquet(path, index=False, compression="zstd"),
+            )
+        line = {
+            "run_id": outcome.run_id,
+            "status": outcome.status,
+            "error": outcome.error,
+            "wall_seconds": round(outcome.wall_seconds, 4),
+        }
+        with open(self.out / "runs.jsonl", "a", encoding="utf-8") as journal:
+            journal.write(json.dumps(line) + "\n")
+
+    def write_runs_table(self, plan: SweepPlan) -> pd.DataFrame:
+        """runs.parquet from the journal: the latest record of every finished run."""
+        journal: dict[str, dict] = {}
+        path = self.out / "runs.jsonl"
+        if path.exists():
+            for text in path.read_text(encoding="utf-8").splitlines():
+                try:
+                    entry = json.loads(text)
+                except json.JSONDecodeError:
+                    continue  # a line cut short by a crash
+                journal[entry["run_id"]] = entry
+        done = self.done()
+        rows = []
+        for task in plan.tasks:
+            entry = journal.get(task.run_id)
+            if task.run_id in done:
+                status, error = "ok", ""
+                wall = entry["wall_seconds"] if entry and entry["status"] == "ok" else None
+            elif entry is not None:
+                status, error, wall = entry["status"], entry["error"], entry["wall_seconds"]
+            else:
+                continue  # not run yet
+            rows.append({**identity(task), "status": status, "error": error, "wall_seconds": wall})
+        columns = [*RUN_COLUMNS, *plan.parameters, "status", "error", "wall_seconds"]
+        frame = pd.DataFrame(rows, columns=columns).astype({"wall_seconds": "float64"})
+        self._write_atomically("runs.parquet", lambda p: frame.to_parquet(p, index=False))
+        return frame
+
+    # ---------------------------------------------------------------- helpers
+
+    def _write_atomically(self, relative: str, write) -> None:
+        final = self.out / relative
+        partial = final.with_name(f"_{final.name}.partial")
+        try:
+            write(partial)
+            os.replace(partial, final)
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
+
+
+def identity(task: RunTask) -> dict:
+    return {
+        "run_id": task.run_id,
+        "scenario": task.scenario,
+        "point": task.point,
+        "replicate": task.replicate,
+        "seed": task.seed,
+        **task.values,
+    }
+
+
+def design_table(plan: SweepPlan) -> pd.DataFrame:
+    frame = pd.DataFrame(plan.points, columns=plan.parameters)
+    frame.insert(0, "point", range(len(frame)))
+    return frame
+
+
+def describe(plan: SweepPlan) -> dict:
+    sweep = plan.sweep
+    return {
+        "name": sweep.name,
+        "sweep_file": str(plan.source),
+        "fingerprint": plan.fingerprint(),
+        "sweep": sweep.model_dump(mode="json"),
+        "scenarios": plan.scenario_names,
+        "parameters": plan.parameters,
+        "design": sweep.design,
+        "points": len(plan.points),
+        "replicates": sweep.replicates,
+        "runs": len(plan.tasks),
+        "root_seed": plan.root_seed,
+        "replicate_seeds": plan.seeds,
+        # the unit-cube sample the design drew (sobol, morris: what sensitivity needs)
+        "unit_sample": plan.sample.tolist() if plan.sample is not None else None,
+        "created_utc": datetime.now(UTC).isoformat(timespec="seconds"),
+        "git_revision": git_revision(),
+        "python": platform.python_version(),
+        "packages": package_versions(),
+    }
