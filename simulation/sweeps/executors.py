@@ -145,7 +145,7 @@ class DaskExecutor:
 
         pending = iter(tasks)
         running = {}
-        queue = as_completed()
+        queue = as_completed(loop=self.client.loop)
         try:
             for task in pending:
                 future = self.client.submit(function, task, key=f"run-{task.run_id}", pure=False)
