@@ -90,14 +90,20 @@ def command_sweep(args: argparse.Namespace) -> int:
     plan = load_sweep(args.sweep)
     out = Path(args.out) if args.out else default_output_dir(plan.sweep.name)
     executor = choose_executor(args.workers, args.scheduler)
-    print(
-        f"{plan.sweep.name}: {len(plan.tasks)} runs ({len(plan.scenario_names)} scenario(s) x "
-        f"{len(plan.points)} points x {plan.sweep.replicates} replicates), "
-        f"{executor.description}",
-        file=sys.stderr,
-    )
+
+    def announce(total: int, to_run: int) -> None:
+        left = f", {to_run} still to run" if to_run < total else ""
+        print(
+            f"{plan.sweep.name}: {total} runs ({len(plan.scenario_names)} scenario(s) x "
+            f"{len(plan.points)} points x {plan.sweep.replicates} replicates){left}, "
+            f"{executor.description}",
+            file=sys.stderr,
+        )
+
     try:
-        report = run_sweep(plan, out, executor, resume=args.resume, progress=not args.quiet)
+        report = run_sweep(
+            plan, out, executor, resume=args.resume, progress=not args.quiet, on_start=announce
+        )
     except KeyboardInterrupt:
         print(
             f"\ninterrupted: finished runs are kept in {out}/; finish the sweep with\n"

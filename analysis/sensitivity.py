@@ -134,12 +134,11 @@ def point_outcomes(
     files = sorted(folder.glob("*.parquet"))
     if not files:
         raise SensitivityError(f"{sweep_dir}: no finished runs (no files in {folder})")
-    available = pq.read_schema(files[0]).names
-    if metric not in available:
-        outcomes = [c for c in available if c not in ("run_id", "scenario", "point", "replicate")]
+    columns = pq.read_schema(files[0]).names
+    outcomes = columns[columns.index("step") + 1 :]  # identity and parameters come first
+    if metric not in outcomes:
         raise SensitivityError(
-            f"--metric: no column {metric!r} in the model outcomes; "
-            f"expected one of {', '.join(outcomes[outcomes.index('step') + 1 :])}"
+            f"--metric: {metric!r} is not a model outcome; expected one of {', '.join(outcomes)}"
         )
     frame = pd.read_parquet(
         folder,

@@ -97,8 +97,11 @@ def from_unit(axis: Axis, u: float) -> Any:
         first, last = math.ceil(low), math.floor(high)
         return int(min(first + math.floor(u * (last - first + 1)), last))
     if axis.distribution == "loguniform":
-        return axis.cast(math.exp(math.log(low) + u * (math.log(high) - math.log(low))))
-    return axis.cast(low + u * (high - low))
+        value = math.exp(math.log(low) + u * (math.log(high) - math.log(low)))
+    else:
+        value = low + u * (high - low)
+    # rounding can step a hair past an end (exp(log(5)) > 5), and past the parameter's limit
+    return axis.cast(min(max(value, low), high))
 
 
 def listed(axis: Axis, value: Any) -> Any:

@@ -9,6 +9,7 @@ which are reported as failed; the sweep goes on.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
@@ -40,6 +41,12 @@ def lost(task: RunTask, why: str) -> RunOutcome:
     return RunOutcome(task.run_id, "failed", why, 0.0)
 
 
+def raised(task: RunTask, error: Exception) -> RunOutcome:
+    """The run function raised (execute_run never does; another function may): its run
+    fails, the sweep goes on, as on Dask."""
+    return lost(task, f"{type(error).__name__}: {error}".replace("\n", " "))
+
+
 class SerialExecutor:
     """Runs one after another in this process (workers=1: simplest to debug)."""
 
@@ -47,7 +54,11 @@ class SerialExecutor:
 
     def results(self, function, tasks):
         for task in tasks:
-            yield task, function(task)
+            try:
+                outcome = function(task)
+            except Exception as error:  # noqa: BLE001 - a failed run is data, not a crash
+                outcome = raised(task, error)
+            yield task, outcome
 
 
 class ProcessExecutor:
@@ -70,12 +81,15 @@ class ProcessExecutor:
     def results(self, function, tasks):
         pending = iter(tasks)
         window = self.workers * IN_FLIGHT_PER_WORKER
+        # runs a broken pool held, run again one at a time: only a run that kills its
+        # worker while running alone is reported failed, not the runs that shared the pool
+        suspects: list[RunTask] = []
         pool = self._pool()
         running: dict[Future, RunTask] = {}
         try:
             while True:
-                while len(running) < window:
-                    task = next(pending, None)
+                while len(running) < (1 if suspects else window):
+                    task = suspects[0] if suspects else next(pending, None)
                     if task is None:
                         break
                     try:
@@ -86,20 +100,30 @@ class ProcessExecutor:
                 if not running:
                     return
                 finished, _ = wait(running, return_when=FIRST_COMPLETED)
-                broken = False
+                held: list[RunTask] = []
                 for future in finished:
                     task = running.pop(future)
                     try:
-                        yield task, future.result()
+                        outcome = future.result()
                     except BrokenProcessPool:
-                        broken = True
-                        yield task, lost(task, "worker process died while running it")
-                if broken:
+                        held.append(task)
+                        continue
+                    except Exception as error:  # noqa: BLE001 - a failed run is data, not a crash
+                        outcome = raised(task, error)
+                    if suspects and task is suspects[0]:
+                        suspects.pop(0)
+                    yield task, outcome
+                if held:
                     # every run the dead pool still held is lost with it
-                    for task in list(running.values()):
-                        yield task, lost(task, "worker process died while running it")
+                    held.extend(running.values())
                     running.clear()
                     pool = self._replace(pool)
+                    if len(held) == 1:
+                        if suspects and held[0] is suspects[0]:
+                            suspects.pop(0)
+                        yield held[0], lost(held[0], "worker process died while running it")
+                    else:
+                        suspects = held + suspects
         finally:
             _stop(pool, running)
 
@@ -132,10 +156,15 @@ class DaskExecutor:
             ) from None
         try:
             self.client = Client(address, timeout=connect_timeout, set_as_default=False)
-        except (OSError, TimeoutError) as error:
-            raise ExecutorError(
-                f"--scheduler {address}: cannot reach a Dask scheduler there ({error})"
-            ) from None
+        except (OSError, TimeoutError, ValueError) as error:  # ValueError: a malformed address
+            problem = f"--scheduler {address}: cannot reach a Dask scheduler there ({error})"
+        else:
+            problem = None
+        if problem is not None:
+            # the half-made Client sits in a reference cycle with the error's traceback; left
+            # to interpreter exit, its __del__ waits 20 s on a stopped loop and prints a traceback
+            gc.collect()
+            raise ExecutorError(problem)
         workers = len(self.client.scheduler_info().get("workers", {}))
         self.window = max(workers, 1) * IN_FLIGHT_PER_WORKER * 2
         self.description = f"Dask cluster at {address} ({workers} workers)"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,8 +37,12 @@ def run_sweep(
     resume: bool = False,
     progress: bool = True,
     function: RunFunction = execute_run,
+    on_start: Callable[[int, int], None] | None = None,
 ) -> SweepReport:
-    """Run every (scenario, point, replicate) of `plan` not yet done in `out`."""
+    """Run every (scenario, point, replicate) of `plan` not yet done in `out`.
+
+    `on_start(total, to_run)` is called once the output folder is ready (a folder
+    that cannot take the sweep is refused before it)."""
     store = SweepStore(out)
     if resume:
         store.reopen(plan)
@@ -46,6 +51,8 @@ def run_sweep(
     done = store.done()
     todo = [task for task in plan.tasks if task.run_id not in done]
     skipped = len(plan.tasks) - len(todo)
+    if on_start is not None:
+        on_start(len(plan.tasks), len(todo))
     report = SweepReport(out, len(plan.tasks), skipped, 0, 0, [], 0.0)
     started = time.perf_counter()
     from tqdm import tqdm

@@ -84,7 +84,10 @@ class SweepStore:
 
     def record(self, outcome: RunOutcome) -> None:
         """Write a finished run's tables (atomically), then its journal line."""
-        for table, frame in outcome.tables.items():
+        # the model file marks the run done, so it is written last: a run cut short
+        # between its tables is not taken for finished by --resume
+        tables = sorted(outcome.tables.items(), key=lambda item: item[0] == "model")
+        for table, frame in tables:
             self._write_atomically(
                 f"{table}/{outcome.run_id}.parquet",
                 lambda path, frame=frame: frame.to_parquet(path, index=False, compression="zstd"),
