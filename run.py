@@ -87,9 +87,10 @@ def command_sweep(args: argparse.Namespace) -> int:
         raise UsageError(f"--workers: expected a whole number of at least 1, got {args.workers}")
     if args.resume and not args.out:
         raise UsageError("--resume needs --out DIR: the folder of the sweep to finish")
+    # workers first: local ones import the model while the sweep is planned
+    executor = choose_executor(args.workers, args.scheduler)
     plan = load_sweep(args.sweep)
     out = Path(args.out) if args.out else default_output_dir(plan.sweep.name)
-    executor = choose_executor(args.workers, args.scheduler)
 
     def announce(total: int, to_run: int) -> None:
         left = f", {to_run} still to run" if to_run < total else ""

@@ -8,14 +8,15 @@ import os
 import sys
 from pathlib import Path
 
-import pandas as pd
-
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from simulation.sweeps.plan import RunTask  # noqa: E402
-from simulation.sweeps.task import RunOutcome, execute_run  # noqa: E402
+from simulation.sweeps.task import (  # noqa: E402
+    RunOutcome,
+    RunTask,  # noqa: E402
+    execute_run,
+)
 from tests.cli_support import TINY  # noqa: E402
 
 # the run the functions below single out: a design point in the middle of a sweep
@@ -64,10 +65,14 @@ def interrupt_on_target(task: RunTask) -> RunOutcome:
     return execute_run(task)
 
 
-class _InterruptedWrite(pd.DataFrame):
-    """A table whose writing is cut short by Ctrl-C."""
+class _InterruptedWrite:
+    """A table whose writing is cut short by Ctrl-C (the writer reads its schema first)."""
 
-    def to_parquet(self, *args, **kwargs):
+    def __init__(self, table):
+        self.table = table
+
+    @property
+    def schema(self):
         raise KeyboardInterrupt
 
 

@@ -17,8 +17,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from typing import Protocol
 
-from simulation.sweeps.plan import RunTask
-from simulation.sweeps.task import RunOutcome
+from simulation.sweeps.task import RunOutcome, RunTask
 
 RunFunction = Callable[[RunTask], RunOutcome]
 # runs in flight per worker: enough to keep workers busy while results are written
@@ -69,14 +68,18 @@ class ProcessExecutor:
     def __init__(self, workers: int):
         self.workers = workers
         self.description = f"{workers} local worker processes"
+        if "forkserver" in multiprocessing.get_all_start_methods():
+            self._context = multiprocessing.get_context("forkserver")
+            self._context.set_forkserver_preload(["simulation.sweeps.task"])
+            # start the server now: it imports the model (seconds) while the sweep is planned
+            from multiprocessing import forkserver
+
+            forkserver.ensure_running()
+        else:  # pragma: no cover - Windows and friends
+            self._context = multiprocessing.get_context("spawn")
 
     def _pool(self) -> ProcessPoolExecutor:
-        if "forkserver" in multiprocessing.get_all_start_methods():
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["simulation.sweeps.task"])
-        else:  # pragma: no cover - Windows and friends
-            context = multiprocessing.get_context("spawn")
-        return ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+        return ProcessPoolExecutor(max_workers=self.workers, mp_context=self._context)
 
     def results(self, function, tasks):
         pending = iter(tasks)

@@ -1,7 +1,6 @@
 """From a sweep file to the list of runs: scenarios x design points x replicates.
 
-Everything a run needs travels in its `RunTask` (the base scenario as a raw
-mapping, the design point's values, the replicate's seed), so a run's result
+Everything a run needs travels in its `RunTask` (see task.py), so a run's result
 depends only on its parameters and its replicate index, wherever it executes.
 """
 
@@ -11,7 +10,7 @@ import hashlib
 import json
 import re
 import typing
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,21 +26,7 @@ from simulation.scenario import (
 )
 from simulation.sweeps.design import design_points, replicate_seeds, unit_sample
 from simulation.sweeps.spec import Sweep
-
-
-@dataclass(frozen=True)
-class RunTask:
-    """One run, self-contained and small enough to send to any worker."""
-
-    run_id: str
-    scenario: str
-    point: int
-    replicate: int
-    seed: int
-    values: dict[str, Any]
-    scenario_data: dict = field(repr=False)
-    source: str = ""
-    tables: tuple[str, ...] = ("model",)
+from simulation.sweeps.task import RunTask
 
 
 @dataclass

@@ -22,10 +22,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pq
 
 from simulation.output import OutputError, git_revision, package_versions
-from simulation.sweeps.plan import RunTask, SweepPlan
-from simulation.sweeps.task import RunOutcome
+from simulation.sweeps.plan import SweepPlan
+from simulation.sweeps.task import RunOutcome, RunTask
 
 RUN_COLUMNS = ("run_id", "scenario", "point", "replicate", "seed")
 
@@ -87,10 +88,10 @@ class SweepStore:
         # the model file marks the run done, so it is written last: a run cut short
         # between its tables is not taken for finished by --resume
         tables = sorted(outcome.tables.items(), key=lambda item: item[0] == "model")
-        for table, frame in tables:
+        for name, table in tables:
             self._write_atomically(
-                f"{table}/{outcome.run_id}.parquet",
-                lambda path, frame=frame: frame.to_parquet(path, index=False, compression="zstd"),
+                f"{name}/{outcome.run_id}.parquet",
+                lambda path, table=table: pq.write_table(table, path, compression="zstd"),
             )
         line = {
             "run_id": outcome.run_id,

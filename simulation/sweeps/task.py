@@ -9,15 +9,32 @@ from __future__ import annotations
 import time
 import traceback
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 
 from simulation.model import DefenseCooperationModel
 from simulation.scenario import apply_overrides, scenario_from_dict
-from simulation.sweeps.plan import RunTask
 from simulation.tables import TABLE_BUILDERS
 
 IDENTITY = ("run_id", "scenario", "point", "replicate", "seed")
+
+
+@dataclass(frozen=True)
+class RunTask:
+    """One run, self-contained and small enough to send to any worker: the base
+    scenario as a raw mapping, the design point's values, the replicate's seed."""
+
+    run_id: str
+    scenario: str
+    point: int
+    replicate: int
+    seed: int
+    values: dict[str, Any]
+    scenario_data: dict = field(repr=False)
+    source: str = ""
+    tables: tuple[str, ...] = ("model",)
 
 
 @dataclass
@@ -26,7 +43,8 @@ class RunOutcome:
     status: str  # "ok" or "failed"
     error: str
     wall_seconds: float
-    tables: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+    # Arrow tables: converted in the worker, so the process writing files does less
+    tables: dict[str, pa.Table] = field(default_factory=dict, repr=False)
 
 
 def execute_run(task: RunTask) -> RunOutcome:
@@ -40,7 +58,12 @@ def execute_run(task: RunTask) -> RunOutcome:
         model = DefenseCooperationModel(scenario)
         for _ in range(scenario.steps):
             model.step()
-        tables = {name: identified(TABLE_BUILDERS[name](model), task) for name in task.tables}
+        tables = {
+            name: pa.Table.from_pandas(
+                identified(TABLE_BUILDERS[name](model), task), preserve_index=False
+            )
+            for name in task.tables
+        }
     except Exception as error:  # noqa: BLE001 - a failed run is data, not a crash
         return RunOutcome(
             task.run_id, "failed", describe_failure(error), time.perf_counter() - started
