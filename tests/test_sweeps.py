@@ -558,6 +558,20 @@ def test_an_unreachable_scheduler_is_one_line_and_exit_2(world, capsys, monkeypa
     assert not out.exists()
 
 
+def test_without_dask_installed_the_scheduler_option_says_how_to_install_it(
+    world, capsys, monkeypatch
+):
+    monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed fails
+    out = world.parent / "out"
+    code, _, err = call(
+        capsys, "sweep", write_sweep(world, GRID), "--scheduler", "tcp://127.0.0.1:8786"
+    )
+    assert code == 2
+    line = one_error_line(err)
+    assert "--scheduler needs Dask" in line and "pip install -e '.[dask]'" in line, line
+    assert not out.exists()
+
+
 def test_a_malformed_scheduler_address_is_one_line_and_exit_2_without_a_hang(world):
     # `localhost` has no port: distributed raises ValueError (once a traceback, exit 1,
     # and a 20 s wait at exit while the half-made client closed on a stopped loop)

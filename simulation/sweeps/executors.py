@@ -30,6 +30,7 @@ class ExecutorError(Exception):
 
 class Executor(Protocol):
     description: str
+    shares_files: bool  # runs can write the sweep folder themselves
 
     def results(
         self, function: RunFunction, tasks: Iterable[RunTask]
@@ -50,6 +51,7 @@ class SerialExecutor:
     """Runs one after another in this process (workers=1: simplest to debug)."""
 
     description = "in this process"
+    shares_files = True
 
     def results(self, function, tasks):
         for task in tasks:
@@ -65,12 +67,16 @@ class ProcessExecutor:
     imported, so each starts in milliseconds, and nothing is changed for the rest
     of the program (unlike a global start method)."""
 
+    shares_files = True
+
     def __init__(self, workers: int):
         self.workers = workers
         self.description = f"{workers} local worker processes"
         if "forkserver" in multiprocessing.get_all_start_methods():
             self._context = multiprocessing.get_context("forkserver")
-            self._context.set_forkserver_preload(["simulation.sweeps.task"])
+            self._context.set_forkserver_preload(
+                ["simulation.sweeps.task", "simulation.sweeps.store"]
+            )
             # start the server now: it imports the model (seconds) while the sweep is planned
             from multiprocessing import forkserver
 
@@ -148,7 +154,10 @@ def _stop(pool: ProcessPoolExecutor, running: dict) -> None:
 
 
 class DaskExecutor:
-    """Runs on an existing Dask distributed cluster, reached at `address`."""
+    """Runs on an existing Dask distributed cluster, reached at `address`. Workers may
+    be on other machines: results come back to this process, which writes them."""
+
+    shares_files = False
 
     def __init__(self, address: str, connect_timeout: float = 10.0):
         try:

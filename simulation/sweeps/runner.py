@@ -10,7 +10,7 @@ from pathlib import Path
 
 from simulation.sweeps.executors import Executor, RunFunction
 from simulation.sweeps.plan import SweepPlan
-from simulation.sweeps.store import SweepStore
+from simulation.sweeps.store import SweepStore, WritingWorker
 from simulation.sweeps.task import execute_run
 
 
@@ -46,8 +46,11 @@ def run_sweep(
     store = SweepStore(out)
     if resume:
         store.reopen(plan)
+        store.clear_partials()
     else:
         store.create(plan)
+    if executor.shares_files:
+        function = WritingWorker(function, out)
     done = store.done()
     todo = [task for task in plan.tasks if task.run_id not in done]
     skipped = len(plan.tasks) - len(todo)
@@ -78,6 +81,7 @@ def run_sweep(
             bar.update(1)
     finally:
         bar.close()
+        store.clear_partials()
         report.wall_seconds = time.perf_counter() - started
         store.write_runs_table(plan)
     return report

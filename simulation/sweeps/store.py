@@ -18,15 +18,20 @@ from __future__ import annotations
 import json
 import os
 import platform
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import pyarrow.parquet as pq
 
 from simulation.output import OutputError, git_revision, package_versions
-from simulation.sweeps.plan import SweepPlan
 from simulation.sweeps.task import RunOutcome, RunTask
+
+if TYPE_CHECKING:  # the plan (and scipy) stay out of the worker processes
+    from simulation.sweeps.plan import SweepPlan
 
 RUN_COLUMNS = ("run_id", "scenario", "point", "replicate", "seed")
 
@@ -84,15 +89,9 @@ class SweepStore:
         return {path.stem for path in (self.out / "model").glob("*.parquet")}
 
     def record(self, outcome: RunOutcome) -> None:
-        """Write a finished run's tables (atomically), then its journal line."""
-        # the model file marks the run done, so it is written last: a run cut short
-        # between its tables is not taken for finished by --resume
-        tables = sorted(outcome.tables.items(), key=lambda item: item[0] == "model")
-        for name, table in tables:
-            self._write_atomically(
-                f"{name}/{outcome.run_id}.parquet",
-                lambda path, table=table: pq.write_table(table, path, compression="zstd"),
-            )
+        """Write a finished run's tables (unless its worker already did), then its
+        journal line."""
+        write_run_tables(self.out, outcome)
         line = {
             "run_id": outcome.run_id,
             "status": outcome.status,
@@ -133,14 +132,50 @@ class SweepStore:
     # ---------------------------------------------------------------- helpers
 
     def _write_atomically(self, relative: str, write) -> None:
-        final = self.out / relative
-        partial = final.with_name(f"_{final.name}.partial")
-        try:
-            write(partial)
-            os.replace(partial, final)
-        except BaseException:
+        write_atomically(self.out / relative, write)
+
+    def clear_partials(self) -> None:
+        """Remove pieces of files a killed worker left half-written."""
+        for partial in self.out.glob("*/_*.partial"):
             partial.unlink(missing_ok=True)
-            raise
+
+
+def write_atomically(final: Path, write) -> None:
+    """`write(path)` to a name readers skip ('_' first), then rename it into place."""
+    partial = final.with_name(f"_{final.name}.partial")
+    try:
+        write(partial)
+        os.replace(partial, final)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+
+
+def write_run_tables(out: Path, outcome: RunOutcome) -> None:
+    """Write a run's tables into the sweep folder `out` and empty `outcome.tables`."""
+    # the model file marks the run done, so it is written last: a run cut short
+    # between its tables is not taken for finished by --resume
+    tables = sorted(outcome.tables.items(), key=lambda item: item[0] == "model")
+    for name, table in tables:
+        write_atomically(
+            out / name / f"{outcome.run_id}.parquet",
+            lambda path, table=table: pq.write_table(table, path, compression="zstd"),
+        )
+    outcome.tables = {}
+
+
+@dataclass(frozen=True)
+class WritingWorker:
+    """Runs `function` and writes the run's tables where it runs: local workers share
+    the sweep folder, so their results need not travel back through one process."""
+
+    function: Callable[[RunTask], RunOutcome]
+    out: Path
+
+    def __call__(self, task: RunTask) -> RunOutcome:
+        outcome = self.function(task)
+        write_run_tables(self.out, outcome)
+        return outcome
 
 
 def identity(task: RunTask) -> dict:
