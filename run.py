@@ -4,6 +4,7 @@
     python run.py run SCENARIO.yaml [--steps N] [--seed S] [--set name=value ...] [--out DIR]
     python run.py sweep SWEEP.yaml [--workers N] [--scheduler ADDRESS] [--out DIR] [--resume]
     python run.py sensitivity SWEEP_DIR --metric NAME [--statistic mean|final]
+    python run.py dashboard [--host 127.0.0.1] [--port 8765]
     python run.py validate FILE...
     python run.py schema [--out FILE] [--sweep]
 
@@ -147,6 +148,18 @@ def command_sensitivity(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_dashboard(args: argparse.Namespace) -> int:
+    import subprocess
+
+    app = Path(__file__).resolve().parent / "simulation" / "dashboard" / "app.py"
+    address = f"http://{args.host}:{args.port}"
+    print(f"dashboard at {address}  (Ctrl-C to stop)", flush=True)
+    environment = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
+    command = [sys.executable, "-m", "solara", "run", str(app), "--production"]
+    command += ["--host", args.host, "--port", str(args.port), "--no-open"]
+    return subprocess.call(command, env=environment)
+
+
 def command_validate(args: argparse.Namespace) -> int:
     from simulation.scenario import ScenarioError, load_scenario, read_yaml_file
     from simulation.sweeps.plan import load_sweep
@@ -248,6 +261,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--scenario", help="the scenario to analyse when the sweep crossed several"
     )
     sensitivity.set_defaults(handler=command_sensitivity)
+
+    dashboard = commands.add_parser("dashboard", help="explore the model live in a browser")
+    dashboard.add_argument("--host", default="127.0.0.1", help="address to serve on (loopback)")
+    dashboard.add_argument("--port", type=int, default=8765)
+    dashboard.set_defaults(handler=command_dashboard)
 
     validate = commands.add_parser(
         "validate", help="check scenario and sweep files without running them"
