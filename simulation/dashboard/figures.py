@@ -73,7 +73,7 @@ def network_figure(model: DefenseCooperationModel, positions: np.ndarray) -> go.
             xs = np.column_stack([a[:, 0], b[:, 0], np.full(a.shape[0], np.nan)]).ravel()
             ys = np.column_stack([a[:, 1], b[:, 1], np.full(a.shape[0], np.nan)]).ravel()
             figure.add_trace(
-                go.Scattergl(
+                go.Scatter(
                     x=xs,
                     y=ys,
                     mode="lines",
@@ -91,7 +91,7 @@ def network_figure(model: DefenseCooperationModel, positions: np.ndarray) -> go.
                 middle_text.append(_agreement_text(model, registry.by_slot[slot]))
     # hover targets for the lines: an invisible marker at each line's midpoint
     figure.add_trace(
-        go.Scattergl(
+        go.Scatter(
             x=middle_x,
             y=middle_y,
             mode="markers",
@@ -107,7 +107,7 @@ def network_figure(model: DefenseCooperationModel, positions: np.ndarray) -> go.
     for code, region in enumerate(model.region_names):
         members = np.flatnonzero(model.region == code)
         figure.add_trace(
-            go.Scattergl(
+            go.Scatter(
                 x=positions[members, 0],
                 y=positions[members, 1],
                 mode="markers",
