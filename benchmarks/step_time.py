@@ -18,10 +18,11 @@ from __future__ import annotations
 import argparse
 import json
 import resource
-import subprocess
 import sys
 import time
 from pathlib import Path
+
+from fresh_process import in_fresh_process
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = ROOT / "scenarios" / "baseline.yaml"
@@ -73,17 +74,6 @@ def time_alliance_formation(agents: int, steps: int) -> dict:
     return {"ms_per_step": (time.perf_counter() - started) / steps * 1000.0}
 
 
-def in_fresh_process(*arguments: str) -> dict:
-    output = subprocess.run(
-        [sys.executable, __file__, *arguments],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=ROOT,
-    ).stdout
-    return json.loads(output.strip().splitlines()[-1])
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[20, 50, 200, 1000])
@@ -104,7 +94,7 @@ def main() -> None:
     for size in args.sizes:
         steps = args.steps if size <= 200 else max(10, args.steps // 2)
         result = in_fresh_process(
-            "--one", str(size), "--steps", str(steps), "--repeats", str(args.repeats)
+            __file__, "--one", str(size), "--steps", str(steps), "--repeats", str(args.repeats)
         )
         print(
             f"nations={result['nations']} ms_per_step={result['ms_per_step']:.3f} "
@@ -113,7 +103,7 @@ def main() -> None:
         )
         if size == 200:
             ours_at_200 = result["ms_per_step"]
-    mesa = in_fresh_process("--alliance", "200", "--steps", "5")
+    mesa = in_fresh_process(__file__, "--alliance", "200", "--steps", "5")
     print(f"mesa_alliance_formation nations=200 ms_per_step={mesa['ms_per_step']:.3f}")
     if ours_at_200:
         print(

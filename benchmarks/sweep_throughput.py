@@ -62,11 +62,12 @@ import argparse
 import dataclasses
 import json
 import resource
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from fresh_process import in_fresh_process
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = ROOT / "scenarios" / "baseline.yaml"
@@ -177,17 +178,6 @@ def pooled_sweep(runs: int, steps: int | None) -> dict:
     }
 
 
-def in_fresh_process(*arguments: str) -> dict:
-    output = subprocess.run(
-        [sys.executable, __file__, *arguments],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=ROOT,
-    ).stdout
-    return json.loads(output.strip().splitlines()[-1])
-
-
 def throughput(runs: int, repeats: int) -> None:
     with tempfile.TemporaryDirectory(prefix="sweep_throughput_") as name:
         folder = Path(name)
@@ -196,7 +186,7 @@ def throughput(runs: int, repeats: int) -> None:
         timed, pooled = [], []
         for repeat in range(repeats):
             timed.append(time_bare_and_serial(plan, folder / f"repeat{repeat}"))
-            pooled.append(in_fresh_process("--one", str(runs)))
+            pooled.append(in_fresh_process(__file__, "--one", str(runs)))
     bare_s, serial_s, inside = min(timed, key=lambda figures: figures[1])
     # the machine's speed drifts by 10-20% over minutes: the speed-up is taken from each
     # serial and 2-worker pair measured back to back, the median over repeats
@@ -225,7 +215,7 @@ def throughput(runs: int, repeats: int) -> None:
 def memory(counts: list[int]) -> None:
     first = None
     for runs in counts:
-        result = in_fresh_process("--one", str(runs), "--steps", str(MEMORY_STEPS))
+        result = in_fresh_process(__file__, "--one", str(runs), "--steps", str(MEMORY_STEPS))
         peak = result["parent_peak_mb"]
         growth = "" if first is None else f" growth_mb={peak - first:.1f}"
         first = peak if first is None else first

@@ -539,7 +539,12 @@ def _field_path(location: tuple) -> str:
 
 def scenario_json_schema() -> dict:
     """JSON Schema of the scenario format, for editors that check YAML against one."""
-    schema = Scenario.model_json_schema()
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = "Defense cooperation scenario"
-    return schema
+    return json_schema(Scenario, "Defense cooperation scenario")
+
+
+def json_schema(schema: type[BaseModel], title: str) -> dict:
+    """A pydantic schema as a titled draft 2020-12 JSON Schema."""
+    exported = schema.model_json_schema()
+    exported["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    exported["title"] = title
+    return exported

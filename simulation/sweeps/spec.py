@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from simulation.parameters import Float, Int
-from simulation.scenario import FieldProblem
+from simulation.scenario import FieldProblem, json_schema
 
 DESIGNS = ("grid", "latin_hypercube", "sobol", "morris")
 TABLES = ("model", "nations", "agreements", "memberships", "events")
@@ -181,7 +181,4 @@ class Sweep(_Strict):
 
 def sweep_json_schema() -> dict:
     """JSON Schema of the sweep format, for editors that check YAML against one."""
-    schema = Sweep.model_json_schema()
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = "Defense cooperation sweep"
-    return schema
+    return json_schema(Sweep, "Defense cooperation sweep")
