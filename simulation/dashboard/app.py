@@ -90,9 +90,13 @@ def OutcomesPanel(model: ExplorerModel):
 @solara.component
 def AgreementsPanel(model: ExplorerModel):
     update_counter.get()
-    table = model_table(model)
-    solara.FigurePlotly(figures.agreements_figure(model, table))
-    solara.FigurePlotly(figures.activity_figure(table))
+    solara.FigurePlotly(figures.agreements_figure(model, model_table(model)))
+
+
+@solara.component
+def ActivityPanel(model: ExplorerModel):
+    update_counter.get()
+    solara.FigurePlotly(figures.activity_figure(model_table(model)))
 
 
 @solara.component
@@ -139,6 +143,7 @@ def Page():
             (OutcomesPanel, 0),
             (EventFeed, 0),
             (AgreementsPanel, 1),
+            (ActivityPanel, 1),
             (NationPanel, 2),
         ],
         model_params=model_params(),

@@ -126,8 +126,8 @@ def network_figure(model: DefenseCooperationModel, positions: np.ndarray) -> go.
         xaxis={"visible": False, "range": [-1.1, 1.1]},
         yaxis={"visible": False, "range": [-1.1, 1.1], "scaleanchor": "x"},
         margin=MARGIN,
-        legend={"orientation": "h", "y": -0.02},
-        height=520,
+        legend={"x": 1.0, "y": 1.0, "font": {"size": 10}, "title": {"text": "regions"}},
+        height=350,  # a dashboard cell's height
         uirevision="network",  # keep the user's zoom across steps
     )
     return figure
@@ -212,7 +212,7 @@ def agreements_figure(model, table: pd.DataFrame) -> go.Figure:
     figure.update_layout(
         title="Agreements in force",
         margin=MARGIN,
-        height=300,
+        height=330,
         legend={"orientation": "h", "y": -0.25},
     )
     return figure
@@ -231,7 +231,7 @@ def activity_figure(table: pd.DataFrame) -> go.Figure:
         title="Signings, deepenings, step-downs and exits per step",
         barmode="group",
         margin=MARGIN,
-        height=260,
+        height=330,
         legend={"orientation": "h", "y": -0.25},
     )
     return figure
@@ -273,7 +273,7 @@ def nation_figure(model: DefenseCooperationModel, nation: int) -> go.Figure:
     figure.update_layout(
         title=f"{model.names[nation]} ({model.nations[nation].region})",
         margin=MARGIN,
-        height=340,
+        height=250,
         legend={"orientation": "h", "y": -0.2},
     )
     return figure
