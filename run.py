@@ -149,15 +149,16 @@ def command_sensitivity(args: argparse.Namespace) -> int:
 
 
 def command_dashboard(args: argparse.Namespace) -> int:
-    import subprocess
-
     app = Path(__file__).resolve().parent / "simulation" / "dashboard" / "app.py"
     address = f"http://{args.host}:{args.port}"
     print(f"dashboard at {address}  (Ctrl-C to stop)", flush=True)
     environment = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
     command = [sys.executable, "-m", "solara", "run", str(app), "--production"]
     command += ["--host", args.host, "--port", str(args.port), "--no-open"]
-    return subprocess.call(command, env=environment)
+    # the server takes this process's place: stopping this process stops the server,
+    # with no orphan left holding the port
+    os.execve(sys.executable, command, environment)
+    return 0  # pragma: no cover - execve does not return
 
 
 def command_validate(args: argparse.Namespace) -> int:

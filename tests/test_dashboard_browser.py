@@ -51,7 +51,7 @@ def server():
     else:
         process.kill()
         pytest.fail(f"the dashboard did not start: {first_line}")
-    yield {"address": address, "first_line": first_line}
+    yield {"address": address, "first_line": first_line, "process": process}
     process.terminate()
     try:
         process.wait(timeout=10)
@@ -210,3 +210,28 @@ def test_a_seed_typed_as_text_shows_a_message_and_no_traceback(visit):
     assert "not a number" in message.inner_text()
     assert "Traceback" not in page.inner_text("body")
     session.step()  # the model still works
+
+
+def test_stopping_the_dashboard_command_stops_its_server():
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "run.py", "dashboard", "--port", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        process.kill()
+        pytest.fail("the dashboard did not start")
+    process.terminate()
+    process.wait(timeout=15)
+    time.sleep(1)
+    with pytest.raises(OSError):  # nothing is left serving the port
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
