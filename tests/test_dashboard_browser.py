@@ -29,29 +29,32 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server():
-    port = free_port()
+def start_dashboard(port: int, output=subprocess.DEVNULL) -> subprocess.Popen:
+    """`run.py dashboard` on `port`, returned once it accepts connections."""
     process = subprocess.Popen(
         [sys.executable, "run.py", "dashboard", "--port", str(port)],
         cwd=ROOT,
-        stdout=subprocess.PIPE,
+        stdout=output,
         stderr=subprocess.STDOUT,
         text=True,
     )
-    first_line = process.stdout.readline().strip()
-    address = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=1):
-                break
+                return process
         except OSError:
             time.sleep(0.3)
-    else:
-        process.kill()
-        pytest.fail(f"the dashboard did not start: {first_line}")
-    yield {"address": address, "first_line": first_line, "process": process}
+    process.kill()
+    pytest.fail("the dashboard did not start within a minute")
+
+
+@pytest.fixture(scope="module")
+def server():
+    port = free_port()
+    process = start_dashboard(port, output=subprocess.PIPE)
+    first_line = process.stdout.readline().strip()
+    yield {"address": f"http://127.0.0.1:{port}", "first_line": first_line}
     process.terminate()
     try:
         process.wait(timeout=10)
@@ -214,22 +217,7 @@ def test_a_seed_typed_as_text_shows_a_message_and_no_traceback(visit):
 
 def test_stopping_the_dashboard_command_stops_its_server():
     port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "run.py", "dashboard", "--port", str(port)],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        process.kill()
-        pytest.fail("the dashboard did not start")
+    process = start_dashboard(port)
     process.terminate()
     process.wait(timeout=15)
     time.sleep(1)
