@@ -4,6 +4,7 @@
     python run.py run SCENARIO.yaml [--steps N] [--seed S] [--set name=value ...] [--out DIR]
     python run.py sweep SWEEP.yaml [--workers N] [--scheduler ADDRESS] [--out DIR] [--resume]
     python run.py sensitivity SWEEP_DIR --metric NAME [--statistic mean|final]
+    python run.py report RESULTS_DIR [--out FILE]
     python run.py dashboard [--host 127.0.0.1] [--port 8765]
     python run.py validate FILE...
     python run.py schema [--out FILE] [--sweep]
@@ -148,6 +149,18 @@ def command_sensitivity(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_report(args: argparse.Namespace) -> int:
+    from analysis.report import write_report
+    from analysis.results import ResultsError
+
+    try:
+        path = write_report(Path(args.results_dir), args.out)
+    except ResultsError as error:
+        raise UsageError(str(error)) from None
+    print(f"report written to {path}  (self-contained: open it in any browser, offline)")
+    return 0
+
+
 def command_dashboard(args: argparse.Namespace) -> int:
     app = Path(__file__).resolve().parent / "simulation" / "dashboard" / "app.py"
     address = f"http://{args.host}:{args.port}"
@@ -262,6 +275,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--scenario", help="the scenario to analyse when the sweep crossed several"
     )
     sensitivity.set_defaults(handler=command_sensitivity)
+
+    report = commands.add_parser(
+        "report", help="write a self-contained HTML report of a run or sweep folder"
+    )
+    report.add_argument("results_dir", help="a folder written by run.py run or run.py sweep")
+    report.add_argument("--out", help="the report's file (default: RESULTS_DIR/report.html)")
+    report.set_defaults(handler=command_report)
 
     dashboard = commands.add_parser("dashboard", help="explore the model live in a browser")
     dashboard.add_argument("--host", default="127.0.0.1", help="address to serve on (loopback)")

@@ -1,0 +1,183 @@
+"""Run and sweep folders as tidy pandas tables, one shape for both.
+
+    from analysis import load_results
+    results = load_results("results/my-sweep")      # or a single run's folder
+    results.model        # one row per run and step
+    results.agreements   # one row per run and agreement
+
+Every table starts with the same identity columns, `run_id, scenario, point,
+replicate, seed`, then the swept parameters' values (a sweep), then its own
+columns. A single run is a sweep of one: point 0, replicate 0, its folder's name
+as `run_id`. Tables a sweep did not keep (`tables:` in its file) are empty frames
+with a message saying how to keep them.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+
+IDENTITY = ["run_id", "scenario", "point", "replicate", "seed"]
+TABLES = ("model", "nations", "agreements", "memberships", "events")
+
+
+class ResultsError(Exception):
+    """A folder that cannot be read as results. One line for the user."""
+
+
+@dataclass
+class Results:
+    """The outputs of one run or one sweep. Tables load on first use."""
+
+    path: Path
+    kind: str  # "run" or "sweep"
+    manifest: dict
+    parameters: list[str] = field(default_factory=list)
+
+    # ------------------------------------------------------------------ tables
+
+    @cached_property
+    def model(self) -> pd.DataFrame:
+        """Per-step outcomes: identity, parameters, `step`, then every outcome column."""
+        return self._table("model")
+
+    @cached_property
+    def nations(self) -> pd.DataFrame:
+        return self._table("nations")
+
+    @cached_property
+    def agreements(self) -> pd.DataFrame:
+        return self._table("agreements")
+
+    @cached_property
+    def memberships(self) -> pd.DataFrame:
+        return self._table("memberships")
+
+    @cached_property
+    def events(self) -> pd.DataFrame:
+        return self._table("events")
+
+    @cached_property
+    def runs(self) -> pd.DataFrame:
+        """One row per run: identity, parameter values, status and wall time."""
+        if self.kind == "sweep":
+            runs = pd.read_parquet(self.path / "runs.parquet")
+            return runs.sort_values(["scenario", "point", "replicate"], ignore_index=True)
+        return pd.DataFrame(
+            [
+                {
+                    **self._run_identity(),
+                    "status": "ok",
+                    "error": "",
+                    "wall_seconds": self.manifest.get("wall_seconds"),
+                }
+            ]
+        )
+
+    # ------------------------------------------------------------ descriptions
+
+    @property
+    def scenarios(self) -> list[str]:
+        return sorted(self.runs["scenario"].unique())
+
+    @property
+    def outcomes(self) -> list[str]:
+        """The model outcome columns (what can be summarised and compared)."""
+        columns = list(self.model.columns)
+        return columns[columns.index("step") + 1 :]
+
+    @property
+    def steps(self) -> int:
+        return int(self.model["step"].max())
+
+    def describe(self) -> str:
+        runs = self.runs
+        ok = int((runs["status"] == "ok").sum())
+        if self.kind == "run":
+            return (
+                f"run of {self.manifest['scenario_name']}: seed {self.manifest['seed']}, "
+                f"{self.manifest['steps']} steps, {self.manifest['nations']} nations"
+            )
+        swept = ", ".join(self.parameters) or "no parameters"
+        return (
+            f"sweep {self.manifest['name']}: {len(runs)} runs ({ok} ok), "
+            f"{len(self.scenarios)} scenario(s) x {self.manifest['points']} point(s) x "
+            f"{self.manifest['replicates']} replicate(s); {self.manifest['design']} over {swept}"
+        )
+
+    # ----------------------------------------------------------------- helpers
+
+    def _table(self, name: str) -> pd.DataFrame:
+        if self.kind == "run":
+            path = self.path / f"{name}.parquet"
+            csv = self.path / f"{name}.csv"
+            if path.is_file():
+                table = pd.read_parquet(path)
+            elif csv.is_file():
+                table = pd.read_csv(csv)
+            else:
+                raise ResultsError(f"{self.path}: no {name} table ({path.name} is missing)")
+            for column, value in reversed(self._run_identity().items()):
+                table.insert(0, column, value)
+            return table
+        folder = self.path / name
+        if not folder.is_dir() or not any(folder.glob("*.parquet")):
+            if name in self.manifest["sweep"].get("tables", ["model"]):
+                raise ResultsError(f"{self.path}: no finished runs in {folder}")
+            raise ResultsError(
+                f"{self.path}: the sweep did not keep its {name} table "
+                f"(add `tables: [model, {name}]` to the sweep file to keep it)"
+            )
+        table = pd.read_parquet(folder)
+        order = ["scenario", "point", "replicate"] + (["step"] if "step" in table else [])
+        return table.sort_values(order, kind="stable", ignore_index=True)
+
+    def _run_identity(self) -> dict:
+        return {
+            "run_id": self.path.name,
+            "scenario": self.manifest["scenario_name"],
+            "point": 0,
+            "replicate": 0,
+            "seed": int(self.manifest["seed"]),
+        }
+
+
+def load_results(path: str | Path) -> Results:
+    """Open a run folder (`run.py run`) or a sweep folder (`run.py sweep`)."""
+    path = Path(path)
+    if not path.is_dir():
+        raise ResultsError(f"{path}: no such folder")
+    for kind, name in (("sweep", "sweep.json"), ("run", "manifest.json")):
+        file = path / name
+        if file.is_file():
+            try:
+                manifest = json.loads(file.read_text())
+            except (OSError, json.JSONDecodeError) as error:
+                raise ResultsError(f"{file}: unreadable ({error})") from None
+            parameters = list(manifest.get("parameters", [])) if kind == "sweep" else []
+            return Results(path, kind, manifest, parameters)
+    raise ResultsError(
+        f"{path}: not a results folder (expected manifest.json from run.py run "
+        "or sweep.json from run.py sweep)"
+    )
+
+
+def run_statistics(results: Results, metric: str, statistic: str = "mean") -> pd.DataFrame:
+    """One row per run: identity, parameters and the metric summarised over the run
+    (`mean` over its steps, or its `final` value)."""
+    if metric not in results.outcomes:
+        raise ResultsError(
+            f"metric: {metric!r} is not a model outcome; expected one of "
+            + ", ".join(results.outcomes)
+        )
+    if statistic not in ("mean", "final"):
+        raise ResultsError(f"statistic: expected mean or final, got {statistic!r}")
+    keys = IDENTITY + results.parameters
+    model = results.model.sort_values([*keys, "step"])
+    grouped = model.groupby(keys, sort=True, dropna=False)[metric]
+    summary = grouped.mean() if statistic == "mean" else grouped.last()
+    return summary.rename(metric).reset_index()
