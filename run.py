@@ -5,6 +5,7 @@
     python run.py sweep SWEEP.yaml [--workers N] [--scheduler ADDRESS] [--out DIR] [--resume]
     python run.py sensitivity SWEEP_DIR --metric NAME [--statistic mean|final]
     python run.py report RESULTS_DIR [--out FILE]
+    python run.py hindcast [--scenario FILE] [--seeds N] [--set name=value ...] [--out DIR]
     python run.py dashboard [--host 127.0.0.1] [--port 8765]
     python run.py validate FILE...
     python run.py schema [--out FILE] [--sweep]
@@ -161,6 +162,41 @@ def command_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_hindcast(args: argparse.Namespace) -> int:
+    from analysis.hindcast import HindcastError, run_hindcast
+    from simulation.output import check_output_dir, default_output_dir
+    from simulation.scenario import load_scenario
+
+    if args.seeds < 1:
+        raise UsageError(f"--seeds: expected a whole number of at least 1, got {args.seeds}")
+    overrides = parse_assignments(args.set or [])
+    scenario = load_scenario(args.scenario, overrides)  # bad input fails before any run
+    out = Path(args.out) if args.out else default_output_dir(f"{scenario.name}-hindcast")
+    check_output_dir(out)
+
+    from tqdm import tqdm
+
+    try:
+        with tqdm(
+            total=args.seeds,
+            desc=f"{scenario.name} hindcast",
+            unit="run",
+            disable=args.quiet or None,
+            file=sys.stderr,
+        ) as bar:
+            result = run_hindcast(
+                args.scenario, args.seeds, overrides, progress=lambda _: bar.update(1)
+            )
+        result.write(out)
+    except HindcastError as error:
+        raise UsageError(str(error)) from None
+    except OSError as error:
+        raise UsageError(f"{out}: cannot write the hindcast ({error})") from None
+    print(result.text())
+    print(f"results in {out}/  (hindcast.csv, hindcast.png, hindcast.html)")
+    return 0
+
+
 def command_dashboard(args: argparse.Namespace) -> int:
     app = Path(__file__).resolve().parent / "simulation" / "dashboard" / "app.py"
     address = f"http://{args.host}:{args.port}"
@@ -282,6 +318,29 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("results_dir", help="a folder written by run.py run or run.py sweep")
     report.add_argument("--out", help="the report's file (default: RESULTS_DIR/report.html)")
     report.set_defaults(handler=command_report)
+
+    hindcast = commands.add_parser(
+        "hindcast",
+        help="run the world of 1990 to 2010 over several seeds against the observed DCA network",
+    )
+    hindcast.add_argument(
+        "--scenario",
+        type=Path,
+        default=Path("scenarios/world_1990.yaml"),
+        help="scenario whose step 0 is 1990 (default: scenarios/world_1990.yaml)",
+    )
+    hindcast.add_argument(
+        "--seeds", type=int, default=5, help="runs: the scenario's seed and the next ones (5)"
+    )
+    hindcast.add_argument(
+        "--set",
+        action="append",
+        metavar="NAME=VALUE",
+        help="override a parameter or any field by dotted path, as for run; repeatable",
+    )
+    hindcast.add_argument("--out", help="output folder (default: a new folder under results/)")
+    hindcast.add_argument("--quiet", action="store_true", help="no progress bar")
+    hindcast.set_defaults(handler=command_hindcast)
 
     dashboard = commands.add_parser("dashboard", help="explore the model live in a browser")
     dashboard.add_argument("--host", default="127.0.0.1", help="address to serve on (loopback)")

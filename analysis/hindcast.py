@@ -1,0 +1,440 @@
+"""Hindcast: the world of 1990 run to 2010 over several seeds, against the observed network.
+
+    from analysis.hindcast import run_hindcast
+    result = run_hindcast("scenarios/world_1990.yaml", seeds=5)
+    result.table      # year x measure: observed, simulated mean, min, max over seeds
+    result.distance   # one number: mean over measures of the normalised RMSE over years
+    result.write("results/hindcast")   # hindcast.csv, .png, .html, runs, score
+
+The scoring is separate from the running, so a calibration sweep can reuse it on its
+own model tables: `measures_from_model` turns model tables (one run or many, keyed by
+any columns) into the observed file's measures, `compare` sets them against the
+observed years, and `score` reduces the comparison to a distance.
+
+Measures (the columns of `scenarios/data/dca_network_targets_1990_2010.csv`), each from
+the model table of a run, one step a year from 1990:
+
+| measure | observed (DCAD, every NMC system member of the year a node) | simulated |
+|---|---|---|
+| active_agreements | DCAs in force | `active_agreements` |
+| tied_dyads | pairs of states sharing at least one DCA | `network_density` x n(n-1)/2 |
+| density | tied dyads / (n(n-1)/2) | `network_density` |
+| states_with_dca | states with at least one DCA | `nations_with_agreements` |
+| mean_degree | 2 x tied dyads / n | `mean_degree` |
+| max_degree | most partners of one state | `max_degree` |
+| transitivity | global clustering: 3 x triangles / connected triples | `transitivity` |
+
+n is each side's own number of states: the observed system grows from 165 states in
+1990 to 195 in 2010, the simulated world keeps the 165 of 1990 (the model has no births
+of states), so density and mean degree are each relative to their own n.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from simulation.outcomes import MODEL_COLUMNS
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SCENARIO = ROOT / "scenarios" / "world_1990.yaml"
+OBSERVED_FILE = ROOT / "scenarios" / "data" / "dca_network_targets_1990_2010.csv"
+START_YEAR = 1990
+DEFAULT_SEEDS = 5
+
+# measure -> (its label in the figure, its header in the printed table, digits printed)
+MEASURES: dict[str, tuple[str, str, int]] = {
+    "active_agreements": ("active agreements", "agreements", 0),
+    "tied_dyads": ("tied dyads", "tied dyads", 0),
+    "density": ("density", "density", 4),
+    "states_with_dca": ("states with a DCA", "with a DCA", 0),
+    "mean_degree": ("mean degree", "mean degree", 2),
+    "max_degree": ("max degree", "max degree", 0),
+    "transitivity": ("transitivity", "transitivity", 3),
+}
+# model-table column behind each measure (tied_dyads is derived from the density)
+MODEL_COLUMN = {
+    "active_agreements": "active_agreements",
+    "density": "network_density",
+    "states_with_dca": "nations_with_agreements",
+    "mean_degree": "mean_degree",
+    "max_degree": "max_degree",
+    "transitivity": "transitivity",
+}
+TABLE_COLUMNS = (
+    "year",
+    "step",
+    "measure",
+    "observed",
+    "simulated_mean",
+    "simulated_min",
+    "simulated_max",
+    "simulated_sd",
+    "runs",
+)
+
+
+class HindcastError(ValueError):
+    """Bad hindcast input (a missing or malformed observed file, no years in common).
+    The message is one line for the user."""
+
+
+# --- scoring: reusable on any model tables ------------------------------------------------
+
+
+def load_observed(path: str | Path = OBSERVED_FILE) -> pd.DataFrame:
+    """The observed yearly figures: one row a year, `year`, `states` and every measure."""
+    path = Path(path)
+    try:
+        frame = pd.read_csv(path)
+    except FileNotFoundError:
+        raise HindcastError(f"{path}: observed file not found") from None
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as error:
+        raise HindcastError(f"{path}: cannot read the observed file ({error})") from None
+    missing = [c for c in ("year", "states", *MEASURES) if c not in frame.columns]
+    if missing:
+        raise HindcastError(f"{path}: missing column(s) {', '.join(missing)}")
+    if frame["year"].duplicated().any():
+        raise HindcastError(f"{path}: a year appears twice")
+    return frame.sort_values("year").reset_index(drop=True)
+
+
+def measures_from_model(
+    model: pd.DataFrame, nations: int, start_year: int = START_YEAR
+) -> pd.DataFrame:
+    """The observed file's measures from model tables (the `model` table of a run, or
+    many runs stacked with key columns such as `seed` or `run_id`, which are kept).
+
+    `nations` is the number of nations in the runs; step s is year `start_year` + s."""
+    missing = [c for c in ("step", *MODEL_COLUMN.values()) if c not in model.columns]
+    if missing:
+        raise HindcastError(f"model table: missing column(s) {', '.join(missing)}")
+    keys = [c for c in model.columns if c not in MODEL_COLUMNS]
+    frame = model[keys].copy()
+    frame["step"] = model["step"].astype(int)
+    frame["year"] = start_year + frame["step"]
+    possible = nations * (nations - 1) / 2
+    for measure in MEASURES:
+        if measure == "tied_dyads":
+            frame[measure] = np.rint(model["network_density"] * possible).astype(int)
+        else:
+            frame[measure] = model[MODEL_COLUMN[measure]].to_numpy()
+    return frame[[*keys, "step", "year", *MEASURES]]
+
+
+def compare(
+    simulated: pd.DataFrame, observed: pd.DataFrame, run_column: str | None = "seed"
+) -> pd.DataFrame:
+    """Simulated against observed, tidy: one row a (year, measure) in the years both have,
+    with the observed value and the mean, min, max and standard deviation over runs.
+
+    `simulated` is `measures_from_model` output; `run_column` names the column that
+    tells its runs apart (None: a single run)."""
+    years = sorted(set(simulated["year"]) & set(observed["year"]))
+    if not years:
+        raise HindcastError(
+            f"no year in common: simulated {simulated['year'].min()}-"
+            f"{simulated['year'].max()}, observed {observed['year'].min()}-"
+            f"{observed['year'].max()}"
+        )
+    sims = simulated[simulated["year"].isin(years)]
+    long = sims.melt(id_vars=["year", "step"], value_vars=list(MEASURES), var_name="measure")
+    grouped = long.groupby(["year", "step", "measure"], sort=False)["value"]
+    table = grouped.agg(
+        simulated_mean="mean",
+        simulated_min="min",
+        simulated_max="max",
+        simulated_sd=lambda v: float(v.std(ddof=1)) if len(v) > 1 else 0.0,
+        runs="count",
+    ).reset_index()
+    runs = sims[run_column].nunique() if run_column else 1
+    if (table["runs"] != runs).any():
+        raise HindcastError("the runs do not all cover the same years")
+    observed_long = observed[observed["year"].isin(years)].melt(
+        id_vars=["year"], value_vars=list(MEASURES), var_name="measure", value_name="observed"
+    )
+    table = table.merge(observed_long, on=["year", "measure"], how="left")
+    table["order"] = table["measure"].map({m: k for k, m in enumerate(MEASURES)})
+    table = table.sort_values(["year", "order"])
+    return table[list(TABLE_COLUMNS)].reset_index(drop=True)
+
+
+def score(
+    table: pd.DataFrame,
+    measures: Iterable[str] | None = None,
+    skip_years: Iterable[int] = (START_YEAR,),
+) -> pd.DataFrame:
+    """Per measure, over the compared years: the RMSE of the simulated mean against the
+    observed, normalised by the mean observed value (`nrmse`), and the mean signed
+    error on the same scale (`bias`: positive when the model runs above the data).
+
+    The start year is left out by default: the run starts from the observed network,
+    so it matches by construction."""
+    measures = list(MEASURES if measures is None else measures)
+    unknown = [m for m in measures if m not in MEASURES]
+    if unknown:
+        raise HindcastError(f"unknown measure {unknown[0]!r}; expected one of {list(MEASURES)}")
+    rows = table[table["measure"].isin(measures) & ~table["year"].isin(set(skip_years))]
+    if rows.empty:
+        raise HindcastError("no years to score after leaving out the start year")
+    records = []
+    for measure in measures:
+        part = rows[rows["measure"] == measure]
+        error = part["simulated_mean"] - part["observed"]
+        scale = float(part["observed"].abs().mean()) or 1.0
+        records.append(
+            {
+                "measure": measure,
+                "years": len(part),
+                "nrmse": float(np.sqrt((error**2).mean())) / scale,
+                "bias": float(error.mean()) / scale,
+            }
+        )
+    return pd.DataFrame(records)
+
+
+def distance(table: pd.DataFrame, measures: Iterable[str] | None = None) -> float:
+    """One number for calibration: the mean over measures of the normalised RMSE over the
+    years after the start (0 is a perfect fit; 0.5 is off by half the observed level)."""
+    return float(score(table, measures)["nrmse"].mean())
+
+
+# --- running ------------------------------------------------------------------------------
+
+
+@dataclass
+class Hindcast:
+    """A hindcast's result: the comparison table, the per-run measures and the score."""
+
+    scenario_name: str
+    source: str
+    seeds: list[int]
+    steps: int
+    nations: int
+    overrides: dict[str, Any]
+    runs: pd.DataFrame  # seed, step, year, every measure
+    table: pd.DataFrame  # TABLE_COLUMNS
+    scores: pd.DataFrame  # measure, years, nrmse, bias
+    wall_seconds: float
+    observed_states: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def distance(self) -> float:
+        return float(self.scores["nrmse"].mean())
+
+    def text(self) -> str:
+        """Year by year, simulated mean over seeds against observed, then the score."""
+        seeds = self.seeds
+        seed_text = f"seed {seeds[0]}" if len(seeds) == 1 else f"seeds {seeds[0]}-{seeds[-1]}"
+        lines = [
+            f"{self.scenario_name} hindcast: {len(seeds)} run(s) ({seed_text}), "
+            f"{self.steps} steps, {self.nations} nations, {self.wall_seconds:.1f} s",
+            "each cell: simulated (mean over runs) / observed; min-max over runs in hindcast.csv",
+        ]
+        wide = self.table.pivot(index="year", columns="measure")
+        cells: dict[str, list[str]] = {
+            "states": [
+                f"{self.nations} / {self.observed_states.get(int(year), '-')}"
+                for year in wide.index
+            ]
+        }
+        headers = {"states": "states"}
+        for measure, (_, header, digits) in MEASURES.items():
+            cells[measure] = [
+                f"{_fmt(s, digits)} / {_fmt(o, digits)}"
+                for s, o in zip(
+                    wide[("simulated_mean", measure)], wide[("observed", measure)], strict=True
+                )
+            ]
+            headers[measure] = header
+        widths = {key: max(len(headers[key]), *map(len, column)) for key, column in cells.items()}
+        lines.append("year  " + "  ".join(headers[k].rjust(widths[k]) for k in cells))
+        for row, year in enumerate(wide.index):
+            lines.append(f"{year}  " + "  ".join(cells[k][row].rjust(widths[k]) for k in cells))
+        lines.append(
+            "normalised RMSE over the years after the start (bias: + above the data, - below):"
+        )
+        for row in self.scores.itertuples(index=False):
+            lines.append(
+                f"  {MEASURES[row.measure][0]:<18} {row.nrmse:6.3f}   bias {row.bias:+7.3f}"
+            )
+        lines.append(f"distance (mean normalised RMSE)  {self.distance:.3f}")
+        return "\n".join(lines)
+
+    def figure(self):
+        """One panel per measure: observed, and the simulated mean with its min-max band."""
+        import plotly.graph_objects as go
+        from plotly.subplots import make_subplots
+
+        measures = list(MEASURES)
+        columns = 2
+        rows = (len(measures) + columns - 1) // columns
+        fig = make_subplots(
+            rows=rows,
+            cols=columns,
+            subplot_titles=[MEASURES[m][0] for m in measures],
+            vertical_spacing=0.08,
+            horizontal_spacing=0.08,
+        )
+        for k, measure in enumerate(measures):
+            part = self.table[self.table["measure"] == measure]
+            row, col = k // columns + 1, k % columns + 1
+            first = k == 0
+            fig.add_trace(
+                go.Scatter(
+                    x=list(part["year"]) + list(part["year"])[::-1],
+                    y=list(part["simulated_max"]) + list(part["simulated_min"])[::-1],
+                    fill="toself",
+                    fillcolor="rgba(31,119,180,0.2)",
+                    line={"width": 0},
+                    hoverinfo="skip",
+                    name="simulated min-max",
+                    legendgroup="band",
+                    showlegend=first,
+                ),
+                row=row,
+                col=col,
+            )
+            fig.add_trace(
+                go.Scatter(
+                    x=part["year"],
+                    y=part["simulated_mean"],
+                    mode="lines",
+                    line={"color": "#1f77b4", "width": 2},
+                    name="simulated mean",
+                    legendgroup="mean",
+                    showlegend=first,
+                ),
+                row=row,
+                col=col,
+            )
+            fig.add_trace(
+                go.Scatter(
+                    x=part["year"],
+                    y=part["observed"],
+                    mode="lines+markers",
+                    line={"color": "black", "width": 2},
+                    marker={"size": 4},
+                    name="observed (DCAD)",
+                    legendgroup="observed",
+                    showlegend=first,
+                ),
+                row=row,
+                col=col,
+            )
+        fig.update_layout(
+            title=(
+                f"{self.scenario_name} hindcast: {len(self.seeds)} runs against the observed "
+                f"DCA network (distance {self.distance:.3f})"
+            ),
+            width=1000,
+            height=260 * rows + 80,
+            template="plotly_white",
+            legend={"orientation": "h", "x": 0.55, "y": 0.1, "xanchor": "left"},
+            margin={"l": 50, "r": 20, "t": 70, "b": 40},
+        )
+        return fig
+
+    def write(self, out: str | Path, image: bool = True) -> Path:
+        """Write hindcast.csv (the comparison), hindcast_runs.csv (every run's measures),
+        hindcast.json (the score and how it was made), hindcast.html and, with `image`,
+        hindcast.png. Written beside `out` and renamed at the end, like a run folder."""
+        out = Path(out)
+        staging = out.parent / f".{out.name}.partial-{os.getpid()}"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if staging.exists():
+            shutil.rmtree(staging)
+        staging.mkdir()
+        try:
+            self.table.to_csv(staging / "hindcast.csv", index=False, lineterminator="\n")
+            self.runs.to_csv(staging / "hindcast_runs.csv", index=False, lineterminator="\n")
+            summary = {
+                "scenario_name": self.scenario_name,
+                "scenario_file": self.source,
+                "seeds": self.seeds,
+                "steps": self.steps,
+                "nations": self.nations,
+                "overrides": self.overrides,
+                "distance": round(self.distance, 6),
+                "scores": self.scores.round(6).to_dict(orient="records"),
+                "wall_seconds": round(self.wall_seconds, 3),
+            }
+            (staging / "hindcast.json").write_text(json.dumps(summary, indent=2) + "\n")
+            fig = self.figure()
+            fig.write_html(staging / "hindcast.html", include_plotlyjs=True, full_html=True)
+            if image:
+                fig.write_image(staging / "hindcast.png", width=1000, height=fig.layout.height)
+            if out.exists():
+                out.rmdir()  # empty: the command checks it before running
+            staging.rename(out)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        return out
+
+
+def run_hindcast(
+    scenario: str | Path = DEFAULT_SCENARIO,
+    seeds: int = DEFAULT_SEEDS,
+    overrides: Mapping[str, Any] | None = None,
+    observed: str | Path | pd.DataFrame = OBSERVED_FILE,
+    start_year: int = START_YEAR,
+    progress: Callable[[int], None] | None = None,
+) -> Hindcast:
+    """Run `scenario` (with `overrides`, dotted paths as for `run.py --set`) for `seeds`
+    seeds, serially: the scenario's seed, seed + 1, ..., and compare every step (year
+    `start_year` + step) with the observed years. `progress(k)` is called after run k."""
+    from simulation.runner import run_scenario
+    from simulation.scenario import load_scenario, scenario_from_dict
+    from simulation.tables import model_table
+
+    if seeds < 1:
+        raise HindcastError(f"seeds: expected at least 1, got {seeds}")
+    observed_frame = observed if isinstance(observed, pd.DataFrame) else load_observed(observed)
+    overrides = dict(overrides or {})
+    base = load_scenario(scenario, overrides)
+    started = time.perf_counter()
+    frames = []
+    seed_list = [base.seed + k for k in range(seeds)]
+    for k, seed in enumerate(seed_list):
+        data = base.model_dump(mode="json")
+        data["seed"] = seed
+        result = run_scenario(scenario_from_dict(data, str(scenario)))
+        frame = model_table(result.model)
+        frame.insert(0, "seed", seed)
+        frames.append(frame)
+        if progress is not None:
+            progress(k + 1)
+    nations = len(base.nation_names())
+    runs = measures_from_model(pd.concat(frames, ignore_index=True), nations, start_year)
+    table = compare(runs, observed_frame, run_column="seed")
+    return Hindcast(
+        scenario_name=base.name,
+        source=str(scenario),
+        seeds=seed_list,
+        steps=base.steps,
+        nations=nations,
+        overrides=overrides,
+        runs=runs,
+        table=table,
+        scores=score(table, skip_years=(start_year,)),
+        wall_seconds=time.perf_counter() - started,
+        observed_states=dict(
+            zip(observed_frame["year"].astype(int), observed_frame["states"].astype(int))
+        ),
+    )
+
+
+def _fmt(value: float, digits: int) -> str:
+    if pd.isna(value):
+        return "-"
+    return f"{value:.{digits}f}"
