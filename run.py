@@ -6,6 +6,7 @@
     python run.py sensitivity SWEEP_DIR --metric NAME [--statistic mean|final]
     python run.py report RESULTS_DIR [--out FILE]
     python run.py hindcast [--scenario FILE] [--seeds N] [--set name=value ...] [--out DIR]
+    python run.py calibrate SWEEP_DIR [--accept 0.05] [--out FILE] [--scores FILE]
     python run.py dashboard [--host 127.0.0.1] [--port 8765]
     python run.py validate FILE...
     python run.py schema [--out FILE] [--sweep]
@@ -197,6 +198,54 @@ def command_hindcast(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_calibrate(args: argparse.Namespace) -> int:
+    from analysis.calibration import CalibrationError, calibrate
+
+    if not 0 < args.accept <= 1:
+        raise UsageError(f"--accept: expected a fraction in (0, 1], got {args.accept:g}")
+    measures = None
+    if args.measures is not None:
+        measures = [m.strip() for m in args.measures.split(",") if m.strip()]
+        if not measures:
+            raise UsageError("--measures: expected measure names separated by commas")
+    sweep_dir = Path(args.sweep_dir)
+    command = f"python run.py calibrate {args.sweep_dir} --accept {args.accept:g}"
+    if args.measures is not None:
+        command += f" --measures {','.join(measures)}"
+    if args.observed is not None:
+        command += f" --observed {args.observed}"
+    try:
+        kwargs = {} if args.observed is None else {"observed": args.observed}
+        result = calibrate(sweep_dir, accept=args.accept, measures=measures, **kwargs)
+        if args.out is not None:
+            out = Path(args.out)
+            command += f" --out {args.out}"
+        else:
+            out = result.base_file.with_name(f"{result.base_file.stem}_calibrated.yaml")
+        print(result.text())
+        scores = result.write_scores(
+            Path(args.scores) if args.scores else sweep_dir / "calibration.csv"
+        )
+        scenario = result.write_scenario(out, command)
+    except CalibrationError as error:
+        raise UsageError(str(error)) from None
+    except OSError as error:
+        raise UsageError(f"cannot write the calibration ({error})") from None
+    scores, scenario = _near(scores), _near(scenario)
+    print(f"scores of every point in {scores}")
+    print(f"fitted scenario in {scenario}; check it on fresh seeds with")
+    print(f"  python run.py hindcast --scenario {scenario} --seeds 10")
+    return 0
+
+
+def _near(path: Path) -> Path:
+    """`path` relative to the working folder when it lies inside it."""
+    try:
+        return path.resolve().relative_to(Path.cwd())
+    except ValueError:
+        return path
+
+
 def command_dashboard(args: argparse.Namespace) -> int:
     app = Path(__file__).resolve().parent / "simulation" / "dashboard" / "app.py"
     address = f"http://{args.host}:{args.port}"
@@ -341,6 +390,37 @@ def build_parser() -> argparse.ArgumentParser:
     hindcast.add_argument("--out", help="output folder (default: a new folder under results/)")
     hindcast.add_argument("--quiet", action="store_true", help="no progress bar")
     hindcast.set_defaults(handler=command_hindcast)
+
+    calibrate = commands.add_parser(
+        "calibrate",
+        help="score a calibration sweep against the observed DCA network, accept the best "
+        "points (ABC rejection) and write the fitted scenario",
+    )
+    calibrate.add_argument("sweep_dir", help="the sweep's output folder (run.py sweep)")
+    calibrate.add_argument(
+        "--accept",
+        type=float,
+        default=0.05,
+        help="share of the points accepted, best first (default 0.05)",
+    )
+    calibrate.add_argument(
+        "--out",
+        help="the fitted scenario file (default: the base scenario's name + _calibrated.yaml, "
+        "beside it)",
+    )
+    calibrate.add_argument(
+        "--scores", help="CSV of every point's scores (default: SWEEP_DIR/calibration.csv)"
+    )
+    calibrate.add_argument(
+        "--measures",
+        help="measures to score, separated by commas "
+        "(default: density,states_with_dca,max_degree,transitivity)",
+    )
+    calibrate.add_argument(
+        "--observed",
+        help="observed yearly figures (default: scenarios/data/dca_network_targets_1990_2010.csv)",
+    )
+    calibrate.set_defaults(handler=command_calibrate)
 
     dashboard = commands.add_parser("dashboard", help="explore the model live in a browser")
     dashboard.add_argument("--host", default="127.0.0.1", help="address to serve on (loopback)")

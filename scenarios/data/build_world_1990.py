@@ -336,11 +336,9 @@ proportional ({by_funding.get("proportional", 0)}, the
 # Parameters: the model's defaults (one step is a year, the default term is the real
 # median of 5 years), except multilateralisation_rate 0: DCAD counts bilateral
 # agreements only, so the simulated network, like the observed one, has no pacts.
-# Nothing here is calibrated yet; the calibration step will fit the parameters that
-# set the growth and shape of the network (diplomatic_capacity, partner_saturation,
-# negotiation_cost, funding_cost, triadic_closure_weight,
-# preferential_attachment_weight, homophily_weight, threat and sovereignty levels)
-# against the hindcast's distance.
+# These are uncalibrated defaults. world_1990_calibrated.yaml is this world with the
+# parameters that set the network's growth and shape fitted to the observed
+# 1990-2010 network (python run.py calibrate; see docs/MODEL.md, Validation).
 #
 # What to look at: step 0 reproduces the observed 1990 network exactly
 # ({int(first.active_agreements)} agreements, {int(first.tied_dyads)} tied dyads, \
