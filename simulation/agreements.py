@@ -127,6 +127,7 @@ class AgreementRegistry:
         self._open: dict[tuple[str, int], Membership] = {}
         self._counter = 0
         self.size = 0
+        self._active_cache: dict = {}  # active slots by kind, and the active pacts
         self._allocate(capacity)
 
     def _allocate(self, capacity: int) -> None:
@@ -156,12 +157,22 @@ class AgreementRegistry:
     # -------------------------------------------------------------- queries
 
     def active_slots(self, kind: Kind | None = None) -> np.ndarray:
+        """Slots of the active agreements (of one kind, if given), in signing order.
+
+        Read-only: the answer is kept until an agreement is signed or ends, since a
+        step asks the same question a dozen times in between."""
+        cached = self._active_cache.get(kind)
+        if cached is not None:
+            return cached
         mask = self.is_active[: self.size]
         if kind is Kind.BILATERAL:
             mask = mask & ~self.multilateral[: self.size]
         elif kind is Kind.MULTILATERAL:
             mask = mask & self.multilateral[: self.size]
-        return np.flatnonzero(mask)
+        slots = np.flatnonzero(mask)
+        slots.flags.writeable = False
+        self._active_cache[kind] = slots
+        return slots
 
     @property
     def active(self) -> list[Agreement]:
@@ -169,7 +180,11 @@ class AgreementRegistry:
         return [self.by_slot[k] for k in self.active_slots()]
 
     def active_pacts(self) -> list[Agreement]:
-        return [self.by_slot[k] for k in self.active_slots(Kind.MULTILATERAL)]
+        pacts = self._active_cache.get("pacts")
+        if pacts is None:
+            pacts = [self.by_slot[k] for k in self.active_slots(Kind.MULTILATERAL).tolist()]
+            self._active_cache["pacts"] = pacts
+        return list(pacts)
 
     def of_nation(self, nation: int) -> list[Agreement]:
         return [a for a in self.active if nation in a.members]
@@ -228,6 +243,7 @@ class AgreementRegistry:
         self.expires[slot] = expires_step
         self.last_change[slot] = signed_step
         self.is_active[slot] = True
+        self._active_cache.clear()
         agreement.depth_history.append((signed_step, depth))
         self.by_id[agreement_id] = agreement
         self.by_slot.append(agreement)
@@ -250,6 +266,7 @@ class AgreementRegistry:
         agreement.ended_step = step
         agreement.end_reason = reason
         self.is_active[agreement.slot] = False
+        self._active_cache.clear()
 
     def set_depth(self, agreement: Agreement, depth: int, step: int) -> None:
         self.depth[agreement.slot] = depth

@@ -6,8 +6,13 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from simulation.domain import Kind, Sector
+
 if TYPE_CHECKING:
     from simulation.agreements import Agreement
+
+# the plain text of each agreement kind and sector (they are str enums)
+TEXT: dict[str, str] = {member: member.value for member in (*Kind, *Sector)}
 
 EVENT_COLUMNS: tuple[str, ...] = (
     "step",
@@ -50,14 +55,15 @@ class EventLog:
         if agreement is None:
             self.rows.append((step, event, "", "", "", 0, nation, other, outcome, reason, detail))
             return
-        # kind and sector go in as their enums (str subclasses): the table makes them text
+        # kind and sector go in as plain text: a row of plain values is one the garbage
+        # collector stops tracking, and the log grows by hundreds of rows a step
         self.rows.append(
             (
                 step,
                 event,
                 agreement.agreement_id,
-                agreement.kind,
-                agreement.sector,
+                TEXT[agreement.kind],
+                TEXT[agreement.sector],
                 agreement.depth,
                 nation,
                 other,

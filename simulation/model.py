@@ -20,6 +20,8 @@ Step order (one step is one year by default):
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from itertools import repeat
+from operator import itemgetter
 
 import numpy as np
 from mesa import DataCollector, Model
@@ -28,6 +30,7 @@ from simulation.agents import Nation
 from simulation.agreements import (
     CHANNELS_BY_CODE,
     EXPOSURE_BY_CODE,
+    SECTOR_CODE,
     SECTOR_EXPOSURE,
     Agreement,
     AgreementRegistry,
@@ -42,7 +45,7 @@ from simulation.domain import (
     Kind,
     Sector,
 )
-from simulation.events import EventLog
+from simulation.events import TEXT, EventLog
 from simulation.mechanisms import capability as capability_mechanism
 from simulation.mechanisms import crises, interoperability, network, threat, trust, utility
 from simulation.mechanisms.choice import choose_partners
@@ -60,6 +63,23 @@ DIALOGUE_COST = float(utility.depth_cost(MIN_DEPTH))
 # N x N state is single precision: twice as fast to sweep at a thousand nations, and
 # far finer than anything the model's quantities could claim to know.
 DYADIC = np.float32
+# How wide each cooperation channel (training, intelligence, technology) is open between
+# members of an agreement, by sector and depth (index: sector code x (MAX_DEPTH + 1) +
+# depth): the sector's width times the depth, from the rung that opens the channel.
+_RUNG_OPENING = np.array([2, 3, 3])
+_LEVELS = np.arange(MAX_DEPTH + 1)
+CHANNEL_WIDTH = np.ascontiguousarray(
+    (
+        CHANNELS_BY_CODE[:, None, :]
+        * (_LEVELS[None, :, None] >= _RUNG_OPENING)
+        * _LEVELS[None, :, None]
+    )
+    .astype(DYADIC)
+    .reshape(-1, 3)
+    .T
+)
+# One rung down, the rung itself and one rung up, as a column against a row of depths
+_RUNG_OFFSETS = np.array([[-1], [0], [1]])
 # Steps before nations that parted ways may sign again (or a leaver rejoin a pact):
 # an exit is a political decision, not reversed the next year.
 REAPPROACH_DELAY = 5
@@ -85,9 +105,11 @@ class MemberValues:
     dominated: np.ndarray
     bilateral: int
 
-    def value(self, depth_offset: int = 0) -> np.ndarray:
+    def around(self) -> np.ndarray:
+        """Net value one rung below, at and one rung above the current depth: rows 0, 1
+        and 2, one column a row of these values."""
         return utility.net_value(
-            self.benefit, self.sovereignty, self.funding, self.level + depth_offset
+            self.benefit, self.sovereignty, self.funding, self.level + _RUNG_OFFSETS
         )
 
     def realised(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -143,19 +165,32 @@ class DefenseCooperationModel(Model):
         n = len(self.names)
         self.same_region = self.region[:, None] == self.region[None, :]
         self.alignment = utility.alignment(self.region, self.policy_position).astype(DYADIC)
+        # the homophily term of the partner benefit never changes: weigh it once
+        self._homophily = np.multiply(self.alignment, 2.0 * self.parameters.homophily_weight)
         self.threat_shock = np.zeros(n)
         self.threat = np.zeros(n)
         self.reputation = np.full(n, 0.5)
         self.interoperability = np.zeros((n, n), dtype=DYADIC)
         # no ties before the first refresh: shared partners are then counted in full
         self.ties = np.zeros((n, n), dtype=bool)
+        self.tie_flat = np.empty(0, dtype=np.int64)
+        # what the agreements in force open between each pair (see `_refresh_ties`)
+        self.tie_depth = np.zeros((n, n), dtype=np.int8)
+        self.training_depth = np.zeros((n, n), dtype=DYADIC)
+        self.intelligence_depth = np.zeros((n, n), dtype=DYADIC)
+        self.technology_depth = np.zeros((n, n), dtype=DYADIC)
+        self.dispute_channel = np.zeros((n, n), dtype=bool)
+        self.obligation = np.zeros((n, n), dtype=bool)
+        self._dependence = np.zeros((n, n))  # scratch for `_evaluate_members`
+        self._dependence_set = self.tie_flat
         self.common_partners = np.zeros((n, n), dtype=DYADIC)
         self.sovereignty_cost_borne = np.zeros(n)
         self.benefit_received = np.zeros(n)
         self.dependence = np.zeros(n)
         self._index = {name: i for i, name in enumerate(self.names)}
         self.estranged_until: dict[tuple[int, int], int] = {}
-        self._renewal_wording: dict[int, tuple] = {}
+        # by slot: id, kind, sector, first member and text of a renewal (`_renew_bilateral`)
+        self._renewal_wording: tuple[list[str], ...] = ([], [], [], [], [])
         self._pact_terms_cache: tuple[tuple, PactTerms] | None = None
         self._scheduled = {}
         for event in scenario.events:
@@ -179,7 +214,7 @@ class DefenseCooperationModel(Model):
         self._evaluate_members()
 
         self.nation_records = NationRecorder()
-        self.datacollector = DataCollector(model_reporters={c: c for c in MODEL_COLUMNS[1:]})
+        self.datacollector = _OutcomeCollector(model_reporters={c: c for c in MODEL_COLUMNS[1:]})
         self._collect()
 
     # ------------------------------------------------------------------ setup
@@ -224,9 +259,19 @@ class DefenseCooperationModel(Model):
         self._multilateral(step)
         # one valuation serves deepening, renewal and exit, and the end-of-step report
         values = self._member_values()
-        self._deepen(step, values)
-        values = replace(values, level=self.registry.depth[values.slot])
-        self._renew_or_exit(step, values)
+        around = values.around()
+        self._deepen(step, values, around[2] - around[1])
+        # renewal and exit value each agreement at its depth after deepening: one rung up
+        # for those that climbed
+        level = self.registry.depth[values.slot]
+        climbed = level != values.level
+        values = replace(values, level=level)
+        self._renew_or_exit(
+            step,
+            values,
+            np.where(climbed, around[2], around[1]),
+            np.where(climbed, around[1], around[0]),
+        )
         self._refresh_ties()
         self._cooperate()
         self._crises(step)
@@ -339,74 +384,78 @@ class DefenseCooperationModel(Model):
         channel matrices say how wide each cooperation channel is open between them.
         """
         n = self.capability.size
-        depth = np.zeros((n, n), dtype=np.int8)
-        training = np.zeros((n, n), dtype=DYADIC)
-        intelligence = np.zeros((n, n), dtype=DYADIC)
-        technology = np.zeros((n, n), dtype=DYADIC)
-        dispute = np.zeros((n, n), dtype=bool)
-        obligation = np.zeros((n, n), dtype=bool)
+        # the matrices are kept from one refresh to the next and cleared where they were
+        # set, on last time's ties (every entry they set lies on one): far less memory to
+        # touch than six fresh N x N matrices
+        depth, training, intelligence, technology = (
+            self.tie_depth,
+            self.training_depth,
+            self.intelligence_depth,
+            self.technology_depth,
+        )
+        dispute, obligation = self.dispute_channel, self.obligation
+        for matrix in (depth, training, intelligence, technology, dispute, obligation):
+            matrix.ravel()[self.tie_flat] = 0
         funding_load = np.zeros(n)
         registry = self.registry
         slots = registry.active_slots(Kind.BILATERAL)
         if slots.size:
             first, second = registry.first[slots], registry.second[slots]
             level = registry.depth[slots]
-            scope = CHANNELS_BY_CODE[registry.sector[slots]]
+            # flat positions of both directions of each pair: indexing a raveled matrix
+            # is several times faster than indexing by (row, column)
+            forward, backward = first * n + second, second * n + first
+            where = np.concatenate([forward, backward])
+            pair = np.minimum(forward, backward)
+            pair.sort()
+            repeats = bool((pair[1:] == pair[:-1]).any())
+            rung = level.astype(np.int8)
+            _scatter_max(depth, where, np.concatenate([rung, rung]), repeats)
+            code = registry.sector[slots] * (MAX_DEPTH + 1) + level
+            for matrix, widths in zip((training, intelligence, technology), CHANNEL_WIDTH):
+                width = widths[code]
+                _scatter_max(matrix, where, np.concatenate([width, width]), repeats)
             provisions = registry.dispute[slots]
-            rows = np.concatenate([first, second])
-            cols = np.concatenate([second, first])
-            both = np.concatenate([level, level])
-            linear = np.sort(first * n + second)
-            repeats = bool((linear[1:] == linear[:-1]).any())
-            _scatter_max(depth, rows, cols, both.astype(np.int8), repeats)
-            for channel, matrix, rung in (
-                (0, training, 2),
-                (1, intelligence, 3),
-                (2, technology, 3),
-            ):
-                width = np.concatenate([scope[:, channel], scope[:, channel]]) * (both >= rung)
-                _scatter_max(matrix, rows, cols, (width * both).astype(DYADIC), repeats)
-            dispute[
-                rows[np.concatenate([provisions, provisions])],
-                cols[np.concatenate([provisions, provisions])],
-            ] = True
-            deep = both >= MAX_DEPTH
-            obligation[rows[deep], cols[deep]] = True
-            shares = self._bilateral_funding_shares(slots)
-            funding_load += np.bincount(first, shares[0] * level / MAX_DEPTH, minlength=n)
-            funding_load += np.bincount(second, shares[1] * level / MAX_DEPTH, minlength=n)
-        for pact in registry.active_pacts():
-            members = np.array(pact.members)
-            block = (members[:, None], members[None, :])
-            level, scope = pact.depth, pact.scope
-            depth[block] = np.maximum(depth[block], level)
-            for channel, matrix, rung in (
-                (0, training, 2),
-                (1, intelligence, 3),
-                (2, technology, 3),
-            ):
-                width = scope[channel] * level * (level >= rung)
-                if width:
-                    matrix[block] = np.maximum(matrix[block], width)
-            if pact.dispute_resolution:
-                dispute[block] = True
-            if level >= MAX_DEPTH:  # mutual-defense obligations
-                obligation[block] = True
-            shares = utility.funding_shares(self.capability[members], pact.funding)
-            funding_load[members] += shares * level / MAX_DEPTH
-        for matrix in (depth, training, intelligence, technology, dispute, obligation):
-            np.fill_diagonal(matrix, 0)
+            dispute.ravel()[forward[provisions]] = True
+            dispute.ravel()[backward[provisions]] = True
+            deep = level >= MAX_DEPTH
+            obligation.ravel()[forward[deep]] = True
+            obligation.ravel()[backward[deep]] = True
+            share_first, share_second = self._bilateral_funding_shares(first, second, slots)
+            funding_load += np.bincount(first, share_first * level / MAX_DEPTH, minlength=n)
+            funding_load += np.bincount(second, share_second * level / MAX_DEPTH, minlength=n)
+        pacts = registry.active_pacts()
+        if pacts:
+            # every pact's block at once: its members' pairs (a nation's own entry aside)
+            blocks, sizes, codes, provisions = [], [], [], []
+            for pact in pacts:
+                members = np.array(pact.members)
+                block = members[:, None] * n + members[None, :]
+                blocks.append(block[~np.eye(members.size, dtype=bool)])
+                sizes.append(blocks[-1].size)
+                codes.append(SECTOR_CODE[pact.sector] * (MAX_DEPTH + 1) + pact.depth)
+                provisions.append(pact.dispute_resolution)
+                shares = utility.funding_shares(self.capability[members], pact.funding)
+                funding_load[members] += shares * pact.depth / MAX_DEPTH
+            where = np.concatenate(blocks)
+            code = np.repeat(codes, sizes)
+            level = code % (MAX_DEPTH + 1)
+            # pacts may overlap one another and the bilateral agreements: deepest wins
+            np.maximum.at(depth.ravel(), where, level.astype(np.int8))
+            for matrix, widths in zip((training, intelligence, technology), CHANNEL_WIDTH):
+                np.maximum.at(matrix.ravel(), where, widths[code])
+            dispute.ravel()[where[np.repeat(provisions, sizes)]] = True
+            obligation.ravel()[where[level >= MAX_DEPTH]] = True  # mutual-defense obligations
         previous = (self.ties, self.common_partners)
-        self.tie_depth = depth
         self.ties = depth > 0
-        self.tie_pairs = network.tied_pairs(self.ties)
-        self.training_depth = training
-        self.intelligence_depth = intelligence
-        self.technology_depth = technology
-        self.dispute_channel = dispute
-        self.obligation = obligation
+        self.tie_flat = np.flatnonzero(self.ties)  # flat positions (i n + j) of the ties
+        self.tie_pairs = np.divmod(self.tie_flat, n)
         self.funding_load = funding_load
-        self.adjacency = network.adjacency_matrix(*self.tie_pairs, n)
+        # a sparse adjacency serves the sparse products of a large world; below that the
+        # components are counted without one
+        self.adjacency = (
+            network.adjacency_matrix(*self.tie_pairs, n) if n > network.DENSE_LIMIT else None
+        )
         self.common_partners, self.common_pairs = network.shared_partners_with_pairs(
             self.ties, self.adjacency, previous
         )
@@ -414,17 +463,19 @@ class DefenseCooperationModel(Model):
         self._ties_stale = False
         self._pact_terms_cache = None
 
-    def _bilateral_funding_shares(self, slots: np.ndarray) -> np.ndarray:
-        """Each side's share of a bilateral bill, scaled so an even split gives 1.
+    def _bilateral_funding_shares(
+        self, first: np.ndarray, second: np.ndarray, slots: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Each side's share of a bilateral bill (members `first` and `second` of the
+        agreements in `slots`), scaled so an even split gives 1.
 
         A bilateral lead-nation split has the stronger pay half: the same as even.
         """
-        registry = self.registry
-        cap_first = self.capability[registry.first[slots]]
-        cap_second = self.capability[registry.second[slots]]
+        cap_first = self.capability[first]
+        cap_second = self.capability[second]
         proportional = 2.0 * cap_first / (cap_first + cap_second)
-        first_share = np.where(registry.funding_code[slots] == 1, proportional, 1.0)
-        return np.vstack([first_share, 2.0 - first_share])
+        first_share = np.where(self.registry.funding_code[slots] == 1, proportional, 1.0)
+        return first_share, 2.0 - first_share
 
     # ----------------------------------------------------- partner evaluation
 
@@ -456,6 +507,7 @@ class DefenseCooperationModel(Model):
             common_pairs=self.common_pairs,
             rivalry=self.rivalry,
             capacity=self.absorptive_capacity,
+            homophily=self._homophily,
         )
         self.sovereignty = utility.sovereignty_cost(
             self.sovereignty_sensitivity[:, None].astype(DYADIC),
@@ -471,8 +523,11 @@ class DefenseCooperationModel(Model):
         # is kept while it pays at all: the gap between the two is what keeps ties stable.
         # (Python floats keep the N x N arithmetic in single precision.)
         costs = p.funding_cost * MAX_DEPTH * DIALOGUE_COST + p.negotiation_cost
-        value = self.benefit * DIALOGUE_BENEFIT - self.sovereignty * DIALOGUE_EXPOSURE - costs
-        eligible = (~self.ties) & (value > 0)
+        value = np.multiply(self.benefit, DIALOGUE_BENEFIT)
+        value -= np.multiply(self.sovereignty, DIALOGUE_EXPOSURE)
+        value -= costs
+        eligible = value > 0
+        eligible.ravel()[self.tie_flat] = False  # already partners
         self.estranged_until = {
             pair: until for pair, until in self.estranged_until.items() if until > step
         }
@@ -561,12 +616,16 @@ class DefenseCooperationModel(Model):
         full_funding = p.funding_cost * MAX_DEPTH
         for split in (preferred, fallback):
             shares = (share_a, 2.0 - share_a) if split is FundingSplit.PROPORTIONAL else (1.0, 1.0)
-            if all(
-                benefit[k]
-                > sovereignty[k] * DIALOGUE_EXPOSURE
-                + full_funding * shares[k] * DIALOGUE_COST
+            if (
+                benefit[0]
+                > sovereignty[0] * DIALOGUE_EXPOSURE
+                + full_funding * shares[0] * DIALOGUE_COST
                 + p.negotiation_cost
-                for k in (0, 1)
+            ) and (
+                benefit[1]
+                > sovereignty[1] * DIALOGUE_EXPOSURE
+                + full_funding * shares[1] * DIALOGUE_COST
+                + p.negotiation_cost
             ):
                 return split
         return None
@@ -620,11 +679,17 @@ class DefenseCooperationModel(Model):
         for column, pact in enumerate(pacts):
             membership[pact.members, column] = 1.0
         is_member = membership > 0
+        # members each nation is tied to, pact by pact: whole counts, gathered from the
+        # members' columns of `ties` rather than by a product over every nation
+        everyone = [member for pact in pacts for member in pact.members]
+        starts = np.cumsum([0] + [len(pact.members) for pact in pacts[:-1]])
+        tied_members = np.add.reduceat(
+            self.ties[:, everyone], starts, axis=1, dtype=np.int64
+        ).astype(DYADIC)
         others = membership.sum(axis=0) - is_member
         # a nation's own entry is 0 in the benefit and dominance matrices and untied in
         # `ties`, so sums over all members need no correction for it
         benefit = (self.benefit @ membership) / np.maximum(others, 1)
-        tied_members = self.ties.astype(DYADIC) @ membership
         new_partners = others - tied_members
         capacity = p.partner_saturation * self.absorptive_capacity + self.degree
         held = capacity[:, None]
@@ -705,7 +770,7 @@ class DefenseCooperationModel(Model):
         p = self.parameters
         pacts = self.registry.active_pacts()
         # joining one pact leaves the others' terms as they were: value all at once
-        terms = self._pact_terms(pacts)
+        terms = self._pact_terms(pacts) if pacts else None
         for column, pact in enumerate(pacts):
             # applicants come from the pact's neighbourhood: states already tied to a member
             near = terms.near[:, column].copy()
@@ -759,35 +824,39 @@ class DefenseCooperationModel(Model):
         trusting = (self.trust[first, second] >= threshold) & (
             self.trust[second, first] >= threshold
         )
-        # strong ties are few: walk them as adjacency sets, in a fixed (sorted) order
-        edges = sorted(set(zip(first[trusting].tolist(), second[trusting].tolist())))
-        if len(edges) < 3:
+        # strong ties as flat positions a n + b (a < b), sorted: (a, b) in lexicographic order
+        n = self.capability.size
+        edges = np.unique(first[trusting] * n + second[trusting])
+        if edges.size < 3:
             return
-        neighbours: dict[int, set[int]] = {}
-        for x, y in edges:
-            neighbours.setdefault(x, set()).add(y)
-            neighbours.setdefault(y, set()).add(x)
-        pacts_of: dict[int, set[int]] = {}
-        for pact in registry.active_pacts():
-            for member in pact.members:
-                pacts_of.setdefault(member, set()).add(pact.slot)
-
-        def share_a_pact(x: int, y: int) -> bool:
-            return bool(pacts_of.get(x, set()) & pacts_of.get(y, set()))
-
+        a, b = np.divmod(edges, n)
+        strong = np.zeros((n, n), dtype=bool)
+        strong.ravel()[edges] = True
+        strong.ravel()[b * n + a] = True
+        # each triangle once, as (a, b, c) with a < b < c, in (a, b) then c order
+        edge, c = np.divmod(np.flatnonzero(strong[a] & strong[b]), n)
+        third = c > b[edge]
+        a, b, c = a[edge[third]], b[edge[third]], c[third]
+        pacts = registry.active_pacts()
+        if pacts:
+            # a triangle already inside one pact (each pair shares one) founds no other
+            membership = np.zeros((n, len(pacts)), dtype=bool)
+            for column, pact in enumerate(pacts):
+                membership[pact.members, column] = True
+            inside = (
+                (membership[a] & membership[b]).any(axis=1)
+                & (membership[a] & membership[c]).any(axis=1)
+                & (membership[b] & membership[c]).any(axis=1)
+            )
+            a, b, c = a[~inside], b[~inside], c[~inside]
         founded: set[int] = set()
-        for a, b in edges:
-            for c in sorted(neighbours[a] & neighbours[b]):
-                if c <= b:
-                    continue
-                if share_a_pact(a, b) and share_a_pact(a, c) and share_a_pact(b, c):
-                    continue
-                if founded & {a, b, c}:
-                    continue
-                if self.rng.random() >= p.multilateralisation_rate:
-                    continue
-                founded.update((a, b, c))
-                self._found_pact([a, b, c], step)
+        for x, y, z in zip(a.tolist(), b.tolist(), c.tolist()):
+            if x in founded or y in founded or z in founded:
+                continue
+            if self.rng.random() >= p.multilateralisation_rate:
+                continue
+            founded.update((x, y, z))
+            self._found_pact([x, y, z], step)
 
     def _found_pact(self, founders: list[int], step: int) -> None:
         p = self.parameters
@@ -826,62 +895,70 @@ class DefenseCooperationModel(Model):
         registry = self.registry
         slots = registry.active_slots(Kind.BILATERAL)
         first, second = registry.first[slots], registry.second[slots]
+        n = self.capability.size
         rows = np.concatenate([first, second])
-        cols = np.concatenate([second, first])
-        exposure = np.tile(EXPOSURE_BY_CODE[registry.sector[slots]], 2)
-        shares = self._bilateral_funding_shares(slots).ravel()
+        where = np.concatenate([first * n + second, second * n + first])  # flat [rows, cols]
+        exposure = EXPOSURE_BY_CODE[registry.sector[slots]]
+        shares = np.concatenate(self._bilateral_funding_shares(first, second, slots))
+        level = registry.depth[slots]
         parts = [
             (
-                np.tile(slots, 2),
+                np.concatenate([slots, slots]),
                 rows,
-                np.tile(registry.depth[slots], 2),
-                self.benefit[rows, cols],
-                self.sovereignty[rows, cols] * exposure,
+                np.concatenate([level, level]),
+                self.benefit.ravel()[where],
+                self.sovereignty.ravel()[where] * np.concatenate([exposure, exposure]),
                 utility.funding_burden(shares, funding_cost=p.funding_cost),
-                self.trust[rows, cols],
-                self.dominance[rows, cols],
+                self.trust.ravel()[where],
+                self.dominance.ravel()[where],
             )
         ]
         parts.extend(self._pact_rows(registry.active_pacts()))
         return _member_values_from(parts, bilateral=slots.size)
 
     def _pact_rows(self, pacts: list[Agreement]) -> list[tuple[np.ndarray, ...]]:
+        """Member rows of the pacts, all pacts in one block (pact by pact, members in
+        member order)."""
         if not pacts:
             return []
         terms = self._pact_terms(pacts)
-        return [self._pact_member_rows(pact, terms) for pact in pacts]
-
-    def _pact_member_rows(self, pact: Agreement, terms: PactTerms) -> tuple[np.ndarray, ...]:
-        members = np.array(pact.members)
-        column = terms.column[pact.slot]
-        others = ~np.eye(members.size, dtype=bool)
-        trust_in_others = (self.trust[np.ix_(members, members)] * others).sum(axis=1) / (
-            members.size - 1
-        )
-        return (
-            np.full(members.size, pact.slot),
-            members,
-            np.full(members.size, pact.depth),
-            terms.benefit[members, column],
-            terms.sovereignty[members, column],
-            terms.funding[members, column],
-            trust_in_others,
-            terms.dominated[members, column],
-        )
+        sizes = [len(pact.members) for pact in pacts]
+        nation = np.array([member for pact in pacts for member in pact.members])
+        column = np.repeat([terms.column[pact.slot] for pact in pacts], sizes)
+        trust_in_others = []
+        for pact in pacts:
+            members = np.array(pact.members)
+            block = self.trust[members[:, None], members]
+            np.fill_diagonal(block, 0.0)  # not its trust in itself
+            trust_in_others.append(block.sum(axis=1) / (members.size - 1))
+        return [
+            (
+                np.repeat([pact.slot for pact in pacts], sizes),
+                nation,
+                np.repeat([pact.depth for pact in pacts], sizes),
+                terms.benefit[nation, column],
+                terms.sovereignty[nation, column],
+                terms.funding[nation, column],
+                np.concatenate(trust_in_others),
+                terms.dominated[nation, column],
+            )
+        ]
 
     # --------------------------------------------------------------- deepening
 
-    def _deepen(self, step: int, now: MemberValues) -> None:
+    def _deepen(self, step: int, now: MemberValues, gain: np.ndarray) -> None:
+        """`gain`: what climbing one rung adds to each row of `now`."""
         p = self.parameters
         registry = self.registry
-        gain = now.value(1) - now.value(0)
         count = now.bilateral
         slots = registry.active_slots(Kind.BILATERAL)
-        first, second = registry.first[slots], registry.second[slots]
         draws = self.rng.random(slots.size)
         both_gain = (gain[:count] > 0) & (gain[count : 2 * count] > 0)
-        trusting = (self.trust[first, second] >= p.deepening_trust_threshold) & (
-            self.trust[second, first] >= p.deepening_trust_threshold
+        first, second = now.nation[:count], now.nation[count : 2 * count]
+        n, trust = self.capability.size, self.trust.ravel()
+        threshold = p.deepening_trust_threshold
+        trusting = (trust[first * n + second] >= threshold) & (
+            trust[second * n + first] >= threshold
         )
         ready = (registry.depth[slots] < MAX_DEPTH) & (registry.last_change[slots] < step)
         for slot in slots[ready & both_gain & trusting & (draws < p.deepening_rate)].tolist():
@@ -917,12 +994,15 @@ class DefenseCooperationModel(Model):
 
     # ------------------------------------------------------- renewal and exit
 
-    def _renew_or_exit(self, step: int, values: MemberValues) -> None:
+    def _renew_or_exit(
+        self, step: int, values: MemberValues, value: np.ndarray, below: np.ndarray
+    ) -> None:
         """Members who found an agreement not worth its cost for `exit_patience` steps
-        leave early; at term end any member who finds it negative declines to renew."""
+        leave early; at term end any member who finds it negative declines to renew.
+
+        `value` and `below`: each row's net value at its depth and one rung down."""
         p = self.parameters
         registry = self.registry
-        value = values.value()
         count = values.bilateral
         slots = registry.active_slots(Kind.BILATERAL)
         term_ends = registry.expires[slots] <= step
@@ -934,7 +1014,6 @@ class DefenseCooperationModel(Model):
         quits_first = (streak_first >= p.exit_patience) | (term_ends & (streak_first > 0))
         quits_second = (streak_second >= p.exit_patience) | (term_ends & (streak_second > 0))
         # a rung down, rather than a break, when both still gain from the rung below
-        below = values.value(-1)
         settles_lower = (
             (quits_first | quits_second)
             & (registry.depth[slots] > MIN_DEPTH)
@@ -1042,26 +1121,42 @@ class DefenseCooperationModel(Model):
         """Renew many bilateral agreements at once: the commonest event of all."""
         registry = self.registry
         registry.renew_many(slots)
-        self.counts["renewals"] += int(slots.size)
-        # what a renewal says never changes for an agreement: word it once
+        count = int(slots.size)
+        self.counts["renewals"] += count
+        if not count:
+            return
+        # what a renewal says never changes for an agreement: word it once, by slot, and
+        # build the rows in C (zip), the log's commonest entry by far
         wording = self._renewal_wording
-        for slot in slots.tolist():
-            if slot not in wording:
-                agreement = registry.by_slot[slot]
-                wording[slot] = (
-                    agreement.agreement_id,
-                    agreement.kind,
-                    agreement.sector,
-                    self.names[agreement.members[0]],
-                    f"{agreement.name} renewed for {agreement.term} steps",
-                )
+        for slot in range(len(wording[0]), registry.size):  # agreements signed since
+            agreement = registry.by_slot[slot]
+            said = (
+                agreement.agreement_id,
+                TEXT[agreement.kind],
+                TEXT[agreement.sector],
+                self.names[agreement.members[0]],
+                f"{agreement.name} renewed for {agreement.term} steps",
+            )
+            for column, text in zip(wording, said, strict=True):
+                column.append(text)
+        pick = itemgetter(*slots.tolist())
+        ident, kind, sector, nation, detail = (
+            pick(column) if count > 1 else (pick(column),) for column in wording
+        )
         self.events.rows.extend(
-            [
-                (step, "renewed", ident, kind, sector, depth, nation, "", "", "", detail)
-                for (ident, kind, sector, nation, detail), depth in zip(
-                    map(wording.__getitem__, slots.tolist()), registry.depth[slots].tolist()
-                )
-            ]
+            zip(
+                repeat(step, count),
+                repeat("renewed", count),
+                ident,
+                kind,
+                sector,
+                registry.depth[slots].tolist(),
+                nation,
+                repeat("", count),
+                repeat("", count),
+                repeat("", count),
+                detail,
+            )
         )
 
     def _renew(self, agreement: Agreement, step: int) -> None:
@@ -1160,18 +1255,20 @@ class DefenseCooperationModel(Model):
         n = self.capability.size
         rivals_first, rivals_second = self._rival_pairs()
         tie_rows, tie_cols = self.tie_pairs
-        upper = tie_rows < tie_cols
+        # dyads by flat position (i n + j): gathering from raveled matrices is several
+        # times faster than indexing by (row, column)
         linear = np.concatenate(
-            [rivals_first * n + rivals_second, tie_rows[upper] * n + tie_cols[upper]]
+            [rivals_first * n + rivals_second, self.tie_flat[tie_rows < tie_cols]]
         )
         linear.sort()  # sorted and without repeats (a rival may also be a partner)
         if linear.size:
             linear = linear[np.concatenate([[True], linear[1:] != linear[:-1]])]
-        first, second = linear // n, linear % n
+        first, second = np.divmod(linear, n)
+        mutual_trust = 0.5 * (self.trust.ravel()[linear] + self.trust.ravel()[second * n + first])
         hazard = crises.crisis_hazard(
-            self.rivalry[first, second] + crises.PARTNER_FRICTION * self.ties[first, second],
-            self.same_region[first, second],
-            0.5 * (self.trust[first, second] + self.trust[second, first]),
+            self.rivalry.ravel()[linear] + crises.PARTNER_FRICTION * self.ties.ravel()[linear],
+            self.same_region.ravel()[linear],
+            mutual_trust,
             self.capability[first],
             self.capability[second],
             np.maximum(self.threat[first], self.threat[second]),
@@ -1186,15 +1283,21 @@ class DefenseCooperationModel(Model):
             return
         first = np.array([a for a, _ in pairs])
         second = np.array([b for _, b in pairs])
-        deterrence = np.array([self._call_allies(a, b, step) for a, b in pairs])
-        informed = (self.intelligence_depth > 0).any(axis=1)
+        # only nations bound by mutual-defense obligations have allies to call
+        bound = self.obligation.any(axis=1).tolist()
+        deterrence = np.array([self._call_allies(a, b, step, bound) for a, b in pairs])
+        linear, transposed = first * n + second, second * n + first
+        # early warning: either side has an open intelligence channel with someone
+        informed = (self.intelligence_depth[first] > 0).any(axis=1) | (
+            self.intelligence_depth[second] > 0
+        ).any(axis=1)
         probability = crises.escalation_probability(
             base=p.escalation_base,
-            channel=self.ties[first, second].astype(np.float64),
+            channel=self.ties.ravel()[linear].astype(np.float64),
             dispute_resolution=self._dispute_resolution_cover(first, second),
-            common_partners=self.common_partners[first, second],
-            trust=0.5 * (self.trust[first, second] + self.trust[second, first]),
-            early_warning=(informed[first] | informed[second]).astype(np.float64),
+            common_partners=self.common_partners.ravel()[linear],
+            trust=0.5 * (self.trust.ravel()[linear] + self.trust.ravel()[transposed]),
+            early_warning=informed.astype(np.float64),
             deterrence=deterrence,
             dialogue_effect=p.dialogue_effect,
             dispute_resolution_effect=p.dispute_resolution_effect,
@@ -1216,7 +1319,9 @@ class DefenseCooperationModel(Model):
         self.rivalry[up, down] = np.minimum(1.0, self.rivalry[up, down] + 0.1)
         self.rivalry[down, up] = self.rivalry[up, down]
         trust.trust_boost(self.trust, first[~escalated], second[~escalated], 0.05)
-        for a, b, went_up, chance in zip(first, second, escalated, probability):
+        for a, b, went_up, chance in zip(
+            first.tolist(), second.tolist(), escalated.tolist(), probability.tolist()
+        ):
             outcome = "escalated" if went_up else "prevented"
             self.events.add(
                 step,
@@ -1233,8 +1338,8 @@ class DefenseCooperationModel(Model):
         0.5 where each is bound by such provisions elsewhere (habits and forums of crisis
         management carry over, at half strength); 0 otherwise."""
         shared = self.dispute_channel[first, second]
-        bound = self.dispute_channel.any(axis=1)
-        return np.where(shared, 1.0, 0.5 * (bound[first] & bound[second]))
+        bound = self.dispute_channel[first].any(axis=1) & self.dispute_channel[second].any(axis=1)
+        return np.where(shared, 1.0, 0.5 * bound)
 
     def _rival_pairs(self) -> tuple[np.ndarray, np.ndarray]:
         """Rival dyads (i < j), cached: rivalry changes only when crises escalate."""
@@ -1242,8 +1347,9 @@ class DefenseCooperationModel(Model):
             self._rivals = np.nonzero(np.triu(self.rivalry, 1))
         return self._rivals
 
-    def _call_allies(self, a: int, b: int, step: int) -> float:
-        """Both parties call on allies bound by mutual-defense obligations.
+    def _call_allies(self, a: int, b: int, step: int, bound: list[bool]) -> float:
+        """Both parties call on allies bound by mutual-defense obligations (`bound`: who
+        has any).
 
         Returns the deterrence the weaker party gains: the capability of allies who
         honoured their word as a share of that plus the stronger party's strength.
@@ -1252,6 +1358,8 @@ class DefenseCooperationModel(Model):
         weaker, stronger = (a, b) if self.capability[a] <= self.capability[b] else (b, a)
         backing = {weaker: 0.0, stronger: 0.0}
         for party in (weaker, stronger):
+            if not bound[party]:
+                continue
             allies = np.flatnonzero(self.obligation[party])
             allies = allies[(allies != a) & (allies != b)]
             if allies.size == 0:
@@ -1302,9 +1410,12 @@ class DefenseCooperationModel(Model):
         """`values` brought to the end of the step: bilateral rows of agreements still in
         force, and pacts that lost a member this step valued afresh."""
         registry = self.registry
+        still = registry.is_active[values.slot]
+        if not self._pacts_left and still.all():  # the common case: nothing ended or left
+            return replace(values, level=registry.depth[values.slot], bilateral=-1)
         changed = np.zeros(registry.size, dtype=bool)
         changed[list(self._pacts_left)] = True
-        keep = registry.is_active[values.slot] & ~changed[values.slot]
+        keep = still & ~changed[values.slot]
         parts = [
             (
                 values.slot[keep],
@@ -1337,7 +1448,15 @@ class DefenseCooperationModel(Model):
         n = self.capability.size
         self.sovereignty_cost_borne = np.bincount(values.nation, weights=sovereignty, minlength=n)
         self.benefit_received = np.bincount(values.nation, weights=benefit, minlength=n)
-        self.dependence = (self.tie_depth / MAX_DEPTH * self.dominance).sum(axis=1)
+        # the dense row sums of depth/4 x dominance, filled in on the ties alone (the
+        # products are exact, so this is the same matrix at a fraction of the traffic)
+        tied, dependence = self.tie_flat, self._dependence
+        dependence.ravel()[self._dependence_set] = 0.0
+        dependence.ravel()[tied] = (
+            self.tie_depth.ravel()[tied] / MAX_DEPTH * self.dominance.ravel()[tied]
+        )
+        self._dependence_set = tied
+        self.dependence = dependence.sum(axis=1)
 
     def _collect(self) -> None:
         # outcomes become attributes (the reporters) as plain Python numbers, computed
@@ -1352,7 +1471,7 @@ class DefenseCooperationModel(Model):
         n = self.capability.size
         registry = self.registry
         active = registry.active_slots()
-        multilateral = int(registry.multilateral[active].sum())
+        multilateral = int(registry.active_slots(Kind.MULTILATERAL).size)
         # the diagonal (trust in oneself) is 1 by construction: leave it out of the mean
         trust_total = float(self.trust.sum(dtype=np.float64)) - n
         mean_trust = trust_total / (n * (n - 1)) if n > 1 else 0.0
@@ -1393,8 +1512,8 @@ class DefenseCooperationModel(Model):
             "components": network.count_components(
                 self.ties, pairs=self.tie_pairs, adjacency=self.adjacency
             ),
-            "mean_interoperability": float(self.interoperability[self.tie_pairs].mean())
-            if self.tie_pairs[0].size
+            "mean_interoperability": float(self.interoperability.ravel()[self.tie_flat].mean())
+            if self.tie_flat.size
             else 0.0,
             "mean_reputation": float(self.reputation.mean()),
             "allies_called": counts["allies_called"],
@@ -1403,25 +1522,44 @@ class DefenseCooperationModel(Model):
         }
 
 
-def _scatter_max(
-    matrix: np.ndarray, rows: np.ndarray, cols: np.ndarray, values: np.ndarray, repeats: bool
-) -> None:
-    """matrix[rows, cols] = max(matrix[rows, cols], values), in place. A pair repeats
-    only when a scenario lists two agreements between the same nations; without
-    repeats a plain assignment does it, far faster than `np.maximum.at`."""
+class _OutcomeCollector(DataCollector):
+    """Mesa's DataCollector for the model table, handed each step's outcomes directly.
+
+    Every reporter names an outcome that `_collect` has just computed as a plain
+    Python number, so the per-reporter lookup and deep copy of `collect` would only
+    copy it again.
+    """
+
+    def collect(self, model: DefenseCooperationModel) -> None:
+        steps = getattr(self, "_collection_steps", None)
+        if steps is not None:
+            steps.append(model.time)
+        outcomes = model.outcomes
+        for name, column in self.model_vars.items():
+            column.append(outcomes[name])
+
+
+def _scatter_max(matrix: np.ndarray, where: np.ndarray, values: np.ndarray, repeats: bool) -> None:
+    """The flat positions `where` of a fresh (all-zero) matrix take the largest of their
+    `values`, never negative. A pair repeats only when a scenario lists two agreements
+    between the same nations; without repeats a plain assignment does it, far faster
+    than `np.maximum.at`."""
     if repeats:
-        np.maximum.at(matrix, (rows, cols), values)
+        np.maximum.at(matrix.ravel(), where, values)
     else:
-        matrix[rows, cols] = np.maximum(matrix[rows, cols], values)
+        matrix.ravel()[where] = values
 
 
 def _member_values_from(parts: list[tuple[np.ndarray, ...]], bilateral: int) -> MemberValues:
-    columns = [np.concatenate(column) for column in zip(*parts, strict=True)]
+    if len(parts) == 1:
+        columns = list(parts[0])
+    else:
+        columns = [np.concatenate(column) for column in zip(*parts, strict=True)]
     slot, nation, level, benefit, sovereignty, funding, trust_level, dominated = columns
     return MemberValues(
-        slot=slot.astype(np.int64),
-        nation=nation.astype(np.int64),
-        level=level.astype(np.int64),
+        slot=slot.astype(np.int64, copy=False),
+        nation=nation.astype(np.int64, copy=False),
+        level=level.astype(np.int64, copy=False),
         benefit=benefit,
         sovereignty=sovereignty,
         funding=funding,

@@ -116,11 +116,11 @@ class NationRecorder:
 
     def record(self, model: DefenseCooperationModel) -> None:
         n = model.capability.size
-        rows, cols = model.tie_pairs  # per-partner figures from the sparse ties
+        rows = model.tie_pairs[0]  # per-partner figures from the sparse ties
         partners = model.degree
         trust_off = model.trust.sum(axis=1, dtype=np.float64) - np.diag(model.trust)
         interoperability = np.bincount(
-            rows, weights=model.interoperability[rows, cols], minlength=n
+            rows, weights=model.interoperability.ravel()[model.tie_flat], minlength=n
         ) / np.maximum(partners, 1)
         memberships = model.memberships_per_nation()
         self._steps.append(

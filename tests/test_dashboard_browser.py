@@ -21,6 +21,12 @@ ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 OUTPUT = ROOT / "test-output"
 LOAD_TIMEOUT = 90_000  # ms: the first page load imports the app in the server
+# what each panel of the first page shows at step N
+PANEL_TITLES = (
+    "Cooperation network at step {step}",
+    "Stability and conflict prevention, to step {step}",
+    "What happened to step {step}",
+)
 
 
 def free_port() -> int:
@@ -96,7 +102,10 @@ class Visit:
         self.wait_for_step(0)
 
     def wait_for_step(self, step: int) -> None:
-        self.page.get_by_text(f"Cooperation network at step {step}").wait_for(timeout=LOAD_TIMEOUT)
+        """Wait until every panel of the first page shows `step`."""
+        for title in PANEL_TITLES:
+            pattern = re.compile(re.escape(title.format(step=step)) + r"(?!\d)")
+            self.page.get_by_text(pattern).first.wait_for(timeout=LOAD_TIMEOUT)
 
     def step(self, times: int = 1) -> None:
         for _ in range(times):
@@ -116,7 +125,8 @@ class Visit:
                     const text = plot.layout && plot.layout.title && plot.layout.title.text;
                     if (text && text.startsWith(title)) {
                         return plot.data.map(t => ({name: t.name, x: Array.from(t.x || []),
-                                                    y: Array.from(t.y || [])}));
+                                                    y: Array.from(t.y || []),
+                                                    fill: t.fill || null}));
                     }
                 }
                 return null;
@@ -175,6 +185,34 @@ def test_step_advances_time_and_changes_the_charts(visit):
     session.page.screenshot(path=str(OUTPUT / "dashboard-step-3.png"), full_page=True)
 
 
+def test_zoom_and_a_hidden_region_stay_as_the_user_left_them_across_steps(visit):
+    session = visit()
+    page = session.page
+    network = page.locator(".js-plotly-plot", has_text="Cooperation network")
+    # drag a zoom box over the middle of the plot, and click the last region's legend entry
+    box = network.locator(".nsewdrag").first.bounding_box()
+    middle_x, middle_y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(middle_x - 60, middle_y - 60)
+    page.mouse.down()
+    page.mouse.move(middle_x, middle_y, steps=5)
+    page.mouse.move(middle_x + 60, middle_y + 60, steps=5)
+    page.mouse.up()
+    network.locator(".legend .traces").last.click()
+    # Plotly waits a moment to tell a single click on the legend from a double one
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('.js-plotly-plot')]
+            .some((plot) => plot._fullData.some((trace) => trace.visible === 'legendonly'))"""
+    )
+    read = """(plot) => ({x: plot._fullLayout.xaxis.range, y: plot._fullLayout.yaxis.range,
+                         hidden: plot._fullData.filter((t) => t.visible === 'legendonly')
+                                                  .map((t) => t.name)})"""
+    before = network.evaluate(read)
+    assert before["x"][1] - before["x"][0] < 1.5 and len(before["hidden"]) == 1
+    session.step(2)
+    assert network.evaluate("(plot) => plot.layout.title.text") == "Cooperation network at step 2"
+    assert network.evaluate(read) == before
+
+
 def test_two_browser_sessions_have_models_of_their_own(visit):
     first, second = visit(), visit()
     first.step(2)
@@ -197,8 +235,11 @@ def test_switching_scenario_and_resetting_builds_the_new_world(visit):
     choose_scenario(session, "indo_pacific")
     session.page.get_by_role("button", name="Reset", exact=True).click()
     session.wait_for_step(0)
-    regions = {t["name"] for t in session.plot_data("Cooperation network")}
-    assert {"Northeast Asia", "Southeast Asia"} <= regions
+    network = session.plot_data("Cooperation network")
+    assert {"Northeast Asia", "Southeast Asia"} <= {t["name"] for t in network}
+    assert any(t["fill"] == "toself" for t in network)  # the scenario's pact, as a hull
+    OUTPUT.mkdir(exist_ok=True)
+    session.page.screenshot(path=str(OUTPUT / "dashboard-indo-pacific.png"), full_page=True)
 
 
 def test_a_seed_typed_as_text_shows_a_message_and_no_traceback(visit):
@@ -213,6 +254,130 @@ def test_a_seed_typed_as_text_shows_a_message_and_no_traceback(visit):
     assert "not a number" in message.inner_text()
     assert "Traceback" not in page.inner_text("body")
     session.step()  # the model still works
+
+
+# live_figure.js on its own, in a blank page: a stand-in for the widget's model, and
+# plotly.js handed over as the dashboard's Python side hands it over
+
+FAKE_MODEL = """
+window.makeModel = (state) => {
+    const handlers = {};
+    const model = {
+        sent: [],
+        get: (key) => state[key],
+        set(key, value) {
+            state[key] = value;
+            for (const handler of handlers['change:' + key] || []) handler();
+        },
+        on(event, handler) { (handlers[event] ||= []).push(handler); },
+        off(event, handler) {
+            handlers[event] = (handlers[event] || []).filter((h) => h !== handler);
+        },
+        send(message) { model.sent.push(message); },
+        emit(event, message) { for (const handler of [...(handlers[event] || [])]) handler(message); },
+    };
+    return model;
+};
+window.renderChart = async (module, name, figure) => {
+    const el = document.createElement('div');
+    el.style.width = '600px';
+    document.body.appendChild(el);
+    const model = makeModel({figure: JSON.stringify(figure), config: {}});
+    window[name] = {el, model, rendering: module.render({model, el})};
+};
+window.plot = (name) => window[name].el.querySelector('.js-plotly-plot');
+"""
+
+
+@pytest.fixture
+def blank_page(browser):
+    from simulation.dashboard.live_figure import plotly_source
+
+    context = browser.new_context()
+    blocked = []
+    context.route("**/*", lambda route: (blocked.append(route.request.url), route.abort()))
+    page = context.new_page()
+    page.set_content("<html><body></body></html>")
+    page.add_script_tag(content=FAKE_MODEL)
+    esm = (ROOT / "simulation" / "dashboard" / "live_figure.js").read_text()
+    page.evaluate(
+        """async (esm) => {
+            const url = URL.createObjectURL(new Blob([esm], {type: 'text/javascript'}));
+            window.chartModule = (await import(url)).default;
+        }""",
+        esm,
+    )
+    yield page, plotly_source()
+    context.close()
+    assert blocked == []
+
+
+def test_live_figure_js_loads_plotly_once_and_redraws_in_place(blank_page):
+    page, source = blank_page
+    first = {
+        "data": [
+            {"type": "scatter", "x": [1, 2], "y": [3, 4], "name": "a", "marker": {"color": "red"}},
+            {"type": "bar", "x": [1, 2], "y": [2, 1], "name": "b"},
+        ],
+        "layout": {"title": {"text": "first"}, "uirevision": "keep", "height": 300},
+    }
+    page.evaluate("f => renderChart(chartModule, 'one', f)", first)
+    page.evaluate("f => renderChart(chartModule, 'two', f)", first)
+    # only the first chart asks for plotly.js; the second waits for that copy
+    page.wait_for_function("one.model.sent.length === 1")
+    assert page.evaluate("[one.model.sent, two.model.sent]") == [[{"request": "plotly"}], []]
+    page.evaluate("source => one.model.emit('msg:custom', {plotly: source})", source)
+    page.evaluate("Promise.all([one.rendering, two.rendering]).then(() => null)")
+    assert page.evaluate("[plot('one').data.length, plot('two').data.length]") == [2, 2]
+    assert page.evaluate("plot('one')._fullData[0].marker.color") == "red"
+
+    # the user zooms; a new figure drops a trace and leaves the marker colour out
+    page.evaluate("Plotly.relayout(plot('one'), {'xaxis.range': [1.2, 1.8]})")
+    second = {
+        "data": [{"type": "scatter", "x": [1, 2, 3], "y": [3, 4, 5], "name": "a"}],
+        "layout": {"title": {"text": "second"}, "uirevision": "keep", "height": 300},
+    }
+    page.evaluate("f => one.model.set('figure', JSON.stringify(f))", second)
+    page.wait_for_function("plot('one').layout.title.text === 'second'")
+    drawn = page.evaluate(
+        """() => { const gd = plot('one');
+            return {traces: gd.data.length, x: Array.from(gd.data[0].x),
+                    colour: gd._fullData[0].marker.color, range: gd._fullLayout.xaxis.range}; }"""
+    )
+    assert drawn["traces"] == 1 and drawn["x"] == [1, 2, 3]
+    assert drawn["colour"] == "#1f77b4"  # back to Plotly's default
+    assert drawn["range"] == [1.2, 1.8]  # the zoom kept: same uirevision
+
+    # figures that come within one frame are drawn once, the newest
+    page.evaluate(
+        """(f) => { window.draws = 0;
+            const react = Plotly.react;
+            Plotly.react = (...args) => { window.draws++; return react(...args); };
+            for (const title of ['x', 'y', 'z']) {
+                two.model.set('figure', JSON.stringify({...f, layout: {title: {text: title}}}));
+            } }""",
+        second,
+    )
+    page.wait_for_function("plot('two').layout.title.text === 'z'")
+    page.wait_for_timeout(200)
+    assert page.evaluate("window.draws") == 1
+
+
+def test_charts_ask_for_plotly_themselves_when_the_first_request_goes_unanswered(blank_page):
+    page, source = blank_page
+    page.clock.install()  # the page's timers, run forward below
+    figure = {"data": [{"type": "scatter", "x": [1, 2], "y": [1, 2]}], "layout": {}}
+    page.evaluate("f => renderChart(chartModule, 'one', f)", figure)
+    page.evaluate("f => renderChart(chartModule, 'two', f)", figure)
+    # the first chart's answer never comes (it was closed, say): the second asks itself
+    page.clock.run_for(10_000)
+    assert page.evaluate("two.model.sent.length") == 0
+    page.clock.run_for(10_000)
+    assert page.evaluate("two.model.sent") == [{"request": "plotly"}]
+    page.evaluate("source => two.model.emit('msg:custom', {plotly: source})", source)
+    page.evaluate("Promise.all([one.rendering, two.rendering]).then(() => null)")
+    drawn = page.evaluate("[!!plot('one'), !!plot('two'), one.model.sent.length]")
+    assert drawn == [True, True, 1]  # both drawn, from the one copy
 
 
 def test_stopping_the_dashboard_command_stops_its_server():

@@ -3,12 +3,17 @@ the controls, the fixed network layout, and the charts."""
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
+import plotly.graph_objects as go
 import pytest
+import solara
 
 from simulation.dashboard import figures
 from simulation.dashboard.explorer import ExplorerModel, preset_names
 from simulation.dashboard.layout import region_layout
+from simulation.dashboard.live_figure import LiveFigure, PlotlyChart, figure_text
 from simulation.domain import Kind
 
 
@@ -93,38 +98,84 @@ def stepped():
     return model, table
 
 
-def test_the_network_draws_every_bilateral_agreement_and_every_nation(stepped):
+def test_the_network_draws_every_bilateral_agreement_pact_and_nation(stepped):
     model, _ = stepped
     figure = figures.network_figure(model, region_layout(model.region, model.capability, 1))
+    traces = figure["data"]
     bilateral = model.registry.active_slots(Kind.BILATERAL).size
-    lines = [t for t in figure.data if t.mode == "lines" and t.fill != "toself"]
-    drawn = sum(np.isnan(np.asarray(t.x, dtype=float)).sum() for t in lines)
-    assert drawn == bilateral
-    hover = next(t for t in figure.data if t.name == "agreements")
-    assert len(hover.x) == bilateral
-    nations = [t for t in figure.data if t.name in model.region_names]
-    assert sum(len(t.x) for t in nations) == len(model.names)
-    pacts = [t for t in figure.data if t.fill == "toself"]
-    assert len(pacts) == len(model.registry.active_pacts())
+    pacts = len(model.registry.active_pacts())
+    lines = [t for t in traces if t["mode"] == "lines" and t.get("fill") != "toself"]
+    assert sum(t["x"].count(None) for t in lines) == bilateral  # one gap after each line
+    outlines = [t for t in traces if t.get("fill") == "toself"]
+    assert sum(t["x"].count(None) for t in outlines) == pacts
+    hover = next(t for t in traces if t["name"] == "agreements")
+    assert len(hover["x"]) == len(hover["text"]) == bilateral + pacts
+    nations = [t for t in traces if t["name"] in model.region_names]
+    assert sum(len(t["x"]) for t in nations) == len(model.names)
+    hovers = {
+        text.split("</b>")[0].removeprefix("<b>"): text for t in nations for text in t["text"]
+    }
+    for nation in model.nations:
+        assert (
+            f"partners {nation.degree}, agreements {len(nation.agreements)}<br>"
+            in (hovers[nation.name])
+        )
+    assert figure["layout"]["title"]["text"] == f"Cooperation network at step {model.steps}"
+
+
+def test_network_traces_keep_their_ids_across_steps_and_the_ids_suit_css():
+    model = ExplorerModel("baseline", "4")
+    positions = region_layout(model.region, model.capability, model.scenario_seed)
+    before = {t["uid"]: t["name"] for t in figures.network_figure(model, positions)["data"]}
+    for _ in range(3):
+        model.step()
+    after = {t["uid"]: t["name"] for t in figures.network_figure(model, positions)["data"]}
+    regions = {uid for uid, name in after.items() if name in model.region_names}
+    assert len(regions) == len(model.region_names) and regions <= before.keys()
+    assert all(before[uid] == after[uid] for uid in before.keys() & after.keys())
+    # Plotly puts a trace's uid into CSS class names
+    assert all(uid.replace("-", "").replace("_", "").isalnum() for uid in after)
+
+
+def test_every_chart_is_valid_plotly_json_with_the_step_in_its_title(stepped):
+    model, table = stepped
+    positions = region_layout(model.region, model.capability, 1)
+    charts = {
+        "network": figures.network_figure(model, positions),
+        "outcomes": figures.outcomes_figure(table),
+        "agreements": figures.agreements_figure(model, table),
+        "activity": figures.activity_figure(table),
+        "nation": figures.nation_figure(model, 0),
+    }
+    for name, chart in charts.items():
+        go.Figure(chart)  # plotly validates every property (the dashboard does not)
+        json.dumps(chart, allow_nan=False)  # plain JSON: no NaN, no NumPy values
+        title = chart["layout"]["title"]["text"]
+        assert title.endswith(f"step {model.steps}"), (name, title)
 
 
 def test_the_outcome_and_agreement_charts_follow_the_model_table(stepped):
     model, table = stepped
     outcome = figures.outcomes_figure(table)
-    stability = next(t for t in outcome.data if t.name == "stability index")
-    assert list(stability.y) == table["stability_index"].tolist()
+    stability = next(t for t in outcome["data"] if t["name"] == "stability index")
+    assert stability["y"] == table["stability_index"].tolist()
+    prevented = next(t for t in outcome["data"] if t["name"] == "crises prevented")
+    assert prevented["yaxis"] == "y2" and outcome["layout"]["yaxis2"]["overlaying"] == "y"
     agreements = figures.agreements_figure(model, table)
-    assert {"bilateral", "multilateral", "general", "dialogue"} <= {t.name for t in agreements.data}
+    names = {t["name"] for t in agreements["data"]}
+    assert {"bilateral", "multilateral", "general", "dialogue"} <= names
     activity = figures.activity_figure(table)
-    assert list(next(t for t in activity.data if t.name == "exits").y) == table["exits"].tolist()
+    assert next(t for t in activity["data"] if t["name"] == "exits")["y"] == table["exits"].tolist()
 
 
 def test_the_nation_chart_shows_its_history_and_trust(stepped):
     model, _ = stepped
     figure = figures.nation_figure(model, 0)
-    capability = next(t for t in figure.data if t.name == "capability_share")
-    assert len(capability.x) == model.steps + 1
-    assert model.names[0] in figure.layout.title.text
+    capability = next(t for t in figure["data"] if t["name"] == "capability_share")
+    assert len(capability["x"]) == model.steps + 1
+    assert model.names[0] in figure["layout"]["title"]["text"]
+    trust = next(t for t in figure["data"] if t["type"] == "bar")
+    assert trust["xaxis"] == "x2" and figure["layout"]["xaxis2"]["range"] == [0, 1]
 
 
 def test_the_event_feed_is_newest_first_in_words_without_renewals(stepped):
@@ -135,3 +186,77 @@ def test_the_event_feed_is_newest_first_in_words_without_renewals(stepped):
     assert not any("renewed for" in line for line in lines)
     exits = [line for line in figures.event_lines(model, limit=10_000) if " left " in line]
     assert exits and all("(" in line for line in exits)  # the reason, in words
+
+
+# LiveFigure: each new figure reaches the browser as one message, and nothing else
+
+
+@solara.component
+def Chart(figure):
+    LiveFigure(figure)
+
+
+def scatter(xs, title="chart", **properties):
+    trace = {"type": "scatter", "x": xs, "y": [x * 2 for x in xs], **properties}
+    return {"data": [trace], "layout": {"title": {"text": title}}}
+
+
+@pytest.fixture
+def shown(monkeypatch):
+    """A rendered Chart, its PlotlyChart widget and the messages the widget sends."""
+    _, context = solara.render(Chart(scatter([1, 2], marker={"color": "red"})), handle_error=False)
+    widget = context.find(PlotlyChart).widget
+    sent: list[dict] = []
+    # ipywidgets sends only through a comm with a kernel, which tests have not got
+    monkeypatch.setattr(widget.comm, "kernel", "a kernel", raising=False)
+    monkeypatch.setattr(widget, "_send", lambda message, buffers=None: sent.append(message))
+    yield context, widget, sent
+    monkeypatch.undo()
+    context.close()
+
+
+def test_a_new_figure_with_the_same_traces_is_one_update_message(shown):
+    context, widget, sent = shown
+    context.render(Chart(scatter([1, 2, 3], marker={"color": "red"}, title="next")))
+    assert len(sent) == 1
+    assert sent[0]["method"] == "update" and list(sent[0]["state"]) == ["figure"]
+    drawn = json.loads(sent[0]["state"]["figure"])
+    assert drawn["data"][0]["x"] == [1, 2, 3] and drawn["layout"]["title"]["text"] == "next"
+
+
+def test_an_equal_figure_sends_nothing(shown):
+    context, _, sent = shown
+    context.render(Chart(scatter([1, 2], marker={"color": "red"})))
+    assert sent == []
+
+
+def test_a_new_trace_set_and_a_left_out_property_reach_the_widget_as_given(shown):
+    context, widget, sent = shown
+    figure = scatter([5])
+    figure["data"].append({"type": "bar", "x": [1], "y": [4], "name": "new"})
+    context.render(Chart(figure))
+    assert len(sent) == 1
+    # the browser draws exactly this figure with Plotly.react: the traces replaced,
+    # the marker colour left out going back to Plotly's default (see the browser test)
+    assert json.loads(widget.figure) == figure
+    assert "marker" not in json.loads(sent[0]["state"]["figure"])["data"][0]
+
+
+def test_the_browser_is_sent_plotly_js_when_a_chart_asks_for_it(shown):
+    _, widget, _ = shown
+    replies = []
+    widget.send = replies.append
+    widget._handle_custom_msg({"request": "plotly"}, [])
+    widget._handle_custom_msg({"something": "else"}, [])
+    assert len(replies) == 1 and replies[0]["plotly"].lstrip().startswith("/**")
+    assert "plotly.js v" in replies[0]["plotly"][:200]
+
+
+def test_figure_text_takes_dicts_with_numpy_values_and_graph_objects():
+    nan_gap = {"data": [{"type": "scatter", "x": np.array([0.0, np.nan, 1.0]), "y": [1, 2, 3]}]}
+    assert json.loads(figure_text(nan_gap))["data"][0]["x"] == [0.0, None, 1.0]
+    graph = go.Figure(go.Bar(x=np.arange(3), y=[1.5, np.nan, 3]))
+    text = figure_text(graph)
+    assert json.loads(text, parse_constant=pytest.fail)["data"][0]["y"] == [1.5, None, 3]
+    plain = scatter([1])
+    assert json.loads(figure_text(plain)) == plain

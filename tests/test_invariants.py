@@ -74,6 +74,16 @@ def check_invariants(model: DefenseCooperationModel) -> None:
     np.fill_diagonal(tied, False)
     np.testing.assert_array_equal(model.ties, tied)
     np.testing.assert_array_equal(model.common_partners, network.shared_partners(tied))
+    check_channels(model)
+    registry = model.registry
+    np.testing.assert_array_equal(
+        registry.active_slots(), np.flatnonzero(registry.is_active[: registry.size])
+    )
+    assert model.outcomes["components"] == network.count_components(
+        tied, adjacency=network.adjacency_matrix(*np.nonzero(tied), n)
+    )
+    # the log holds plain values (kind and sector as plain text, not enum members)
+    assert all(type(row[3]) is str and type(row[4]) is str for row in model.events.rows)
     outcomes = model.outcomes
     assert outcomes["conflicts_prevented"] + outcomes["conflicts_escalated"] == outcomes["crises"]
     assert outcomes["active_agreements"] == len(active)
@@ -86,6 +96,34 @@ def check_invariants(model: DefenseCooperationModel) -> None:
     assert outcomes["max_degree"] <= n - 1
     for name, value in outcomes.items():
         assert np.isfinite(value), f"{name} is not finite"
+
+
+def check_channels(model: DefenseCooperationModel) -> None:
+    """The tie depth, cooperation channels, provisions and obligations the model keeps
+    match a plain rebuild, agreement by agreement, from the agreements in force."""
+    n = len(model.names)
+    depth = np.zeros((n, n), dtype=np.int8)
+    channels = [np.zeros((n, n), dtype=np.float32) for _ in range(3)]
+    dispute = np.zeros((n, n), dtype=bool)
+    obligation = np.zeros((n, n), dtype=bool)
+    for agreement in model.registry.active:
+        block = np.ix_(agreement.members, agreement.members)
+        level = agreement.depth
+        depth[block] = np.maximum(depth[block], level)
+        for matrix, width, rung in zip(channels, agreement.scope, (2, 3, 3), strict=True):
+            matrix[block] = np.maximum(matrix[block], np.float32(width * level * (level >= rung)))
+        if agreement.dispute_resolution:
+            dispute[block] = True
+        if agreement.mutual_defense:
+            obligation[block] = True
+    for matrix in (depth, *channels, dispute, obligation):
+        np.fill_diagonal(matrix, 0)
+    np.testing.assert_array_equal(model.tie_depth, depth)
+    np.testing.assert_array_equal(model.training_depth, channels[0])
+    np.testing.assert_array_equal(model.intelligence_depth, channels[1])
+    np.testing.assert_array_equal(model.technology_depth, channels[2])
+    np.testing.assert_array_equal(model.dispute_channel, dispute)
+    np.testing.assert_array_equal(model.obligation, obligation)
 
 
 @settings(

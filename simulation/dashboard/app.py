@@ -8,6 +8,8 @@ never moves another's (a model made at module level would be shared by all).
 
 from __future__ import annotations
 
+import html
+
 import solara
 from mesa.visualization import SolaraViz
 from mesa.visualization.utils import update_counter
@@ -21,6 +23,7 @@ from simulation.dashboard.explorer import (
     preset_names,
 )
 from simulation.dashboard.layout import region_layout
+from simulation.dashboard.live_figure import LiveFigure
 from simulation.parameters import Parameters
 
 
@@ -78,25 +81,25 @@ def NetworkPanel(model: ExplorerModel):
         lambda: region_layout(model.region, model.capability, model.scenario_seed), [model]
     )
     InputProblems(model)
-    solara.FigurePlotly(figures.network_figure(model, positions))
+    LiveFigure(figures.network_figure(model, positions))
 
 
 @solara.component
 def OutcomesPanel(model: ExplorerModel):
     update_counter.get()
-    solara.FigurePlotly(figures.outcomes_figure(model_table(model)))
+    LiveFigure(figures.outcomes_figure(model_table(model)))
 
 
 @solara.component
 def AgreementsPanel(model: ExplorerModel):
     update_counter.get()
-    solara.FigurePlotly(figures.agreements_figure(model, model_table(model)))
+    LiveFigure(figures.agreements_figure(model, model_table(model)))
 
 
 @solara.component
 def ActivityPanel(model: ExplorerModel):
     update_counter.get()
-    solara.FigurePlotly(figures.activity_figure(model_table(model)))
+    LiveFigure(figures.activity_figure(model_table(model)))
 
 
 @solara.component
@@ -115,7 +118,7 @@ def NationPanel(model: ExplorerModel):
         f"**threat:** {nation.threat:.2f} · **capability share:** "
         f"{nation.capability_share:.3f}"
     )
-    solara.FigurePlotly(figures.nation_figure(model, names.index(chosen)))
+    LiveFigure(figures.nation_figure(model, names.index(chosen)))
 
 
 @solara.component
@@ -123,13 +126,19 @@ def EventFeed(model: ExplorerModel):
     update_counter.get()
     lines = figures.event_lines(model)
     with (
-        solara.Card("What happened (newest first)", style={"max-height": "420px"}),
+        solara.Card(
+            f"What happened to step {model.steps} (newest first)", style={"max-height": "420px"}
+        ),
         solara.Column(style={"overflow-y": "auto", "max-height": "360px"}),
     ):
         if not lines:
             solara.Text("Nothing yet: press Step or Play.")
-        for line in lines:
-            solara.Text(line)
+        else:
+            # the lines in one element: a step updates one widget rather than forty
+            solara.HTML(
+                unsafe_innerHTML="".join(f"<div>{html.escape(line)}</div>" for line in lines),
+                style="display: flex; flex-direction: column; row-gap: 12px",
+            )
 
 
 @solara.component

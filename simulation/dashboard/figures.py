@@ -1,15 +1,23 @@
 """The dashboard's charts, as Plotly figures built from a model's state and history.
 
-Each function takes the model (and what else it needs) and returns a figure, so
-the same charts can be checked in tests, exported, or restyled by a caller.
+Each function takes the model (and what else it needs) and returns the figure as
+Plotly's JSON form: a dict of plain lists, strings and numbers (`{"data": [...],
+"layout": {...}}`), which the dashboard sends to the browser as it is (see
+`live_figure`). Building graph objects instead (`go.Figure`, `go.Scatter`) validates
+every property of every trace on every step and took most of a step's time;
+`go.Figure(spec)` still turns any of these into a checked graph object for export
+or restyling, and the tests check each one that way.
 """
 
 from __future__ import annotations
 
+import copy
+import functools
+import math
+import re
+
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from simulation.domain import MAX_DEPTH, SECTORS, Depth, Kind
 from simulation.model import DefenseCooperationModel
@@ -38,245 +46,253 @@ MARGIN = {"l": 10, "r": 10, "t": 40, "b": 10}
 DEPTH_NAMES = {int(depth): depth.name.lower() for depth in Depth}
 
 
-def network_figure(model: DefenseCooperationModel, positions: np.ndarray) -> go.Figure:
+def network_figure(model: DefenseCooperationModel, positions: np.ndarray) -> dict:
     """Nations (sized by capability, coloured by region) and the agreements in force:
-    bilateral ones as lines (width by depth, colour by sector), pacts as hulls."""
-    figure = go.Figure()
+    bilateral ones as lines, pacts as hulls, both with width by depth and colour by sector.
+
+    Agreements of one sector and depth share a trace (the lines or outlines separated
+    by gaps), so the chart has a few dozen traces at a thousand agreements. Every trace
+    has a fixed `uid`, so a legend choice or zoom stays with its trace across steps.
+    """
     registry = model.registry
+    pacts_by_style: dict[tuple[str, int], list] = {}
     for pact in registry.active_pacts():
-        hull = _hull(positions[pact.members])
-        figure.add_trace(
-            go.Scatter(
-                x=hull[:, 0],
-                y=hull[:, 1],
-                fill="toself",
-                mode="lines",
-                line={"width": 1 + pact.depth, "color": SECTOR_COLOURS[pact.sector.value]},
-                opacity=0.25,
-                name=f"{pact.name} (depth {pact.depth})",
-                hoverinfo="text",
-                text=_agreement_text(model, pact),
-                showlegend=False,
-            )
-        )
+        pacts_by_style.setdefault((pact.sector.value, int(pact.depth)), []).append(pact)
     slots = registry.active_slots(Kind.BILATERAL)
     first, second = registry.first[slots], registry.second[slots]
     depth, sector = registry.depth[slots], registry.sector[slots]
-    middle_x, middle_y, middle_text = [], [], []
+    traces: list[dict] = []
+    hover_x: list[float] = []
+    hover_y: list[float] = []
+    hover_text: list[str] = []
     for code, sector_name in enumerate(s.value for s in SECTORS):
         for level in range(1, MAX_DEPTH + 1):
+            style = {"width": 0.6 * level, "color": SECTOR_COLOURS[sector_name]}
+            pacts = pacts_by_style.get((sector_name, level), [])
+            if pacts:
+                outline_x: list = []
+                outline_y: list = []
+                for pact in pacts:
+                    points = positions[pact.members]
+                    hull = _hull(points)
+                    # several pacts in one trace, their outlines separated by gaps
+                    outline_x += [*hull[:, 0].tolist(), None]
+                    outline_y += [*hull[:, 1].tolist(), None]
+                    centre = points.mean(axis=0)
+                    hover_x.append(float(centre[0]))
+                    hover_y.append(float(centre[1]))
+                    hover_text.append(_agreement_text(model, pact))
+                traces.append(
+                    {
+                        "type": "scatter",
+                        "uid": _uid("pacts", sector_name, level),
+                        "x": outline_x,
+                        "y": outline_y,
+                        "fill": "toself",
+                        "mode": "lines",
+                        "line": {**style, "width": 1 + level},
+                        "opacity": 0.25,
+                        "hoverinfo": "skip",
+                        "name": f"pacts: {sector_name}, {DEPTH_NAMES[level]}",
+                        "showlegend": False,
+                    }
+                )
             chosen = (sector == code) & (depth == level)
             if not chosen.any():
                 continue
             # one trace per style, the lines separated by gaps: fast at a thousand edges
             a, b = positions[first[chosen]], positions[second[chosen]]
-            xs = np.column_stack([a[:, 0], b[:, 0], np.full(a.shape[0], np.nan)]).ravel()
-            ys = np.column_stack([a[:, 1], b[:, 1], np.full(a.shape[0], np.nan)]).ravel()
-            figure.add_trace(
-                go.Scatter(
-                    x=xs,
-                    y=ys,
-                    mode="lines",
-                    line={"width": 0.6 * level, "color": SECTOR_COLOURS[sector_name]},
-                    opacity=0.35 + 0.15 * level,
-                    hoverinfo="skip",
-                    name=f"{sector_name}, {DEPTH_NAMES[level]}",
-                    legendgroup=sector_name,
-                    showlegend=False,
-                )
+            gaps = np.full(a.shape[0], np.nan)
+            traces.append(
+                {
+                    "type": "scatter",
+                    "uid": _uid("lines", sector_name, level),
+                    "x": _numbers(np.column_stack([a[:, 0], b[:, 0], gaps]).ravel()),
+                    "y": _numbers(np.column_stack([a[:, 1], b[:, 1], gaps]).ravel()),
+                    "mode": "lines",
+                    "line": style,
+                    "opacity": 0.35 + 0.15 * level,
+                    "hoverinfo": "skip",
+                    "name": f"{sector_name}, {DEPTH_NAMES[level]}",
+                    "showlegend": False,
+                }
             )
-            for slot, pa, pb in zip(slots[chosen].tolist(), a, b, strict=True):
-                middle_x.append((pa[0] + pb[0]) / 2)
-                middle_y.append((pa[1] + pb[1]) / 2)
-                middle_text.append(_agreement_text(model, registry.by_slot[slot]))
-    # hover targets for the lines: an invisible marker at each line's midpoint
-    figure.add_trace(
-        go.Scatter(
-            x=middle_x,
-            y=middle_y,
-            mode="markers",
-            marker={"size": 6, "opacity": 0},
-            hoverinfo="text",
-            text=middle_text,
-            showlegend=False,
-            name="agreements",
-        )
+            middles = (a + b) / 2
+            hover_x += middles[:, 0].tolist()
+            hover_y += middles[:, 1].tolist()
+            hover_text += [
+                _agreement_text(model, registry.by_slot[slot]) for slot in slots[chosen].tolist()
+            ]
+    # hover targets at each line's midpoint and each pact's centre: points with no
+    # marker drawn (mode "none"), which Plotly still finds under the pointer
+    traces.append(
+        {
+            "type": "scatter",
+            "uid": "agreements",
+            "x": hover_x,
+            "y": hover_y,
+            "mode": "none",
+            "hoverinfo": "text",
+            "text": hover_text,
+            "showlegend": False,
+            "name": "agreements",
+        }
     )
+    # agreements in force per nation, counted once (asking each nation scans them all)
+    in_force = np.bincount(first, minlength=len(model.names)) + np.bincount(
+        second, minlength=len(model.names)
+    )
+    for pacts in pacts_by_style.values():
+        for pact in pacts:
+            in_force[np.unique(pact.members)] += 1
     capability = model.capability
     size = 5 + 17 * np.sqrt(capability / capability.max())
     for code, region in enumerate(model.region_names):
         members = np.flatnonzero(model.region == code)
-        figure.add_trace(
-            go.Scatter(
-                x=positions[members, 0],
-                y=positions[members, 1],
-                mode="markers",
-                marker={
-                    "size": size[members],
+        traces.append(
+            {
+                "type": "scatter",
+                "uid": _uid("region", region),
+                "x": positions[members, 0].tolist(),
+                "y": positions[members, 1].tolist(),
+                "mode": "markers",
+                "marker": {
+                    "size": size[members].tolist(),
                     "color": REGION_COLOURS[code % len(REGION_COLOURS)],
                     "line": {"width": 1, "color": "white"},
                 },
-                name=region,
-                hoverinfo="text",
-                text=[_nation_text(model, i) for i in members],
-            )
+                "name": region,
+                "hoverinfo": "text",
+                "text": [_nation_text(model, i, in_force[i]) for i in members.tolist()],
+            }
         )
-    figure.update_layout(
-        title=f"Cooperation network at step {model.steps}",
-        xaxis={"visible": False, "range": [-1.1, 1.1]},
-        yaxis={"visible": False, "range": [-1.1, 1.1], "scaleanchor": "x"},
-        margin=MARGIN,
+    layout = _layout(
+        title={"text": f"Cooperation network at step {model.steps}"},
+        # a square frame, shrunk to fit the cell rather than widened: the ranges stay
+        # as given, which is what lets Plotly keep the user's zoom (uirevision)
+        xaxis={"visible": False, "range": [-1.1, 1.1], "constrain": "domain"},
+        yaxis={"visible": False, "range": [-1.1, 1.1], "scaleanchor": "x", "constrain": "domain"},
         legend={"x": 1.0, "y": 1.0, "font": {"size": 10}, "title": {"text": "regions"}},
         height=350,  # a dashboard cell's height
         uirevision="network",  # keep the user's zoom across steps
     )
-    return figure
+    return {"data": traces, "layout": layout}
 
 
-def outcomes_figure(table: pd.DataFrame) -> go.Figure:
+def outcomes_figure(table: pd.DataFrame) -> dict:
     """Stability and conflict prevention over time, with crises prevented and escalated."""
-    figure = make_subplots(specs=[[{"secondary_y": True}]])
-    figure.add_bar(
-        x=table["step"],
-        y=table["conflicts_prevented"],
-        name="crises prevented",
-        marker_color="#9ecae1",
-        secondary_y=True,
-    )
-    figure.add_bar(
-        x=table["step"],
-        y=table["conflicts_escalated"],
-        name="crises escalated",
-        marker_color="#fc9272",
-        secondary_y=True,
-    )
-    figure.add_scatter(
-        x=table["step"],
-        y=table["stability_index"],
-        name="stability index",
-        line={"color": "#08519c", "width": 3},
-    )
-    figure.add_scatter(
-        x=table["step"],
-        y=table["conflict_prevention_rate"],
-        name="conflict prevention rate",
-        line={"color": "#31a354", "dash": "dot"},
-    )
-    figure.update_layout(
-        title="Stability and conflict prevention",
+    steps = table["step"].tolist()
+    data = [
+        _trace("bar", steps, table["conflicts_prevented"], "crises prevented", yaxis="y2")
+        | {"marker": {"color": "#9ecae1"}},
+        _trace("bar", steps, table["conflicts_escalated"], "crises escalated", yaxis="y2")
+        | {"marker": {"color": "#fc9272"}},
+        _trace("scatter", steps, table["stability_index"], "stability index")
+        | {"line": {"color": "#08519c", "width": 3}},
+        _trace("scatter", steps, table["conflict_prevention_rate"], "conflict prevention rate")
+        | {"line": {"color": "#31a354", "dash": "dot"}},
+    ]
+    layout = _layout(
+        _grid("secondary_y"),
+        title={"text": f"Stability and conflict prevention, to step {_last_step(table)}"},
         barmode="stack",
-        margin=MARGIN,
         height=320,
         legend={"orientation": "h", "y": -0.2},
     )
-    figure.update_yaxes(range=[0, 1.05], title_text="index, rate", secondary_y=False)
-    figure.update_yaxes(title_text="crises in the step", secondary_y=True)
-    return figure
+    layout["yaxis"].update(range=[0, 1.05], title={"text": "index, rate"})
+    layout["yaxis2"].update(title={"text": "crises in the step"})
+    return {"data": data, "layout": layout}
 
 
-def agreements_figure(model, table: pd.DataFrame) -> go.Figure:
+def agreements_figure(model, table: pd.DataFrame) -> dict:
     """Agreements in force by kind, sector and depth; signings, deepenings and exits."""
-    figure = make_subplots(
-        rows=1,
-        cols=3,
-        subplot_titles=("by kind", "by sector", "by depth"),
-        horizontal_spacing=0.06,
-    )
-    steps = table["step"]
-    figure.add_scatter(x=steps, y=table["bilateral_agreements"], name="bilateral", row=1, col=1)
-    figure.add_scatter(
-        x=steps, y=table["multilateral_agreements"], name="multilateral", row=1, col=1
-    )
-    history = range(len(model.by_sector))
+    steps = table["step"].tolist()
+    data = [
+        _trace("scatter", steps, table["bilateral_agreements"], "bilateral"),
+        _trace("scatter", steps, table["multilateral_agreements"], "multilateral"),
+    ]
+    history = list(range(len(model.by_sector)))
     sectors = np.array(model.by_sector)
     for code, sector in enumerate(s.value for s in SECTORS):
-        figure.add_scatter(
-            x=list(history),
-            y=sectors[:, code],
-            name=sector,
-            stackgroup="sector",
-            line={"color": SECTOR_COLOURS[sector]},
-            row=1,
-            col=2,
+        data.append(
+            _trace("scatter", history, sectors[:, code], sector, xaxis="x2", yaxis="y2")
+            | {"stackgroup": "sector", "line": {"color": SECTOR_COLOURS[sector]}}
         )
     depths = np.array(model.by_depth)
     for level in range(1, MAX_DEPTH + 1):
-        figure.add_scatter(
-            x=list(history),
-            y=depths[:, level - 1],
-            name=DEPTH_NAMES[level],
-            stackgroup="depth",
-            row=1,
-            col=3,
+        data.append(
+            _trace("scatter", history, depths[:, level - 1], DEPTH_NAMES[level], "x3", "y3")
+            | {"stackgroup": "depth"}
         )
-    figure.update_layout(
-        title="Agreements in force",
-        margin=MARGIN,
+    layout = _layout(
+        _grid("agreements"),
+        title={"text": f"Agreements in force, to step {_last_step(table)}"},
         height=330,
         legend={"orientation": "h", "y": -0.25},
     )
-    return figure
+    return {"data": data, "layout": layout}
 
 
-def activity_figure(table: pd.DataFrame) -> go.Figure:
-    figure = go.Figure()
-    for column, colour in (
-        ("signings", "#31a354"),
-        ("deepenings", "#3182bd"),
-        ("downgrades", "#fdae6b"),
-        ("exits", "#de2d26"),
-    ):
-        figure.add_bar(x=table["step"], y=table[column], name=column, marker_color=colour)
-    figure.update_layout(
-        title="Signings, deepenings, step-downs and exits per step",
+def activity_figure(table: pd.DataFrame) -> dict:
+    steps = table["step"].tolist()
+    data = [
+        _trace("bar", steps, table[column], column) | {"marker": {"color": colour}}
+        for column, colour in (
+            ("signings", "#31a354"),
+            ("deepenings", "#3182bd"),
+            ("downgrades", "#fdae6b"),
+            ("exits", "#de2d26"),
+        )
+    ]
+    layout = _layout(
+        title={
+            "text": "Signings, deepenings, step-downs and exits per step, "
+            f"to step {_last_step(table)}"
+        },
         barmode="group",
-        margin=MARGIN,
         height=330,
         legend={"orientation": "h", "y": -0.25},
     )
-    return figure
+    return {"data": data, "layout": layout}
 
 
-def nation_figure(model: DefenseCooperationModel, nation: int) -> go.Figure:
+def nation_figure(model: DefenseCooperationModel, nation: int) -> dict:
     """One nation over time: capability, threat, sovereignty cost; trust toward others now."""
     history = model.nation_records.table(model.names, [n.region for n in model.nations])
     mine = history[history["nation"] == model.names[nation]]
-    figure = make_subplots(
-        rows=1,
-        cols=2,
-        column_widths=[0.55, 0.45],
-        subplot_titles=("over time", "trust toward others now (highest and lowest 8)"),
-    )
-    for column, colour in (
-        ("capability_share", "#3182bd"),
-        ("threat", "#de2d26"),
-        ("sovereignty_cost", "#756bb1"),
-        ("mean_trust", "#31a354"),
-    ):
-        figure.add_scatter(
-            x=mine["step"], y=mine[column], name=column, line={"color": colour}, row=1, col=1
+    steps = mine["step"].tolist()
+    data = [
+        _trace("scatter", steps, mine[column], column) | {"line": {"color": colour}}
+        for column, colour in (
+            ("capability_share", "#3182bd"),
+            ("threat", "#de2d26"),
+            ("sovereignty_cost", "#756bb1"),
+            ("mean_trust", "#31a354"),
         )
+    ]
     trust = model.trust[nation].astype(float).copy()
     others = np.delete(np.arange(trust.size), nation)
     ranked = others[np.argsort(trust[others])]
     shown = np.concatenate([ranked[:8], ranked[-8:]]) if ranked.size > 16 else ranked
-    figure.add_bar(
-        x=trust[shown],
-        y=[model.names[i] for i in shown],
-        orientation="h",
-        marker_color=["#31a354" if model.ties[nation, i] else "#bdbdbd" for i in shown],
-        name="trust (green: a partner)",
-        row=1,
-        col=2,
+    data.append(
+        _trace("bar", trust[shown], [model.names[i] for i in shown], "trust (green: a partner)")
+        | {
+            "xaxis": "x2",
+            "yaxis": "y2",
+            "orientation": "h",
+            "marker": {"color": ["#31a354" if model.ties[nation, i] else "#bdbdbd" for i in shown]},
+        }
     )
-    figure.update_xaxes(range=[0, 1], row=1, col=2)
-    figure.update_layout(
-        title=f"{model.names[nation]} ({model.nations[nation].region})",
-        margin=MARGIN,
+    layout = _layout(
+        _grid("nation"),
+        title={
+            "text": f"{model.names[nation]} ({model.nations[nation].region}) at step {model.steps}"
+        },
         height=250,
         legend={"orientation": "h", "y": -0.2},
     )
-    return figure
+    layout["xaxis2"]["range"] = [0, 1]
+    return {"data": data, "layout": layout}
 
 
 def event_lines(model: DefenseCooperationModel, limit: int = 40) -> list[str]:
@@ -310,12 +326,12 @@ def _hull(points: np.ndarray) -> np.ndarray:
     return np.vstack([points, points[:1]])
 
 
-def _nation_text(model: DefenseCooperationModel, i: int) -> str:
+def _nation_text(model: DefenseCooperationModel, i: int, agreements: int) -> str:
     nation = model.nations[i]
     return (
         f"<b>{nation.name}</b> ({nation.region})<br>"
         f"capability share {nation.capability_share:.3f}<br>"
-        f"partners {nation.degree}, agreements {len(nation.agreements)}<br>"
+        f"partners {nation.degree}, agreements {agreements}<br>"
         f"threat {nation.threat:.2f}, sovereignty sensitivity "
         f"{nation.sovereignty_sensitivity:.2f}<br>"
         f"sovereignty cost borne {nation.sovereignty_cost:.2f}"
@@ -330,3 +346,89 @@ def _agreement_text(model: DefenseCooperationModel, agreement) -> str:
         f"depth {agreement.depth} ({DEPTH_NAMES[agreement.depth]})<br>"
         f"members: {members}{more}<br>signed at step {agreement.signed_step}"
     )
+
+
+def _uid(*parts) -> str:
+    """A trace's fixed id: Plotly puts it in CSS class names, so no spaces."""
+    return re.sub(r"[^A-Za-z0-9_-]+", "-", "-".join(str(part) for part in parts))
+
+
+def _trace(kind: str, x, y, name: str, xaxis: str = "x", yaxis: str = "y") -> dict:
+    """A trace of `kind` ("scatter", "bar") with its values as JSON-ready lists."""
+    trace = {"type": kind, "x": _values(x), "y": _values(y), "name": name}
+    if xaxis != "x":
+        trace["xaxis"] = xaxis
+    if yaxis != "y":
+        trace["yaxis"] = yaxis
+    return trace
+
+
+def _values(values) -> list:
+    """A column as a plain list, numbers with no NaN (JSON has none: a gap is null)."""
+    if isinstance(values, list):
+        return values
+    array = np.asarray(values)
+    if array.dtype.kind == "f":
+        return _numbers(array)
+    return array.tolist()
+
+
+def _numbers(array: np.ndarray) -> list:
+    """Floats as a list, with null for NaN and infinities (a gap to Plotly)."""
+    values = array.tolist()
+    if not np.isfinite(array).all():
+        values = [v if math.isfinite(v) else None for v in values]
+    return values
+
+
+def _last_step(table: pd.DataFrame) -> int:
+    return int(table["step"].iloc[-1]) if len(table) else 0
+
+
+def _layout(grid: dict | None = None, **properties) -> dict:
+    """A figure's layout: Plotly's default template (the look `go.Figure` gives), the
+    dashboard's margins, the axes of `grid`, then `properties`."""
+    # copies: a caller may restyle the figure it gets without touching the next one
+    layout = copy.deepcopy({"template": _template(), "margin": MARGIN, **(grid or {})})
+    layout.update(properties)
+    return layout
+
+
+@functools.cache
+def _template_named(name: str) -> dict:
+    import plotly.io as pio
+
+    return pio.templates[name].to_plotly_json()
+
+
+def _template() -> dict:
+    import plotly.io as pio
+
+    return _template_named(pio.templates.default)
+
+
+# axes laid out as plotly.subplots.make_subplots lays them out (worked out once)
+GRIDS: dict[str, dict] = {
+    "secondary_y": {"specs": [[{"secondary_y": True}]]},
+    "agreements": {
+        "rows": 1,
+        "cols": 3,
+        "subplot_titles": ("by kind", "by sector", "by depth"),
+        "horizontal_spacing": 0.06,
+    },
+    "nation": {
+        "rows": 1,
+        "cols": 2,
+        "column_widths": [0.55, 0.45],
+        "subplot_titles": ("over time", "trust toward others now (highest and lowest 8)"),
+    },
+}
+
+
+@functools.cache
+def _grid(name: str) -> dict:
+    from plotly.subplots import make_subplots
+
+    layout = make_subplots(**GRIDS[name]).layout.to_plotly_json()
+    layout.pop("template", None)
+    return layout

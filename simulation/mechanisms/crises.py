@@ -33,7 +33,7 @@ def crisis_hazard(
     )
     pressure = 0.5 + 0.5 * threat
     hazard = rate * rivalry * proximity * (1.0 - trust) * (0.5 + 0.5 * parity) * pressure
-    return np.clip(hazard, 0.0, 1.0)
+    return np.minimum(np.maximum(hazard, 0.0), 1.0)  # clip's overhead, not its work, at this size
 
 
 def escalation_probability(
@@ -75,4 +75,5 @@ def escalation_probability(
 def honour_probability(base: float, trust: np.ndarray, reputation: np.ndarray) -> np.ndarray:
     """Chance an ally answers a call: the base rate, moved by its trust in the caller and
     by the reputation it has to keep. Leeds (2003): about 75% on average."""
-    return np.clip(base + 0.3 * (trust - 0.5) + 0.1 * (reputation - 0.5), 0.0, 1.0)
+    chance = base + 0.3 * (trust - 0.5) + 0.1 * (reputation - 0.5)
+    return np.minimum(np.maximum(chance, 0.0), 1.0)

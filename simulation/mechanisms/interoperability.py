@@ -21,10 +21,12 @@ def update_interoperability(
     all others lose `decay` of what they had. Stays in [0, 1]. `pairs` may pass
     candidate dyads (a superset of the exercising ones, such as all tied dyads)."""
     rows, cols = np.nonzero(exercise_depth) if pairs is None else pairs  # few dyads
-    kept = interoperability[rows, cols]
-    updated = interoperability * (1.0 - decay)
-    exercising = exercise_depth[rows, cols]
-    updated[rows, cols] = np.where(
+    # by flat position (i n + j): far faster than indexing by (row, column)
+    dyads = rows * interoperability.shape[1] + cols
+    kept = interoperability.ravel()[dyads]
+    updated = np.multiply(interoperability, 1.0 - decay, order="C")  # its ravel is a view
+    exercising = exercise_depth.ravel()[dyads]
+    updated.ravel()[dyads] = np.where(
         exercising > 0, kept + gain * exercising / MAX_DEPTH * (1.0 - kept), kept * (1.0 - decay)
     )
     return np.clip(updated, 0.0, 1.0, out=updated)

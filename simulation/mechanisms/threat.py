@@ -26,4 +26,4 @@ def perceived_threat(
         second, intensity * capability[first] / total, minlength=capability.size
     )
     rival_pressure = 1.0 - np.exp(-pressure)
-    return np.clip(region_threat + 0.5 * rival_pressure + shock, 0.0, 1.0)
+    return np.minimum(np.maximum(region_threat + 0.5 * rival_pressure + shock, 0.0), 1.0)

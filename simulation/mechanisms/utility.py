@@ -65,7 +65,7 @@ _EXPOSURE_BY_RUNG = np.roll(
 def relative_share(capability: np.ndarray) -> np.ndarray:
     """[i, j] = capability_j / (capability_i + capability_j): j's weight in the pair."""
     total = capability[:, None] + capability[None, :]
-    return capability[None, :] / total
+    return np.divide(capability[None, :], total, out=total if total.dtype.kind == "f" else None)
 
 
 def dominance(capability: np.ndarray, share: np.ndarray | None = None) -> np.ndarray:
@@ -75,7 +75,10 @@ def dominance(capability: np.ndarray, share: np.ndarray | None = None) -> np.nda
     """
     if share is None:
         share = relative_share(capability)
-    return np.clip(2.0 * share - 1.0, 0.0, 1.0)
+    outweighs = 2.0 * share
+    outweighs -= 1.0
+    np.maximum(outweighs, 0.0, out=outweighs)
+    return np.minimum(outweighs, 1.0, out=outweighs)
 
 
 def alignment(region: np.ndarray, policy_position: np.ndarray) -> np.ndarray:
@@ -89,7 +92,18 @@ def absorptive_capacity(capability: np.ndarray) -> np.ndarray:
     """How many partnerships a state can run, relative to the median state: the square
     root of its capability relative to the median, kept within [0.5, 10]. A great power
     at 100 times the median runs ten times as many before each new one is worth half."""
-    return np.clip(np.sqrt(capability / np.median(capability)), 0.5, 10.0)
+    relative = np.sqrt(capability / _median(capability))
+    return np.minimum(np.maximum(relative, 0.5), 10.0)
+
+
+def _median(values: np.ndarray) -> float:
+    """`np.median` of a 1-D array without NaNs, to the bit: the middle of a partial
+    sort (the mean of the two middle values for an even count), without its overhead."""
+    half = values.size // 2
+    if values.size % 2:
+        return np.partition(values, half)[half]
+    middle = np.partition(values, (half - 1, half))
+    return (middle[half - 1] + middle[half]) / 2
 
 
 def partner_benefit(
@@ -115,6 +129,7 @@ def partner_benefit(
     common_pairs: tuple[np.ndarray, np.ndarray] | None = None,
     rivalry: np.ndarray | None = None,
     capacity: np.ndarray | None = None,
+    homophily: np.ndarray | None = None,
 ) -> np.ndarray:
     """Benefit to i of full cooperation with j, before costs (may be negative).
 
@@ -133,8 +148,9 @@ def partner_benefit(
     same before and after it is signed.
 
     `share`, `dominance_matrix`, `common_pairs` (the nonzero entries of
-    `common_partners`) and `capacity` (`absorptive_capacity(capability)`) may be
-    passed when already computed.
+    `common_partners`), `capacity` (`absorptive_capacity(capability)`) and `homophily`
+    ((2 x homophily_weight) x alignment, in the benefit's precision) may be passed when
+    already computed.
     """
     # built in place, term by term: at 1000 nations each N x N temporary costs a millisecond
     if share is None:
@@ -143,34 +159,57 @@ def partner_benefit(
         dominance_matrix = dominance(capability, share)
     # vectors take the matrices' precision, so single-precision state stays single
     dtype = share.dtype
-    benefit = share * (2.0 * threat_weight * threat[:, None]).astype(dtype)  # security
+    security = (2.0 * threat_weight * threat[:, None]).astype(dtype)
+    benefit = np.multiply(share, security, order="C")  # C order: its ravel is a view
+    # one scratch matrix for the weighted terms, where their precision is the benefit's
+    # (otherwise the term is formed in its own precision, as written)
+    scratch = np.empty_like(benefit)
+
+    def add_weighted(weight: float, matrix: np.ndarray) -> None:
+        term = (
+            np.multiply(matrix, weight, out=scratch) if matrix.dtype == dtype else weight * matrix
+        )
+        np.add(benefit, term, out=benefit)
+
     if technology_weight:
-        benefit += technology_weight * dominance_matrix
+        add_weighted(technology_weight, dominance_matrix)
     benefit += trust
     benefit += interoperability
     if rivalry is not None:
         benefit -= rivalry
     if homophily_weight:
-        benefit += (2.0 * homophily_weight) * alignment
+        if homophily is None:
+            add_weighted(2.0 * homophily_weight, alignment)
+        else:
+            benefit += homophily
     mean_degree = float(degree.mean()) if degree.size else 0.0
     attachment = preferential_attachment_weight * (degree / (degree + mean_degree + 1.0))
     benefit += (status_weight * reputation + attachment - 0.5 - homophily_weight)[None, :].astype(
         dtype
     )
     if status_weight:
-        benefit += status_weight * dominance_matrix.T  # a client extends i's influence
+        add_weighted(status_weight, dominance_matrix.T)  # a client extends i's influence
     # triadic closure: over the whole matrix, or only where partners are shared when the
     # caller has those dyads at hand (a sparse set in a large, sparse network)
     if common_pairs is None:
-        benefit += triadic_closure_weight * (1.0 - np.exp(-common_partners))
+        add_weighted(triadic_closure_weight, 1.0 - np.exp(-common_partners))
     else:
         rows, cols = common_pairs
-        benefit[rows, cols] += triadic_closure_weight * (1.0 - np.exp(-common_partners[rows, cols]))
+        shared = rows * benefit.shape[1] + cols  # flat positions: faster than (row, column)
+        benefit.ravel()[shared] += triadic_closure_weight * (
+            1.0 - np.exp(-common_partners.ravel()[shared])
+        )
     if capacity is None:
         capacity = absorptive_capacity(capability)
-    held_well = (partner_saturation * capacity).astype(dtype)[:, None]
-    others_held = np.add((degree - 1.0).astype(dtype)[:, None], ~ties.astype(bool), dtype=dtype)
-    saturation = held_well / (held_well + others_held)
+    held_well = (partner_saturation * capacity).astype(dtype)
+    others_held = (degree - 1.0).astype(dtype)
+    # per nation, two factors only: j already among i's partners, or one more of them
+    with np.errstate(divide="ignore", invalid="ignore"):  # a nation with no ties uses none
+        tied_saturation = held_well / (held_well + others_held)
+    untied_saturation = held_well / (held_well + (others_held + 1))
+    saturation = np.empty_like(benefit)
+    saturation[...] = untied_saturation[:, None]
+    np.copyto(saturation, tied_saturation[:, None], where=ties.astype(bool, copy=False))
     np.multiply(benefit, saturation, out=benefit, where=benefit > 0)
     np.fill_diagonal(benefit, 0.0)
     return benefit

@@ -213,6 +213,31 @@ def test_count_components_matches_networkx_on_nations_with_ties(ties):
     assert network.count_components(ties) == expected
 
 
+@FAST
+@given(symmetric_ties(max_nodes=20), st.integers(0, 2**32 - 1))
+def test_count_components_by_propagation_and_by_sparse_search_agree(ties, seed):
+    # label propagation (no adjacency at hand) against scipy's search on an adjacency,
+    # with the pairs in row order and shuffled
+    rows, cols = np.nonzero(ties)
+    n = ties.shape[0]
+    searched = network.count_components(
+        ties, pairs=(rows, cols), adjacency=network.adjacency_matrix(rows, cols, n)
+    )
+    assert network.count_components(ties, pairs=(rows, cols)) == searched
+    order = np.random.default_rng(seed).permutation(rows.size)
+    assert network.count_components(ties, pairs=(rows[order], cols[order])) == searched
+
+
+def test_count_components_by_propagation_on_long_paths_in_reverse_order():
+    # the lowest label has to travel the whole path
+    n = 300
+    edges = [(i, i + 1) for i in range(n - 1)]
+    ties = ties_from_edges(n, edges)
+    assert network.count_components(ties) == 1
+    ties[100, 101] = ties[101, 100] = False
+    assert network.count_components(ties) == 2
+
+
 # ------------------------------------------------ shared partners, updated
 
 

@@ -237,6 +237,17 @@ def test_absorptive_capacity_is_bounded_and_monotone(capability):
     assert np.all(np.diff(capacity[order]) >= 0)
 
 
+@FAST
+@given(hnp.arrays(np.float64, st.integers(1, 40), elements=positive))
+def test_median_used_for_absorptive_capacity_is_numpys_to_the_bit(capability):
+    assert utility._median(capability) == np.median(capability)
+
+
+def test_relative_share_of_integer_capabilities_is_fractional():
+    share = utility.relative_share(np.array([1, 3]))
+    np.testing.assert_allclose(share, [[0.5, 0.75], [0.25, 0.5]])
+
+
 def test_partner_benefit_is_the_same_before_and_after_signing():
     untied = benefit_of(
         [1.0, 2.0, 1.0],
@@ -456,6 +467,7 @@ def test_partner_benefit_with_precomputed_inputs_matches_the_default(problem):
         share=share,
         dominance_matrix=utility.dominance(inputs["capability"], share),
         common_pairs=np.nonzero(common),
+        homophily=2.0 * WEIGHTS["homophily_weight"] * inputs["alignment"],
     )
     np.testing.assert_allclose(fast, default)
     # the precomputed share is read, not overwritten
