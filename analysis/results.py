@@ -65,7 +65,13 @@ class Results:
     def runs(self) -> pd.DataFrame:
         """One row per run: identity, parameter values, status and wall time."""
         if self.kind == "sweep":
-            runs = pd.read_parquet(self.path / "runs.parquet")
+            table = self.path / "runs.parquet"
+            if not table.is_file():  # written when a sweep ends; an interrupted one has none
+                raise ResultsError(
+                    f"{self.path}: no runs.parquet (the sweep did not finish); finish it with "
+                    "run.py sweep FILE --out FOLDER --resume"
+                )
+            runs = _read_parquet(table)
             return runs.sort_values(["scenario", "point", "replicate"], ignore_index=True)
         return pd.DataFrame(
             [
@@ -116,7 +122,7 @@ class Results:
             path = self.path / f"{name}.parquet"
             csv = self.path / f"{name}.csv"
             if path.is_file():
-                table = pd.read_parquet(path)
+                table = _read_parquet(path)
             elif csv.is_file():
                 table = pd.read_csv(csv)
             else:
@@ -132,7 +138,7 @@ class Results:
                 f"{self.path}: the sweep did not keep its {name} table "
                 f"(add `tables: [model, {name}]` to the sweep file to keep it)"
             )
-        table = pd.read_parquet(folder)
+        table = _read_parquet(folder)
         order = ["scenario", "point", "replicate"] + (["step"] if "step" in table else [])
         return table.sort_values(order, kind="stable", ignore_index=True)
 
@@ -144,6 +150,13 @@ class Results:
             "replicate": 0,
             "seed": int(self.manifest["seed"]),
         }
+
+
+def _read_parquet(path: Path) -> pd.DataFrame:
+    try:
+        return pd.read_parquet(path)
+    except (OSError, ValueError) as error:  # pyarrow's ArrowInvalid is a ValueError
+        raise ResultsError(f"{path}: unreadable Parquet ({error})") from None
 
 
 def load_results(path: str | Path) -> Results:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 import networkx as nx
@@ -370,3 +371,17 @@ def test_report_of_a_run_names_its_scenario_and_seed(run_folder, tmp_path):
     text = report.read_text()
     assert "Run report: tiny" in text
     assert "<th>seed</th><td style='text-align:left'>7</td>" in text
+
+
+def test_an_unfinished_or_damaged_sweep_is_refused_in_one_line(sweep_folder, tmp_path, capsys):
+    broken = tmp_path / "broken"
+    shutil.copytree(sweep_folder, broken)
+    (broken / "runs.parquet").unlink()
+    code, _, err = call(capsys, "report", broken)
+    assert code == 2
+    assert "--resume" in one_error_line(err)
+    shutil.copy(sweep_folder / "runs.parquet", broken / "runs.parquet")
+    next((broken / "model").glob("*.parquet")).write_bytes(b"junk")
+    code, _, err = call(capsys, "report", broken)
+    assert code == 2
+    assert "unreadable Parquet" in one_error_line(err)
