@@ -45,7 +45,7 @@ from simulation.domain import (
     Kind,
     Sector,
 )
-from simulation.events import TEXT, EventLog
+from simulation.event_log import TEXT, EventLog
 from simulation.mechanisms import capability as capability_mechanism
 from simulation.mechanisms import crises, interoperability, network, threat, trust, utility
 from simulation.mechanisms.choice import choose_partners

@@ -4,7 +4,7 @@
 - nations:     one row a (step, nation), the columns in `outcomes.NATION_COLUMNS`;
 - agreements:  one row an agreement ever signed;
 - memberships: one row a (agreement, nation) spell of membership;
-- events:      one row an event, the columns in `events.EVENT_COLUMNS`.
+- events:      one row an event, the columns in `event_log.EVENT_COLUMNS`.
 """
 
 from __future__ import annotations
