@@ -19,29 +19,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from simulation.domain import MAX_DEPTH, SECTORS, ExitReason, FundingSplit, Kind, Sector
+from simulation.sectors import SECTOR_TABLE
 
-# How strongly each sector opens the three cooperation channels
-# (training -> interoperability, intelligence -> early warning, technology -> capability).
-# A general framework agreement opens all three, each half as wide.
+# What each sector opens and exposes, from the sector table (`simulation.sectors`)
 SECTOR_CHANNELS: dict[Sector, tuple[float, float, float]] = {
-    Sector.GENERAL: (0.5, 0.5, 0.5),
-    Sector.TRAINING: (1.0, 0.0, 0.0),
-    Sector.INTELLIGENCE: (0.0, 1.0, 0.0),
-    Sector.TECHNOLOGY: (0.0, 0.0, 1.0),
-    Sector.ARMS: (0.3, 0.0, 0.7),
-    Sector.BASING: (1.0, 0.5, 0.0),
+    Sector(row.name): row.channels for row in SECTOR_TABLE
 }
-
-# Sovereignty exposure relative to a general framework: foreign troops on one's soil
-# (basing) weigh most, opening one's intelligence next; exercises weigh least.
-SECTOR_EXPOSURE: dict[Sector, float] = {
-    Sector.GENERAL: 1.0,
-    Sector.TRAINING: 0.8,
-    Sector.INTELLIGENCE: 1.1,
-    Sector.TECHNOLOGY: 0.9,
-    Sector.ARMS: 1.0,
-    Sector.BASING: 1.5,
-}
+SECTOR_EXPOSURE: dict[Sector, float] = {Sector(row.name): row.exposure for row in SECTOR_TABLE}
 
 SECTOR_CODE = {sector: code for code, sector in enumerate(SECTORS)}
 CHANNELS_BY_CODE = np.array([SECTOR_CHANNELS[s] for s in SECTORS])

@@ -6,6 +6,8 @@ tables all speak the same words without importing each other.
 
 from enum import IntEnum, StrEnum
 
+from simulation.sectors import SECTOR_TABLE
+
 
 class Depth(IntEnum):
     """The ladder an agreement's members climb or fall down.
@@ -28,16 +30,12 @@ class Kind(StrEnum):
     MULTILATERAL = "multilateral"
 
 
-class Sector(StrEnum):
-    """Scope of an agreement. About 70% of real DCAs are general frameworks (Kinne 2020)."""
-
-    GENERAL = "general"
-    TRAINING = "training"
-    INTELLIGENCE = "intelligence"
-    TECHNOLOGY = "technology"
-    ARMS = "arms"
-    BASING = "basing"
-
+# Scope of an agreement: one member per row of the sector table (`simulation.sectors`),
+# so a sector added there is a word every part of the project knows.
+Sector = StrEnum("Sector", [(row.name.upper(), row.name) for row in SECTOR_TABLE])
+Sector.__doc__ = (
+    "Scope of an agreement. About 70% of real DCAs are general frameworks (Kinne 2020)."
+)
 
 SECTORS: tuple[Sector, ...] = tuple(Sector)
 
