@@ -1,8 +1,8 @@
 """Nations: thin Mesa agents whose state lives in the model's arrays.
 
 Dyadic state (trust, interoperability, ties) is N x N and updated in whole-matrix
-operations by the model; a `Nation` is a named view onto row `index` of those
-arrays, so the dashboard and per-nation reporting work the Mesa way without
+operations by the phases of the step; a `Nation` is a named view onto row `index` of
+the arrays of the run's state (`simulation.state.WorldState`), so the dashboard and per-nation reporting work the Mesa way without
 paying for per-agent Python loops in the step.
 """
 
@@ -34,66 +34,66 @@ class Nation(Agent):
 
     @property
     def capability(self) -> float:
-        return float(self.model.capability[self.index])
+        return float(self.model.state.capability[self.index])
 
     @property
     def capability_share(self) -> float:
-        return float(self.model.capability[self.index] / self.model.capability.sum())
+        return float(self.model.state.capability[self.index] / self.model.state.capability.sum())
 
     @property
     def sovereignty_sensitivity(self) -> float:
-        return float(self.model.sovereignty_sensitivity[self.index])
+        return float(self.model.state.sovereignty_sensitivity[self.index])
 
     @property
     def policy_position(self) -> float:
-        return float(self.model.policy_position[self.index])
+        return float(self.model.state.policy_position[self.index])
 
     @property
     def threat(self) -> float:
-        return float(self.model.threat[self.index])
+        return float(self.model.state.threat[self.index])
 
     @property
     def reputation(self) -> float:
         """Soft power: standing earned through partners and kept promises."""
-        return float(self.model.reputation[self.index])
+        return float(self.model.state.reputation[self.index])
 
     @property
     def trust(self) -> np.ndarray:
         """Trust toward every nation, in model order."""
-        return self.model.trust[self.index]
+        return self.model.state.trust[self.index]
 
     @property
     def mean_trust(self) -> float:
-        row = np.delete(self.model.trust[self.index], self.index)
+        row = np.delete(self.model.state.trust[self.index], self.index)
         return float(row.mean()) if row.size else 0.0
 
     @property
     def partners(self) -> list[Nation]:
-        tied = np.flatnonzero(self.model.tie_depth[self.index])
+        tied = np.flatnonzero(self.model.state.tie_depth[self.index])
         return [self.model.nations[j] for j in tied]
 
     @property
     def degree(self) -> int:
-        return int(np.count_nonzero(self.model.tie_depth[self.index]))
+        return int(np.count_nonzero(self.model.state.tie_depth[self.index]))
 
     @property
     def agreements(self) -> list[Agreement]:
-        return self.model.registry.of_nation(self.index)
+        return self.model.state.registry.of_nation(self.index)
 
     @property
     def sovereignty_cost(self) -> float:
         """Sovereignty cost borne this step across all its agreements."""
-        return float(self.model.sovereignty_cost_borne[self.index])
+        return float(self.model.state.sovereignty_cost_borne[self.index])
 
     @property
     def dependence(self) -> float:
         """Depth-weighted reliance on partners stronger than itself."""
-        return float(self.model.dependence[self.index])
+        return float(self.model.state.dependence[self.index])
 
     @property
     def interoperability(self) -> float:
         """Mean interoperability with its partners (0 without partners)."""
-        tied = self.model.tie_depth[self.index] > 0
+        tied = self.model.state.tie_depth[self.index] > 0
         if not tied.any():
             return 0.0
-        return float(self.model.interoperability[self.index, tied].mean())
+        return float(self.model.state.interoperability[self.index, tied].mean())

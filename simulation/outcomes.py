@@ -1,7 +1,12 @@
-"""What is measured each step: the model-level columns, the stability index, per-nation records.
+"""What is measured each step, in one place: the model-level and per-nation outcome
+definitions next to their column names, the stability index, and the recorder that
+keeps them step by step for both tables.
 
-Column names are fixed: later work (sweeps, dashboard, notebooks) and users rely
-on them. Formulas and ranges are documented in docs/MODEL.md, section "Outcomes".
+Column names are fixed: sweeps, the dashboard, notebooks and users rely on them.
+Formulas and ranges are documented in docs/MODEL.md, section "Outcomes". To add a
+measure: add its column to `MODEL_COLUMNS` (or `NATION_COLUMNS`) and its definition
+to `model_outcomes` (or `nation_outcomes`); a counted event also goes in
+`COUNTED_COLUMNS` and is counted where it happens (`state.counts[...] += 1`).
 """
 
 from __future__ import annotations
@@ -11,8 +16,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from simulation.domain import Kind
+from simulation.mechanisms import capability as capability_mechanism
+from simulation.mechanisms import network
+
 if TYPE_CHECKING:
-    from simulation.model import DefenseCooperationModel
+    from simulation.agreements import AgreementRegistry
+    from simulation.state import WorldState
 
 MODEL_COLUMNS: tuple[str, ...] = (
     "step",
@@ -104,50 +114,136 @@ NATION_COLUMNS: tuple[str, ...] = (
 )
 
 
-class NationRecorder:
-    """Per-step, per-nation state, recorded as whole arrays.
+def model_outcomes(state: WorldState) -> dict[str, float | int]:
+    """The model table's row for the step just ended (every column but `step`), as plain
+    Python numbers."""
+    counts = state.counts
+    n = state.size
+    registry = state.registry
+    active = registry.active_slots()
+    multilateral = int(registry.active_slots(Kind.MULTILATERAL).size)
+    # the diagonal (trust in oneself) is 1 by construction: leave it out of the mean
+    trust_total = float(state.trust.sum(dtype=np.float64)) - n
+    mean_trust = trust_total / (n * (n - 1)) if n > 1 else 0.0
+    total_cost = float(state.sovereignty_cost_borne.sum())
+    total_benefit = max(float(state.benefit_received.sum()), 0.0)
+    tension = total_cost / (total_cost + total_benefit) if total_cost > 0 else 0.0
+    prevention = counts["conflicts_prevented"] / counts["crises"] if counts["crises"] else 1.0
+    degree = state.degree
+    return {
+        "stability_index": stability_index(counts["conflicts_escalated"], n, mean_trust, tension),
+        "conflict_prevention_rate": float(prevention),
+        "crises": counts["crises"],
+        "conflicts_prevented": counts["conflicts_prevented"],
+        "conflicts_escalated": counts["conflicts_escalated"],
+        "active_agreements": int(active.size),
+        "bilateral_agreements": int(active.size) - multilateral,
+        "multilateral_agreements": multilateral,
+        "mean_depth": float(registry.depth[active].mean()) if active.size else 0.0,
+        "signings": counts["signings"],
+        "joinings": counts["joinings"],
+        "deepenings": counts["deepenings"],
+        "downgrades": counts["downgrades"],
+        "renewals": counts["renewals"],
+        "exits": counts["exits"],
+        "network_density": network.density(state.ties, pairs=state.tie_pairs),
+        "transitivity": network.transitivity(
+            state.ties, state.common_partners, pairs=state.tie_pairs
+        ),
+        "mean_trust": mean_trust,
+        "capability_gini": capability_mechanism.gini(state.capability),
+        "sovereignty_tension": float(tension),
+        "mean_degree": float(degree.mean()),
+        "max_degree": int(degree.max()),
+        "nations_with_agreements": int(np.count_nonzero(degree)),
+        "components": network.count_components(
+            state.ties, pairs=state.tie_pairs, adjacency=state.adjacency
+        ),
+        "mean_interoperability": float(state.interoperability.ravel()[state.tie_flat].mean())
+        if state.tie_flat.size
+        else 0.0,
+        "mean_reputation": float(state.reputation.mean()),
+        "allies_called": counts["allies_called"],
+        "allies_honoured": counts["allies_honoured"],
+        "allies_reneged": counts["allies_reneged"],
+    }
 
-    Mesa's agent reporters call a Python getter per agent per column; recording the
-    model's arrays directly gives the same table at a fraction of the cost.
+
+def memberships_per_nation(registry: AgreementRegistry, n: int) -> np.ndarray:
+    """How many active agreements each of the `n` nations is a member of."""
+    slots = registry.active_slots(Kind.BILATERAL)
+    counts = np.bincount(registry.first[slots], minlength=n) + np.bincount(
+        registry.second[slots], minlength=n
+    )
+    for pact in registry.active_pacts():
+        counts[pact.members] += 1
+    return counts
+
+
+def nation_outcomes(state: WorldState, step: int) -> dict[str, np.ndarray]:
+    """The nations table's rows for the step just ended (every column but the names),
+    as whole arrays: one entry a nation."""
+    n = state.size
+    rows = state.tie_pairs[0]  # per-partner figures from the sparse ties
+    partners = state.degree
+    trust_off = state.trust.sum(axis=1, dtype=np.float64) - np.diag(state.trust)
+    interoperability = np.bincount(
+        rows, weights=state.interoperability.ravel()[state.tie_flat], minlength=n
+    ) / np.maximum(partners, 1)
+    return {
+        "step": np.full(n, step, dtype=np.int64),
+        "capability": state.capability.copy(),
+        "capability_share": state.capability / state.capability.sum(),
+        "threat": state.threat.copy(),
+        "sovereignty_sensitivity": state.sovereignty_sensitivity.copy(),
+        "policy_position": state.policy_position.copy(),
+        "degree": partners.astype(np.int64),
+        "agreements": memberships_per_nation(state.registry, n),
+        "max_depth": state.tie_depth.max(axis=1).astype(np.int64),
+        "mean_trust": trust_off / max(n - 1, 1),
+        "mean_interoperability": interoperability,
+        "reputation": state.reputation.copy(),
+        "sovereignty_cost": state.sovereignty_cost_borne.copy(),
+        "benefit": state.benefit_received.copy(),
+        "dependence": state.dependence.copy(),
+    }
+
+
+class OutcomeRecorder:
+    """Both outcome tables, kept step by step: the model table as one list a column of
+    plain Python numbers, the nations table as whole arrays a step.
+
+    Recording arrays directly, rather than through Mesa's per-agent reporters and
+    DataCollector's per-value deep copies, gives the same tables at a fraction of the
+    cost.
     """
 
     def __init__(self) -> None:
-        self._steps: list[dict[str, np.ndarray]] = []
+        self._model: dict[str, list] = {column: [] for column in MODEL_COLUMNS}
+        self._nations: list[dict[str, np.ndarray]] = []
 
-    def record(self, model: DefenseCooperationModel) -> None:
-        n = model.capability.size
-        rows = model.tie_pairs[0]  # per-partner figures from the sparse ties
-        partners = model.degree
-        trust_off = model.trust.sum(axis=1, dtype=np.float64) - np.diag(model.trust)
-        interoperability = np.bincount(
-            rows, weights=model.interoperability.ravel()[model.tie_flat], minlength=n
-        ) / np.maximum(partners, 1)
-        memberships = model.memberships_per_nation()
-        self._steps.append(
-            {
-                "step": np.full(n, model.steps, dtype=np.int64),
-                "capability": model.capability.copy(),
-                "capability_share": model.capability / model.capability.sum(),
-                "threat": model.threat.copy(),
-                "sovereignty_sensitivity": model.sovereignty_sensitivity.copy(),
-                "policy_position": model.policy_position.copy(),
-                "degree": partners.astype(np.int64),
-                "agreements": memberships,
-                "max_depth": model.tie_depth.max(axis=1).astype(np.int64),
-                "mean_trust": trust_off / max(n - 1, 1),
-                "mean_interoperability": interoperability,
-                "reputation": model.reputation.copy(),
-                "sovereignty_cost": model.sovereignty_cost_borne.copy(),
-                "benefit": model.benefit_received.copy(),
-                "dependence": model.dependence.copy(),
-            }
-        )
+    def record(self, state: WorldState, step: int) -> dict[str, float | int]:
+        """Measure the step just ended; returns its model-level outcomes."""
+        outcomes = model_outcomes(state)
+        self._model["step"].append(step)
+        for column, value in outcomes.items():
+            self._model[column].append(value)
+        self._nations.append(nation_outcomes(state, step))
+        return outcomes
 
-    def table(self, names: list[str], regions: list[str]) -> pd.DataFrame:
-        if not self._steps:
+    def __len__(self) -> int:
+        return len(self._model["step"])
+
+    def model_table(self) -> pd.DataFrame:
+        """One row a recorded step, the columns of `MODEL_COLUMNS`."""
+        return pd.DataFrame(self._model, columns=list(MODEL_COLUMNS))
+
+    def nations_table(self, names: list[str], regions: list[str]) -> pd.DataFrame:
+        """One row a (recorded step, nation), the columns of `NATION_COLUMNS`."""
+        if not self._nations:
             return pd.DataFrame(columns=list(NATION_COLUMNS))
-        columns = {key: np.concatenate([s[key] for s in self._steps]) for key in self._steps[0]}
-        steps = len(self._steps)
-        columns["nation"] = np.tile(np.array(names, dtype=object), steps)
-        columns["region"] = np.tile(np.array(regions, dtype=object), steps)
+        steps = self._nations
+        columns = {key: np.concatenate([s[key] for s in steps]) for key in steps[0]}
+        columns["nation"] = np.tile(np.array(names, dtype=object), len(steps))
+        columns["region"] = np.tile(np.array(regions, dtype=object), len(steps))
         return pd.DataFrame(columns)[list(NATION_COLUMNS)]

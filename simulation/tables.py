@@ -13,8 +13,6 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from simulation.outcomes import MODEL_COLUMNS
-
 if TYPE_CHECKING:
     from simulation.model import DefenseCooperationModel
 
@@ -48,13 +46,11 @@ MEMBER_SEPARATOR = "; "
 
 
 def model_table(model: DefenseCooperationModel) -> pd.DataFrame:
-    frame = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
-    frame.insert(0, "step", range(len(frame)))
-    return frame[list(MODEL_COLUMNS)]
+    return model.recorder.model_table()
 
 
 def nations_table(model: DefenseCooperationModel) -> pd.DataFrame:
-    return model.nation_records.table(model.names, [n.region for n in model.nations])
+    return model.recorder.nations_table(model.names, [n.region for n in model.nations])
 
 
 def agreements_table(model: DefenseCooperationModel) -> pd.DataFrame:

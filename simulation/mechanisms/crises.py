@@ -77,3 +77,27 @@ def honour_probability(base: float, trust: np.ndarray, reputation: np.ndarray) -
     by the reputation it has to keep. Leeds (2003): about 75% on average."""
     chance = base + 0.3 * (trust - 0.5) + 0.1 * (reputation - 0.5)
     return np.minimum(np.maximum(chance, 0.0), 1.0)
+
+
+def dispute_resolution_cover(
+    shared: np.ndarray, first_bound: np.ndarray, second_bound: np.ndarray
+) -> np.ndarray:
+    """How far dispute-resolution provisions cover each crisis: 1 where the parties share
+    an agreement with such provisions (`shared`); 0.5 where each is bound by them
+    elsewhere (the habits and forums of crisis management carry over, at half
+    strength); 0 otherwise."""
+    return np.where(shared, 1.0, 0.5 * (first_bound & second_bound))
+
+
+def allies_honour(chance: np.ndarray, draws: np.ndarray) -> np.ndarray:
+    """Which called allies honour their obligation: those whose uniform draw falls
+    below their `honour_probability`."""
+    return draws < chance
+
+
+def deterrence(weaker_backing: float, stronger_backing: float, stronger_capability: float) -> float:
+    """The deterrence the weaker party of a crisis gains: its honoured allies'
+    capability as a share of that plus the stronger side's strength (the stronger
+    party and its own honoured allies)."""
+    own = stronger_capability + stronger_backing
+    return weaker_backing / (weaker_backing + own)

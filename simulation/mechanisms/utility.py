@@ -11,7 +11,7 @@ rises.
 
 import numpy as np
 
-from simulation.domain import MAX_DEPTH
+from simulation.domain import MAX_DEPTH, MIN_DEPTH
 
 DEPTH_BENEFIT_EXPONENT = 0.7
 
@@ -269,3 +269,10 @@ def funding_shares(capability: np.ndarray, split: str) -> np.ndarray:
         shares[int(np.argmax(capability))] = 0.5
         return members * shares
     return np.ones(members)
+
+
+# Shares of full benefit, sovereignty exposure and funding at the dialogue rung, where
+# every new agreement starts
+DIALOGUE_BENEFIT = float(depth_benefit(MIN_DEPTH))
+DIALOGUE_EXPOSURE = float(sovereignty_exposure(MIN_DEPTH))
+DIALOGUE_COST = float(depth_cost(MIN_DEPTH))

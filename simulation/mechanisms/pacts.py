@@ -1,0 +1,54 @@
+"""Rules of multilateral pacts: collective security, and votes weighted by capability."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simulation.mechanisms import utility
+
+
+def collective_security(
+    threat_weight: float, threat: np.ndarray, added: np.ndarray, already: np.ndarray
+) -> np.ndarray:
+    """The security a nation gains from capability `added` to its side, where `already`
+    stands: `0.5 x threat_weight x threat x added / (added + already)`. Half the
+    dyadic threat term's weight, since a pact's strength is shared among its members.
+
+    Used both ways round: an outsider valuing a pact (added: the members' capability;
+    already: its own) and a member valuing an applicant (added: the applicant's
+    capability; already: the pact's).
+    """
+    return 0.5 * threat_weight * threat * added / (added + already)
+
+
+def capability_vote(weights: np.ndarray, in_favour: np.ndarray) -> bool:
+    """A pact decides by capability-weighted majority: the stronger members dominate
+    decisions. True when those in favour hold at least half of the members' weight."""
+    return bool(weights[in_favour].sum() >= 0.5 * weights.sum())
+
+
+def approves_applicant(
+    member_capability: np.ndarray,
+    member_threat: np.ndarray,
+    applicant_capability: float,
+    benefit: np.ndarray,
+    sovereignty: np.ndarray,
+    *,
+    depth: int,
+    threat_weight: float,
+    funding_cost: float,
+) -> bool:
+    """Members vote on an applicant, each on what it brings them at the pact's depth:
+    the dyadic benefit (`benefit`, full depth) plus its capability added to their
+    collective security, less the sovereignty cost (`sovereignty`, the pact's exposure
+    applied) and an even share of the running cost."""
+    collective = collective_security(
+        threat_weight, member_threat, applicant_capability, member_capability.sum()
+    )
+    value = utility.net_value(
+        benefit + collective,
+        sovereignty,
+        utility.funding_burden(np.ones(1), funding_cost=funding_cost),
+        depth,
+    )
+    return capability_vote(member_capability, value > 0)

@@ -1,0 +1,173 @@
+"""The state of a run: every quantity the step reads or writes, declared in one place.
+
+N is the number of nations; nation i is row and column i of every array. Dyadic
+(N x N) arrays are single precision (`DYADIC`): twice as fast to sweep at a thousand
+nations, and far finer than anything these quantities could claim to know. Row i,
+column j of a dyadic array is i's view of (or relation to) j.
+
+The phases in `simulation.phases` read and write these fields; the model orders the
+phases. The class has slots: a field not declared here cannot be set, so no state is
+born anywhere else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from simulation.agreements import AgreementRegistry
+from simulation.event_log import EventLog
+from simulation.mechanisms import utility
+from simulation.outcomes import COUNTED_COLUMNS
+
+if TYPE_CHECKING:
+    from scipy.sparse import csr_matrix
+
+    from simulation.parameters import Parameters
+    from simulation.scenario import Scenario
+    from simulation.world import World
+
+DYADIC = np.float32
+
+
+def _empty_flat() -> np.ndarray:
+    return np.empty(0, dtype=np.int64)
+
+
+@dataclass(slots=True, eq=False)
+class WorldState:
+    """Everything a run knows at the start of a phase (shapes with N nations)."""
+
+    # ---- fixed for the run -------------------------------------------------------
+    scenario: Scenario
+    parameters: Parameters
+    rng: np.random.Generator  # the model's generator: every draw of the run comes from it
+    names: list[str]  # (N) nation names, in index order
+    region_names: list[str]  # region names; `region` holds positions in this list
+    region: np.ndarray  # (N) int: each nation's region
+    same_region: np.ndarray  # (N, N) bool
+    alignment: np.ndarray  # (N, N) DYADIC in [0, 1]: shared region and policy closeness
+    homophily: np.ndarray  # (N, N) DYADIC: 2 x homophily_weight x alignment, weighed once
+    trust_baseline: np.ndarray  # (N, N) DYADIC: the trust every dyad drifts back toward
+    scheduled: dict[int, list]  # scenario events by the step they take effect
+
+    # ---- nations (N,) float64 --------------------------------------------------------
+    capability: np.ndarray  # military capability (CINC-like units)
+    sovereignty_sensitivity: np.ndarray  # in [0, 1]
+    policy_position: np.ndarray  # in [0, 1]
+    base_threat: np.ndarray  # the threat environment of its region, in [0, 1]
+    threat_shock: np.ndarray  # recent crises' extra threat, fading each step
+    threat: np.ndarray  # perceived threat, in [0, 1]
+    reputation: np.ndarray  # soft power, in [0, 1]
+
+    # ---- dyads (N, N) ------------------------------------------------------------
+    rivalry: np.ndarray  # DYADIC in [0, 1], symmetric
+    trust: np.ndarray  # DYADIC in [0, 1]; the diagonal is 1
+    interoperability: np.ndarray  # DYADIC in [0, 1]; the diagonal is 0
+
+    # ---- the agreements ------------------------------------------------------------
+    registry: AgreementRegistry = field(default_factory=AgreementRegistry)
+    # bilateral partners who parted ways, as (i, j) with i < j, and the step from which
+    # they may sign again
+    estranged_until: dict[tuple[int, int], int] = field(default_factory=dict)
+
+    # ---- ties: what the agreements in force open between each pair ------------------
+    # rebuilt by `simulation.ties.refresh_ties` whenever agreements change
+    ties: np.ndarray = None  # (N, N) bool: i and j share an agreement in force
+    tie_flat: np.ndarray = field(default_factory=_empty_flat)  # flat positions i N + j of ties
+    tie_pairs: tuple[np.ndarray, np.ndarray] = None  # (rows, columns) of `tie_flat`
+    tie_depth: np.ndarray = None  # (N, N) int8: depth of the deepest shared agreement
+    training_depth: np.ndarray = None  # (N, N) DYADIC: width of the training channel
+    intelligence_depth: np.ndarray = None  # (N, N) DYADIC: width of the intelligence channel
+    technology_depth: np.ndarray = None  # (N, N) DYADIC: width of the technology channel
+    dispute_channel: np.ndarray = None  # (N, N) bool: a shared dispute-resolution provision
+    obligation: np.ndarray = None  # (N, N) bool: a shared mutual-defense obligation (depth 4)
+    funding_load: np.ndarray = None  # (N) each nation's running bill, in full-depth units
+    adjacency: csr_matrix | None = None  # sparse `ties`, kept only for large worlds
+    common_partners: np.ndarray = None  # (N, N) DYADIC: partners i and j share
+    common_pairs: tuple[np.ndarray, np.ndarray] | None = None  # where common_partners > 0
+    degree: np.ndarray = None  # (N) int: partners each nation has
+    ties_stale: bool = False  # an agreement changed since the last refresh
+
+    # ---- this step's valuations (`simulation.phases.partner_valuation`) -------------
+    dominance: np.ndarray = None  # (N, N) DYADIC in [0, 1): how far j dwarfs i
+    absorptive_capacity: np.ndarray = None  # (N) how many partners i can make use of
+    benefit: np.ndarray = None  # (N, N) DYADIC: i's gain from full cooperation with j
+    sovereignty: np.ndarray = None  # (N, N) DYADIC: i's sovereignty cost of it
+
+    # ---- what the agreements in force bring each nation (member evaluation) ---------
+    sovereignty_cost_borne: np.ndarray = None  # (N)
+    benefit_received: np.ndarray = None  # (N)
+    dependence: np.ndarray = None  # (N): depth-weighted reliance on stronger partners
+
+    # ---- the record -------------------------------------------------------------------
+    events: EventLog = field(default_factory=EventLog)
+    counts: dict[str, int] = field(default_factory=dict)  # this step's counted events
+    pacts_left: set[int] = field(default_factory=set)  # slots of pacts a member left this step
+    forced_crises: list[tuple[int, int]] = field(default_factory=list)  # (i, j), i < j
+
+    # ---- caches: derived from the fields above, kept while those do not change -------
+    rival_pairs_cache: tuple[np.ndarray, np.ndarray] | None = None  # rival dyads, i < j
+    pact_terms_cache: tuple | None = None  # (pacts and sizes, their terms)
+    # what a renewal says, by slot: id, kind, sector, first member, text (renewal.py)
+    renewal_wording: tuple[list[str], ...] = field(default_factory=lambda: ([], [], [], [], []))
+    dependence_scratch: np.ndarray = None  # (N, N) float64, nonzero only on `dependence_set`
+    dependence_set: np.ndarray = field(default_factory=_empty_flat)  # flat positions set
+
+    @property
+    def size(self) -> int:
+        """N, the number of nations."""
+        return self.capability.size
+
+    @classmethod
+    def from_world(cls, scenario: Scenario, world: World, rng: np.random.Generator) -> WorldState:
+        """The state at step 0, before any agreement is placed."""
+        parameters = scenario.parameters
+        n = len(world.names)
+        alignment = utility.alignment(world.region, world.policy_position).astype(DYADIC)
+        scheduled: dict[int, list] = {}
+        for event in scenario.events:
+            scheduled.setdefault(event.step, []).append(event)
+        trust_baseline = world.trust_baseline.astype(DYADIC)
+        return cls(
+            scenario=scenario,
+            parameters=parameters,
+            rng=rng,
+            names=world.names,
+            region_names=world.region_names,
+            region=world.region,
+            same_region=world.region[:, None] == world.region[None, :],
+            alignment=alignment,
+            homophily=np.multiply(alignment, 2.0 * parameters.homophily_weight),
+            trust_baseline=trust_baseline,
+            scheduled=scheduled,
+            capability=world.capability,
+            sovereignty_sensitivity=world.sovereignty_sensitivity,
+            policy_position=world.policy_position,
+            base_threat=world.base_threat,
+            threat_shock=np.zeros(n),
+            threat=np.zeros(n),
+            reputation=np.full(n, 0.5),
+            rivalry=world.rivalry.astype(DYADIC),
+            trust=trust_baseline.copy(),
+            interoperability=np.zeros((n, n), dtype=DYADIC),
+            ties=np.zeros((n, n), dtype=bool),
+            tie_depth=np.zeros((n, n), dtype=np.int8),
+            training_depth=np.zeros((n, n), dtype=DYADIC),
+            intelligence_depth=np.zeros((n, n), dtype=DYADIC),
+            technology_depth=np.zeros((n, n), dtype=DYADIC),
+            dispute_channel=np.zeros((n, n), dtype=bool),
+            obligation=np.zeros((n, n), dtype=bool),
+            common_partners=np.zeros((n, n), dtype=DYADIC),
+            sovereignty_cost_borne=np.zeros(n),
+            benefit_received=np.zeros(n),
+            dependence=np.zeros(n),
+            dependence_scratch=np.zeros((n, n)),
+        )
+
+    def start_step(self) -> None:
+        """Clear what is counted afresh each step."""
+        self.pacts_left = set()
+        self.counts = dict.fromkeys(COUNTED_COLUMNS, 0)
