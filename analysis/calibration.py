@@ -324,9 +324,9 @@ class Calibration:
     def fitted_data(self) -> dict:
         """The base scenario's mapping with the sweep's fixed values and the best point's
         values, renamed `<base>_calibrated`."""
-        from simulation.scenario import apply_overrides
+        from simulation.scenario import apply_scenario_overrides
 
-        data = apply_overrides(self.plan.scenario_data[0], self.best, str(self.base_file))
+        data = apply_scenario_overrides(self.plan.scenario_data[0], self.best, str(self.base_file))
         data["name"] = f"{self.plan.scenario_names[0]}_calibrated"
         return data
 
@@ -334,7 +334,8 @@ class Calibration:
         """Write the fitted scenario: the base file with the fitted values under
         `parameters:` (its layout kept) and a header saying how it was fitted. It is read
         back and validated before it replaces anything."""
-        from simulation.scenario import ScenarioError, parse_yaml, scenario_from_dict
+        from simulation.scenario import scenario_from_dict
+        from simulation.scenario_files import ScenarioError, parse_yaml
 
         path = Path(path)
         if path.resolve() == self.base_file.resolve():
@@ -413,7 +414,7 @@ class Calibration:
         """The base file's text without its header, with `name`, `seed`, `steps` and the
         `parameters:` block replaced; None when the fitted mapping differs from the base
         in anything else (a dotted path into regions or nations, say)."""
-        from simulation.scenario import read_yaml_file
+        from simulation.scenario_files import read_yaml_file
 
         base, _ = read_yaml_file(self.base_file)
         changed = {k for k in set(base) | set(expected) if base.get(k) != expected.get(k)}
@@ -582,7 +583,7 @@ def prior_bounds(axis: Any) -> tuple[float, float]:
 
 def _plan_of(sweep_dir: Path, manifest: dict):
     """The sweep's plan from its file, checked to be the one that made the folder."""
-    from simulation.scenario import ScenarioError
+    from simulation.scenario_files import ScenarioError
     from simulation.sweeps.plan import load_sweep
 
     recorded = manifest.get("sweep_file")

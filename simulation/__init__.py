@@ -11,7 +11,8 @@ The notebook-facing API::
 from simulation.model import DefenseCooperationModel
 from simulation.parameters import Parameters
 from simulation.runner import RunResult, run_scenario
-from simulation.scenario import Scenario, ScenarioError, load_scenario, scenario_from_dict
+from simulation.scenario import Scenario, load_scenario, scenario_from_dict
+from simulation.scenario_files import ScenarioError
 from simulation.tables import all_tables
 
 __all__ = [

@@ -4,40 +4,33 @@ A scenario names the nations (generated per region, listed one by one, or both),
 the agreements already in force, the model parameters and the scheduled events.
 `load_scenario` turns a YAML file into a validated `Scenario` or raises
 `ScenarioError` with one line naming the file, the field, the line and what was
-expected.
+expected. Reading YAML and wording the problems is `scenario_files`' job, shared with
+sweep files; this module holds what is particular to scenarios.
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    ValidationError,
-    field_validator,
-    model_validator,
-)
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from simulation.domain import MAX_DEPTH, MIN_DEPTH, FundingSplit, Kind, Sector
 from simulation.parameters import Float, Int, Parameters
-
-
-class ScenarioError(ValueError):
-    """Bad scenario input. Its message is one line meant for the user."""
-
+from simulation.scenario_files import (
+    ID_PATTERN,
+    FieldProblem,
+    TaggedList,
+    apply_overrides,
+    json_schema,
+    read_yaml_file,
+    validate_mapping,
+)
+from simulation.scenario_files import ScenarioError as ScenarioError  # what load_scenario raises
 
 # Names appear in `; `-separated member lists in the outputs, so they may not hold `;`.
 NAME_PATTERN = r"^[^;]+$"
-ID_PATTERN = r"^[A-Za-z0-9_.-]+$"
-PATTERN_MEANINGS = {
-    NAME_PATTERN: "a name without ';'",
-    ID_PATTERN: "an id of letters, digits, '_', '.' or '-'",
-}
+PATTERN_MEANINGS = {NAME_PATTERN: "a name without ';'"}
 
 
 class _Strict(BaseModel):
@@ -213,15 +206,6 @@ def generated_name(region: str, k: int) -> str:
     return f"{region} {k}"
 
 
-class FieldProblem(ValueError):
-    """A problem located at a field path (a cross-reference, a sweep axis), for one-line
-    reporting."""
-
-    def __init__(self, location: tuple[str | int, ...], message: str):
-        super().__init__(message)
-        self.location = location
-
-
 def _check_references(scenario: Scenario) -> None:
     region_names = [r.name for r in scenario.regions]
     _no_duplicates(region_names, "regions", "region")
@@ -347,204 +331,36 @@ def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> 
     path = Path(path)
     data, lines = read_yaml_file(path)
     if overrides:
-        data = apply_overrides(data, overrides, str(path))
+        data = apply_scenario_overrides(data, overrides, str(path))
     return scenario_from_dict(data, str(path), lines)
 
 
-def read_yaml_file(path: Path, what: str = "scenario") -> tuple[dict, dict[tuple, int]]:
-    """Read and parse a YAML file; `ScenarioError` (one line) when it cannot be."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError(f"{path}: file not found") from None
-    except IsADirectoryError:
-        raise ScenarioError(f"{path}: is a directory, expected a YAML {what} file") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ScenarioError(f"{path}: cannot read file ({error})") from None
-    return parse_yaml(text, str(path), what)
+# `--set crisis_rate=0.5` is short for `--set parameters.crisis_rate=0.5`
+PARAMETER_SHORTHAND = dict.fromkeys(Parameters.model_fields, "parameters")
 
 
-def parse_yaml(text: str, source: str, what: str = "scenario") -> tuple[dict, dict[tuple, int]]:
-    """Safe-load YAML and remember the line of every field, for error messages."""
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        where = f" (line {mark.line + 1})" if mark is not None else ""
-        problem = error.problem or error.context or "invalid YAML"
-        raise ScenarioError(f"{source}{where}: malformed YAML: {problem}") from None
-    except yaml.YAMLError as error:
-        raise ScenarioError(f"{source}: malformed YAML: {error}") from None
-    if not isinstance(data, dict):
-        raise ScenarioError(
-            f"{source}: expected a mapping of {what} fields at the top level, "
-            f"got {type(data).__name__}"
-        )
-    lines: dict[tuple, int] = {}
-    try:
-        _record_lines(node, (), lines)
-    except FieldProblem as problem:
-        raise ScenarioError(_format(source, problem.location, lines, str(problem))) from None
-    return data, lines
-
-
-def _record_lines(node: yaml.Node | None, location: tuple, lines: dict[tuple, int]) -> None:
-    if node is None:
-        return
-    lines[location] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        seen: set[str] = set()
-        for key, value in node.value:
-            name = key.value
-            if name in seen:
-                # YAML keeps the last of two equal keys silently, hiding a typo
-                lines[(*location, name)] = key.start_mark.line + 1
-                raise FieldProblem((*location, name), "duplicate key: given twice in one mapping")
-            seen.add(name)
-            lines[(*location, name)] = key.start_mark.line + 1
-            _record_lines(value, (*location, name), lines)
-            lines[(*location, name)] = key.start_mark.line + 1
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            _record_lines(item, (*location, index), lines)
-
-
-def apply_overrides(data: dict, overrides: dict[str, Any], source: str) -> dict:
-    """Set dotted paths in a copy of the raw scenario mapping.
+def apply_scenario_overrides(data: dict, overrides: dict[str, Any], source: str) -> dict:
+    """Set dotted paths in a copy of a raw scenario mapping (`--set`, a sweep's values).
 
     A bare parameter name (``crisis_rate``) means ``parameters.crisis_rate``.
     """
-    data = json.loads(json.dumps(data, default=str))
-    for dotted, value in overrides.items():
-        parts = dotted.split(".")
-        if len(parts) == 1 and parts[0] in Parameters.model_fields:
-            parts = ["parameters", parts[0]]
-        target = data
-        for part in parts[:-1]:
-            if isinstance(target, list):
-                try:
-                    target = target[int(part)]
-                except (ValueError, IndexError):
-                    raise ScenarioError(
-                        f"{source}: --set {dotted}: no item {part!r} in that list"
-                    ) from None
-            else:
-                target = target.setdefault(part, {})
-                if not isinstance(target, dict | list):
-                    raise ScenarioError(f"{source}: --set {dotted}: {part!r} is not a mapping")
-        if isinstance(target, list):
-            raise ScenarioError(f"{source}: --set {dotted}: cannot set a list item this way")
-        target[parts[-1]] = value
-    return data
+    return apply_overrides(data, overrides, source, PARAMETER_SHORTHAND)
 
 
 def scenario_from_dict(
     data: dict, source: str = "<scenario>", lines: dict | None = None
 ) -> Scenario:
     """Validate a raw mapping; every problem becomes one `ScenarioError` line."""
-    return validate_mapping(Scenario, data, source, lines)
-
-
-def validate_mapping[M: BaseModel](
-    schema: type[M], data: dict, source: str, lines: dict | None = None
-) -> M:
-    """Validate a raw mapping against `schema` (a scenario, a sweep); the first problem
-    becomes one `ScenarioError` line naming the file, the field and its line."""
-    lines = lines or {}
-    try:
-        return schema.model_validate(data)
-    except ValidationError as error:
-        first = error.errors()[0]
-        location = tuple(first["loc"])
-        problem = _nested_problem(first)
-        if isinstance(problem, FieldProblem):
-            location, message = problem.location, str(problem)
-        else:
-            location = _drop_union_tags(location)
-            message = _describe(first)
-        raise ScenarioError(_format(source, location, lines, message)) from None
-
-
-def _nested_problem(detail: dict) -> FieldProblem | None:
-    context = detail.get("ctx") or {}
-    error = context.get("error")
-    return error if isinstance(error, FieldProblem) else None
-
-
-def _drop_union_tags(location: tuple) -> tuple:
-    # pydantic puts the event's type tag in the path: events.3.crisis.step -> events[3].step
-    if len(location) > 2 and location[0] == "events" and location[2] in EVENT_TYPES:
-        return location[:2] + location[3:]
-    return location
-
-
-def _describe(detail: dict) -> str:
-    kind = detail["type"]
-    given = detail.get("input")
-    if kind == "extra_forbidden":
-        return "unknown field"
-    if kind == "missing":
-        return "required field is missing"
-    if kind == "string_pattern_mismatch":
-        pattern = detail.get("ctx", {}).get("pattern")
-        meaning = PATTERN_MEANINGS.get(pattern, f"text matching {pattern}")
-        return f"expected {meaning}, got {given!r}"
-    if kind == "union_tag_invalid":
-        expected = detail.get("ctx", {}).get("expected_tags", "")
-        return f"unknown event type {given.get('type') if isinstance(given, dict) else given!r}; expected one of {expected}"
-    if kind == "union_tag_not_found":
-        return "an event needs a 'type'"
-    message = detail["msg"]
-    message = message.removeprefix("Value error, ")
-    if kind.startswith(
-        (
-            "greater",
-            "less",
-            "int_",
-            "float_",
-            "bool_",
-            "string_",
-            "enum",
-            "list_",
-            "dict_",
-            "literal",
-            "too_",
-        )
-    ):
-        return f"{message[0].lower()}{message[1:]}, got {given!r}"
-    return message
-
-
-def _format(source: str, location: tuple, lines: dict, message: str) -> str:
-    field = _field_path(location) or "(top level)"
-    line = None
-    probe = tuple(location)
-    while probe and line is None:
-        line = lines.get(probe)
-        probe = probe[:-1]
-    where = f" (line {line})" if line else ""
-    return f"{source}: {field}{where}: {message}"
-
-
-def _field_path(location: tuple) -> str:
-    text = ""
-    for part in location:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        else:
-            text += f".{part}" if text else str(part)
-    return text
+    return validate_mapping(
+        Scenario,
+        data,
+        source,
+        lines,
+        pattern_meanings=PATTERN_MEANINGS,
+        tagged_list=TaggedList("events", "event", EVENT_TYPES),
+    )
 
 
 def scenario_json_schema() -> dict:
     """JSON Schema of the scenario format, for editors that check YAML against one."""
     return json_schema(Scenario, "Defense cooperation scenario")
-
-
-def json_schema(schema: type[BaseModel], title: str) -> dict:
-    """A pydantic schema as a titled draft 2020-12 JSON Schema."""
-    exported = schema.model_json_schema()
-    exported["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    exported["title"] = title
-    return exported

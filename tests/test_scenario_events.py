@@ -130,7 +130,8 @@ def test_two_agreements_between_the_same_pair_tie_them_at_the_deeper_one():
 def test_a_name_with_a_semicolon_is_refused_because_member_lists_use_it(tmp_path):
     import pytest
 
-    from simulation.scenario import ScenarioError, load_scenario
+    from simulation.scenario import load_scenario
+    from simulation.scenario_files import ScenarioError
 
     path = tmp_path / "semicolon.yaml"
     path.write_text(

@@ -22,8 +22,8 @@ Two stages, both deterministic (the same sources give the same bytes):
 
 Mapping choices (repeated in the scenario's header):
 
-* Region by COW code range, as the data README gives it: 2-165 Americas, 200-399
-  Europe, 400-626 Africa, 630-698 Middle East, 700-990 Asia and Oceania.
+* Region by COW code range (COW numbers states in regional blocks; SOURCES.md): 2-165
+  Americas, 200-399 Europe, 400-626 Africa, 630-698 Middle East, 700-990 Asia and Oceania.
 * Capability is the state's 1990 CINC, a share of the world total. The model uses only
   ratios of capabilities (pair shares, dominance, capability relative to the median:
   docs/MODEL.md, "Capability: arbitrary units"), so shares need no rescaling. A state
@@ -84,7 +84,7 @@ STATES_FILE = "states_1990.csv"
 ACTIVE_FILE = "dcas_active_1990.csv"
 
 MISSING = -9  # COW NMC's missing value
-# COW code ranges -> region, lowest code first (data README)
+# COW code ranges -> region, lowest code first (SOURCES.md, "Mapping choices")
 REGIONS: tuple[tuple[int, int, str], ...] = (
     (2, 165, "Americas"),
     (200, 399, "Europe"),
@@ -139,7 +139,7 @@ class BuildError(ValueError):
 
 
 def region_of(ccode: int) -> str:
-    """The region of a COW country code, by the ranges of the data README."""
+    """The region of a COW country code, by the ranges in SOURCES.md."""
     for low, high, name in REGIONS:
         if low <= ccode <= high:
             return name

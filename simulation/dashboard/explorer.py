@@ -15,7 +15,8 @@ import numpy as np
 
 from simulation.domain import MAX_DEPTH, SECTORS
 from simulation.model import DefenseCooperationModel
-from simulation.scenario import ScenarioError, load_scenario
+from simulation.scenario import load_scenario
+from simulation.scenario_files import ScenarioError
 
 SCENARIOS = Path(__file__).resolve().parent.parent.parent / "scenarios"
 DEFAULT_SCENARIO = "baseline"

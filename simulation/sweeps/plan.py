@@ -17,13 +17,8 @@ from typing import Any
 import numpy as np
 
 from simulation.parameters import Parameters
-from simulation.scenario import (
-    ScenarioError,
-    apply_overrides,
-    read_yaml_file,
-    scenario_from_dict,
-    validate_mapping,
-)
+from simulation.scenario import apply_scenario_overrides, scenario_from_dict
+from simulation.scenario_files import ScenarioError, read_yaml_file, validate_mapping
 from simulation.sweeps.design import design_points, replicate_seeds, unit_sample
 from simulation.sweeps.spec import Sweep
 from simulation.sweeps.task import RunTask
@@ -84,7 +79,7 @@ def load_sweep(path: str | Path) -> SweepPlan:
                 f"(looked for {scenario_path})"
             )
         raw, _ = read_yaml_file(scenario_path)
-        raw = apply_overrides(raw, base, str(scenario_path)) if base else raw
+        raw = apply_scenario_overrides(raw, base, str(scenario_path)) if base else raw
         scenario = scenario_from_dict(raw, f"{scenario_path} with the sweep's fixed values")
         if scenario.name in names:
             raise ScenarioError(
@@ -152,7 +147,7 @@ def _check_axes(sweep: Sweep, raw: dict, scenario_path: Path, path: Path, lines:
     for name, axis in sweep.parameters.items():
         for value in axis.representatives():
             try:
-                scenario_from_dict(apply_overrides(raw, {name: value}, str(scenario_path)))
+                scenario_from_dict(apply_scenario_overrides(raw, {name: value}, str(scenario_path)))
             except ScenarioError as error:
                 problem = str(error).split(": ", 1)[-1]
                 where = _line(lines, ("parameters", name))

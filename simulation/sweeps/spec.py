@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from simulation.parameters import Float, Int
-from simulation.scenario import FieldProblem, json_schema
+from simulation.scenario_files import ID_PATTERN, FieldProblem, json_schema
 
 DESIGNS = ("grid", "latin_hypercube", "sobol", "morris")
 TABLES = ("model", "nations", "agreements", "memberships", "events")
@@ -118,7 +118,7 @@ AxisField = Annotated[Axis, BeforeValidator(_list_means_values)]
 class Sweep(_Strict):
     """A validated sweep: base scenarios crossed with a design and replicates."""
 
-    name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
+    name: str = Field(min_length=1, pattern=ID_PATTERN)
     description: str = ""
     scenarios: list[str] = Field(
         min_length=1, description="Base scenario files, relative to the sweep file."

@@ -15,7 +15,7 @@ import pandas as pd
 import pyarrow as pa
 
 from simulation.model import DefenseCooperationModel
-from simulation.scenario import apply_overrides, scenario_from_dict
+from simulation.scenario import apply_scenario_overrides, scenario_from_dict
 from simulation.tables import TABLE_BUILDERS
 
 IDENTITY = ("run_id", "scenario", "point", "replicate", "seed")
@@ -53,7 +53,7 @@ def execute_run(task: RunTask) -> RunOutcome:
     try:
         overrides = {**task.values, "seed": task.seed}
         scenario = scenario_from_dict(
-            apply_overrides(task.scenario_data, overrides, task.source), task.source
+            apply_scenario_overrides(task.scenario_data, overrides, task.source), task.source
         )
         model = DefenseCooperationModel(scenario)
         for _ in range(scenario.steps):
