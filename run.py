@@ -21,6 +21,7 @@ import argparse
 import json
 import os
 import sys
+import time
 from pathlib import Path
 
 import yaml
@@ -164,9 +165,10 @@ def command_report(args: argparse.Namespace) -> int:
 
 
 def command_hindcast(args: argparse.Namespace) -> int:
-    from analysis.hindcast import HindcastError, run_hindcast
+    from analysis.hindcast import HindcastError, hindcast_from_runs, load_observed
     from simulation.output import check_output_dir, default_output_dir
     from simulation.scenario import load_scenario
+    from simulation.sweeps.seeds import run_seeds
 
     if args.seeds < 1:
         raise UsageError(f"--seeds: expected a whole number of at least 1, got {args.seeds}")
@@ -178,6 +180,8 @@ def command_hindcast(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     try:
+        observed = load_observed()  # a broken observed file fails before any run too
+        started = time.perf_counter()
         with tqdm(
             total=args.seeds,
             desc=f"{scenario.name} hindcast",
@@ -185,9 +189,15 @@ def command_hindcast(args: argparse.Namespace) -> int:
             disable=args.quiet or None,
             file=sys.stderr,
         ) as bar:
-            result = run_hindcast(
-                args.scenario, args.seeds, overrides, progress=lambda _: bar.update(1)
-            )
+            model_runs = run_seeds(scenario, args.seeds, progress=lambda _: bar.update(1))
+        result = hindcast_from_runs(
+            model_runs,
+            scenario,
+            observed,
+            source=str(args.scenario),
+            overrides=overrides,
+            wall_seconds=time.perf_counter() - started,
+        )
         result.write(out)
     except HindcastError as error:
         raise UsageError(str(error)) from None
@@ -260,8 +270,7 @@ def command_dashboard(args: argparse.Namespace) -> int:
 
 
 def command_validate(args: argparse.Namespace) -> int:
-    from simulation.scenario import load_scenario
-    from simulation.scenario_files import ScenarioError, read_yaml_file
+    from simulation.scenario import ScenarioError, load_scenario, read_yaml_file
     from simulation.sweeps.plan import load_sweep
 
     failed = 0
@@ -444,7 +453,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from simulation.output import OutputError
-    from simulation.scenario_files import ScenarioError
+    from simulation.scenario import ScenarioError
     from simulation.sweeps.executors import ExecutorError
 
     try:

@@ -1,15 +1,21 @@
 """Hindcast: the world of 1990 run to 2010 over several seeds, against the observed network.
 
-    from analysis.hindcast import run_hindcast
-    result = run_hindcast("scenarios/world_1990.yaml", seeds=5)
+The simulation package makes the runs; this module scores, tabulates, draws and writes
+them (`python run.py hindcast` does both steps):
+
+    from simulation import load_scenario
+    from simulation.sweeps.seeds import run_seeds
+    from analysis.hindcast import hindcast_from_runs
+    scenario = load_scenario("scenarios/world_1990.yaml")
+    result = hindcast_from_runs(run_seeds(scenario, seeds=5), scenario)
     result.table      # year x measure: observed, simulated mean, min, max over seeds
     result.distance   # one number: mean over measures of the normalised RMSE over years
     result.write("results/hindcast")   # hindcast.csv, .png, .html, runs, score
 
-The scoring is separate from the running, so a calibration sweep can reuse it on its
-own model tables: `measures_from_model` turns model tables (one run or many, keyed by
-any columns) into the observed file's measures, `compare` sets them against the
-observed years, and `score` reduces the comparison to a distance.
+The scoring steps work on any model tables, so a calibration sweep reuses them on its
+own: `measures_from_model` turns model tables (one run or many, keyed by any columns)
+into the observed file's measures, `compare` sets them against the observed years, and
+`score` reduces the comparison to a distance.
 
 Measures (the columns of `scenarios/data/dca_network_targets_1990_2010.csv`), each from
 the model table of a run, one step a year from 1990:
@@ -34,22 +40,22 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from simulation.outcomes import MODEL_COLUMNS
 
+if TYPE_CHECKING:
+    from simulation.scenario import Scenario
+
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_SCENARIO = ROOT / "scenarios" / "world_1990.yaml"
 OBSERVED_FILE = ROOT / "scenarios" / "data" / "dca_network_targets_1990_2010.csv"
 START_YEAR = 1990
-DEFAULT_SEEDS = 5
 
 # measure -> (its label in the figure, its header in the printed table, digits printed)
 MEASURES: dict[str, tuple[str, str, int]] = {
@@ -208,7 +214,7 @@ def distance(table: pd.DataFrame, measures: Iterable[str] | None = None) -> floa
     return float(score(table, measures)["nrmse"].mean())
 
 
-# --- running ------------------------------------------------------------------------------
+# --- the hindcast: runs made elsewhere, scored, drawn and written -------------------------
 
 
 @dataclass
@@ -382,52 +388,40 @@ class Hindcast:
         return out
 
 
-def run_hindcast(
-    scenario: str | Path = DEFAULT_SCENARIO,
-    seeds: int = DEFAULT_SEEDS,
-    overrides: Mapping[str, Any] | None = None,
+def hindcast_from_runs(
+    model_runs: pd.DataFrame,
+    scenario: Scenario,
     observed: str | Path | pd.DataFrame = OBSERVED_FILE,
+    *,
+    source: str = "",
+    overrides: Mapping[str, Any] | None = None,
     start_year: int = START_YEAR,
-    progress: Callable[[int], None] | None = None,
+    wall_seconds: float = 0.0,
 ) -> Hindcast:
-    """Run `scenario` (with `overrides`, dotted paths as for `run.py --set`) for `seeds`
-    seeds, serially: the scenario's seed, seed + 1, ..., and compare every step (year
-    `start_year` + step) with the observed years. `progress(k)` is called after run k."""
-    from simulation.runner import run_scenario
-    from simulation.scenario import load_scenario, scenario_from_dict
-    from simulation.tables import model_table
-
-    if seeds < 1:
-        raise HindcastError(f"seeds: expected at least 1, got {seeds}")
+    """Score runs already made of `scenario` against the observed years: `model_runs` is
+    their model tables stacked with a `seed` column (`simulation.sweeps.seeds.run_seeds`),
+    step s being year `start_year` + s. `source` and `overrides` (dotted paths as for
+    `run.py --set`) say where the scenario came from, and `wall_seconds` how long the
+    runs took; both are only recorded."""
+    if "seed" not in model_runs.columns:
+        raise HindcastError("model runs: missing column seed")
+    if model_runs.empty:
+        raise HindcastError("model runs: no runs to score")
     observed_frame = observed if isinstance(observed, pd.DataFrame) else load_observed(observed)
-    overrides = dict(overrides or {})
-    base = load_scenario(scenario, overrides)
-    started = time.perf_counter()
-    frames = []
-    seed_list = [base.seed + k for k in range(seeds)]
-    for k, seed in enumerate(seed_list):
-        data = base.model_dump(mode="json")
-        data["seed"] = seed
-        result = run_scenario(scenario_from_dict(data, str(scenario)))
-        frame = model_table(result.model)
-        frame.insert(0, "seed", seed)
-        frames.append(frame)
-        if progress is not None:
-            progress(k + 1)
-    nations = len(base.nation_names())
-    runs = measures_from_model(pd.concat(frames, ignore_index=True), nations, start_year)
+    nations = len(scenario.nation_names())
+    runs = measures_from_model(model_runs, nations, start_year)
     table = compare(runs, observed_frame, run_column="seed")
     return Hindcast(
-        scenario_name=base.name,
-        source=str(scenario),
-        seeds=seed_list,
-        steps=base.steps,
+        scenario_name=scenario.name,
+        source=source,
+        seeds=[int(seed) for seed in model_runs["seed"].unique()],
+        steps=scenario.steps,
         nations=nations,
-        overrides=overrides,
+        overrides=dict(overrides or {}),
         runs=runs,
         table=table,
         scores=score(table, skip_years=(start_year,)),
-        wall_seconds=time.perf_counter() - started,
+        wall_seconds=wall_seconds,
         observed_states=dict(
             zip(observed_frame["year"].astype(int), observed_frame["states"].astype(int))
         ),

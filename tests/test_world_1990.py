@@ -20,13 +20,14 @@ from analysis.hindcast import (
     HindcastError,
     compare,
     distance,
+    hindcast_from_runs,
     load_observed,
     measures_from_model,
-    run_hindcast,
     score,
 )
 from simulation.model import DefenseCooperationModel
 from simulation.scenario import load_scenario
+from simulation.sweeps.seeds import run_seeds
 from tests.cli_support import call, one_error_line
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -327,11 +328,36 @@ def test_a_missing_observed_file_or_column_is_a_one_line_hindcast_error(tmp_path
         load_observed(broken)
 
 
-# --- the hindcast: running ---------------------------------------------------------------
+# --- the hindcast: runs made by the simulation package, scored here ------------------------
+
+
+def test_a_hindcast_of_given_runs_scores_them_without_running_the_model(observed, monkeypatch):
+    def must_not_run(*args, **kwargs):
+        raise AssertionError("the hindcast ran the model itself")
+
+    monkeypatch.setattr(DefenseCooperationModel, "step", must_not_run)
+    scenario = load_scenario(SCENARIO)
+    model_runs = pd.concat([_model_like(observed, 1.1, seed=9), _model_like(observed, 1.3, seed=4)])
+    result = hindcast_from_runs(model_runs, scenario, observed, wall_seconds=2.5)
+    assert result.seeds == [9, 4]  # in the order they were run
+    assert result.nations == 165
+    assert result.steps == scenario.steps
+    assert result.wall_seconds == 2.5
+    expected = compare(measures_from_model(model_runs, 165), observed, run_column="seed")
+    pd.testing.assert_frame_equal(result.table, expected)
+    assert result.distance == pytest.approx(distance(expected), rel=1e-12)
+    assert result.distance == pytest.approx(0.2, rel=0.05)  # 1.2 times the data on average
+
+
+def test_runs_without_a_seed_column_are_a_one_line_hindcast_error(observed):
+    model = _model_like(observed, 1.0, seed=0).drop(columns="seed")
+    with pytest.raises(HindcastError, match="missing column seed"):
+        hindcast_from_runs(model, load_scenario(SCENARIO), observed)
 
 
 def test_a_short_hindcast_gives_every_measure_for_every_year_and_a_distance():
-    result = run_hindcast(SCENARIO, seeds=2, overrides={"steps": 3})
+    scenario = load_scenario(SCENARIO, {"steps": 3})
+    result = hindcast_from_runs(run_seeds(scenario, 2), scenario, overrides={"steps": 3})
     assert result.seeds == [1990, 1991]
     table = result.table
     assert sorted(set(table["year"])) == [1990, 1991, 1992, 1993]
@@ -404,7 +430,7 @@ def test_a_non_empty_out_folder_is_refused_before_any_run(tmp_path, capsys, monk
     def must_not_run(*args, **kwargs):
         raise AssertionError("the hindcast ran although the output folder was refused")
 
-    monkeypatch.setattr("analysis.hindcast.run_hindcast", must_not_run)
+    monkeypatch.setattr("simulation.sweeps.seeds.run_seeds", must_not_run)
     code, _, err = call(capsys, "hindcast", "--out", out, "--quiet")
     assert code == 2
     assert "not empty" in one_error_line(err)
