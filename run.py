@@ -270,7 +270,8 @@ def command_dashboard(args: argparse.Namespace) -> int:
 
 
 def command_validate(args: argparse.Namespace) -> int:
-    from simulation.scenario import ScenarioError, load_scenario, read_yaml_file
+    from simulation.scenario import load_scenario
+    from simulation.scenario_files import ScenarioError, read_yaml_file
     from simulation.sweeps.plan import load_sweep
 
     failed = 0
@@ -453,7 +454,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from simulation.output import OutputError
-    from simulation.scenario import ScenarioError
+    from simulation.scenario_files import ScenarioError
     from simulation.sweeps.executors import ExecutorError
 
     try:
