@@ -10,7 +10,7 @@ from simulation.runner import RunResult
 def summarise(result: RunResult, out: Path | None = None) -> str:
     model = result.model
     outcomes = model.outcomes
-    frame = model.datacollector.get_model_vars_dataframe()
+    frame = model.recorder.model_table()
     crises = int(frame["crises"].sum())
     prevented = int(frame["conflicts_prevented"].sum())
     events = model.events.table()

@@ -43,8 +43,8 @@ def measures(tables: dict) -> dict[str, float]:
     exits = events[events["event"] == "exited"]
     crises = model_table["crises"].sum()
     model = tables["_model"]
-    ties = model.ties
-    same_region = model.same_region & ties
+    ties = model.state.ties
+    same_region = model.state.same_region & ties
     degrees = ties.sum(axis=1)
     agreements = tables["agreements"]
     return {
@@ -97,10 +97,10 @@ def measures(tables: dict) -> dict[str, float]:
 
 def sharing_gap(model) -> float:
     """Mean |log capability ratio| over dyads that share technology (0 with none)."""
-    rows, cols = np.nonzero(model.technology_depth)
+    rows, cols = np.nonzero(model.state.technology_depth)
     if rows.size == 0:
         return 0.0
-    return float(np.abs(np.log(model.capability[rows] / model.capability[cols])).mean())
+    return float(np.abs(np.log(model.state.capability[rows] / model.state.capability[cols])).mean())
 
 
 def compare(name: str, low, high, seeds=SEEDS, **changes) -> pd.DataFrame:

@@ -93,14 +93,15 @@ def stepped():
     model = ExplorerModel("indo_pacific", "")
     for _ in range(12):
         model.step()
-    table = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
-    table.insert(0, "step", range(len(table)))
+    table = model.recorder.model_table()
     return model, table
 
 
 def test_the_network_draws_every_bilateral_agreement_pact_and_nation(stepped):
     model, _ = stepped
-    figure = figures.network_figure(model, region_layout(model.region, model.capability, 1))
+    figure = figures.network_figure(
+        model, region_layout(model.state.region, model.state.capability, 1)
+    )
     traces = figure["data"]
     bilateral = model.registry.active_slots(Kind.BILATERAL).size
     pacts = len(model.registry.active_pacts())
@@ -110,7 +111,7 @@ def test_the_network_draws_every_bilateral_agreement_pact_and_nation(stepped):
     assert sum(t["x"].count(None) for t in outlines) == pacts
     hover = next(t for t in traces if t["name"] == "agreements")
     assert len(hover["x"]) == len(hover["text"]) == bilateral + pacts
-    nations = [t for t in traces if t["name"] in model.region_names]
+    nations = [t for t in traces if t["name"] in model.state.region_names]
     assert sum(len(t["x"]) for t in nations) == len(model.names)
     hovers = {
         text.split("</b>")[0].removeprefix("<b>"): text for t in nations for text in t["text"]
@@ -125,13 +126,13 @@ def test_the_network_draws_every_bilateral_agreement_pact_and_nation(stepped):
 
 def test_network_traces_keep_their_ids_across_steps_and_the_ids_suit_css():
     model = ExplorerModel("baseline", "4")
-    positions = region_layout(model.region, model.capability, model.scenario_seed)
+    positions = region_layout(model.state.region, model.state.capability, model.scenario_seed)
     before = {t["uid"]: t["name"] for t in figures.network_figure(model, positions)["data"]}
     for _ in range(3):
         model.step()
     after = {t["uid"]: t["name"] for t in figures.network_figure(model, positions)["data"]}
-    regions = {uid for uid, name in after.items() if name in model.region_names}
-    assert len(regions) == len(model.region_names) and regions <= before.keys()
+    regions = {uid for uid, name in after.items() if name in model.state.region_names}
+    assert len(regions) == len(model.state.region_names) and regions <= before.keys()
     assert all(before[uid] == after[uid] for uid in before.keys() & after.keys())
     # Plotly puts a trace's uid into CSS class names
     assert all(uid.replace("-", "").replace("_", "").isalnum() for uid in after)
@@ -139,7 +140,7 @@ def test_network_traces_keep_their_ids_across_steps_and_the_ids_suit_css():
 
 def test_every_chart_is_valid_plotly_json_with_the_step_in_its_title(stepped):
     model, table = stepped
-    positions = region_layout(model.region, model.capability, 1)
+    positions = region_layout(model.state.region, model.state.capability, 1)
     charts = {
         "network": figures.network_figure(model, positions),
         "outcomes": figures.outcomes_figure(table),

@@ -37,11 +37,11 @@ parameter_values = st.fixed_dictionaries(
 
 def check_invariants(model: DefenseCooperationModel) -> None:
     n = len(model.names)
-    assert np.all((model.trust >= 0) & (model.trust <= 1)), "trust left [0, 1]"
-    assert np.all(np.isfinite(model.trust))
-    assert np.all((model.interoperability >= 0) & (model.interoperability <= 1))
-    assert np.all(model.capability > 0) and np.all(np.isfinite(model.capability))
-    assert np.all((model.threat >= 0) & (model.threat <= 1))
+    assert np.all((model.state.trust >= 0) & (model.state.trust <= 1)), "trust left [0, 1]"
+    assert np.all(np.isfinite(model.state.trust))
+    assert np.all((model.state.interoperability >= 0) & (model.state.interoperability <= 1))
+    assert np.all(model.state.capability > 0) and np.all(np.isfinite(model.state.capability))
+    assert np.all((model.state.threat >= 0) & (model.state.threat <= 1))
     active = model.registry.active
     for agreement in active:
         assert MIN_DEPTH <= agreement.depth <= MAX_DEPTH, "depth left the ladder"
@@ -72,8 +72,8 @@ def check_invariants(model: DefenseCooperationModel) -> None:
         members = np.array(agreement.members)
         tied[np.ix_(members, members)] = True
     np.fill_diagonal(tied, False)
-    np.testing.assert_array_equal(model.ties, tied)
-    np.testing.assert_array_equal(model.common_partners, network.shared_partners(tied))
+    np.testing.assert_array_equal(model.state.ties, tied)
+    np.testing.assert_array_equal(model.state.common_partners, network.shared_partners(tied))
     check_channels(model)
     registry = model.registry
     np.testing.assert_array_equal(
@@ -118,12 +118,12 @@ def check_channels(model: DefenseCooperationModel) -> None:
             obligation[block] = True
     for matrix in (depth, *channels, dispute, obligation):
         np.fill_diagonal(matrix, 0)
-    np.testing.assert_array_equal(model.tie_depth, depth)
-    np.testing.assert_array_equal(model.training_depth, channels[0])
-    np.testing.assert_array_equal(model.intelligence_depth, channels[1])
-    np.testing.assert_array_equal(model.technology_depth, channels[2])
-    np.testing.assert_array_equal(model.dispute_channel, dispute)
-    np.testing.assert_array_equal(model.obligation, obligation)
+    np.testing.assert_array_equal(model.state.tie_depth, depth)
+    np.testing.assert_array_equal(model.state.training_depth, channels[0])
+    np.testing.assert_array_equal(model.state.intelligence_depth, channels[1])
+    np.testing.assert_array_equal(model.state.technology_depth, channels[2])
+    np.testing.assert_array_equal(model.state.dispute_channel, dispute)
+    np.testing.assert_array_equal(model.state.obligation, obligation)
 
 
 @settings(

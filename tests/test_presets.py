@@ -101,7 +101,7 @@ def test_a_preset_runs_out_of_the_box_and_keeps_the_invariants(path: Path):
     assert len(nations) == (scenario.steps + 1) * n
     assert nations["mean_trust"].between(0, 1).all()
     assert nations["capability"].gt(0).all()
-    assert model.trust.min() >= 0.0 and model.trust.max() <= 1.0
+    assert model.state.trust.min() >= 0.0 and model.state.trust.max() <= 1.0
 
     # the model table's counts are the events the run recorded, step by step
     counted = events.groupby(["step", "event"]).size().unstack(fill_value=0)
@@ -163,7 +163,7 @@ def trust_with_founders(model: DefenseCooperationModel, tables: dict, nation: st
     me = model.names.index(nation)
     others = [model.names.index(name) for name in founders.split(MEMBER_SEPARATOR)]
     others.remove(me)
-    return float(np.mean((model.trust[me, others] + model.trust[others, me]) / 2))
+    return float(np.mean((model.state.trust[me, others] + model.state.trust[others, me]) / 2))
 
 
 def test_pact_exit_the_leaver_is_out_and_trusted_less_than_without_the_event():

@@ -122,9 +122,9 @@ def test_two_agreements_between_the_same_pair_tie_them_at_the_deeper_one():
     )
     model = DefenseCooperationModel(scenario_from_dict(data))
     caldera, partner = model.names.index("Caldera"), model.names.index("South 1")
-    assert model.tie_depth[caldera, partner] == model.tie_depth[partner, caldera] == 4
-    assert model.obligation[caldera, partner]
-    assert model.training_depth[caldera, partner] == 4.0  # basing opens training fully
+    assert model.state.tie_depth[caldera, partner] == model.state.tie_depth[partner, caldera] == 4
+    assert model.state.obligation[caldera, partner]
+    assert model.state.training_depth[caldera, partner] == 4.0  # basing opens training fully
 
 
 def test_a_name_with_a_semicolon_is_refused_because_member_lists_use_it(tmp_path):

@@ -61,8 +61,7 @@ def model_params() -> dict:
 
 
 def model_table(model: ExplorerModel):
-    table = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
-    table.insert(0, "step", range(len(table)))
+    table = model.recorder.model_table()
     return table
 
 
@@ -78,7 +77,8 @@ def NetworkPanel(model: ExplorerModel):
     update_counter.get()
     # the layout is fixed for the life of a model: nations never jump between steps
     positions = solara.use_memo(
-        lambda: region_layout(model.region, model.capability, model.scenario_seed), [model]
+        lambda: region_layout(model.state.region, model.state.capability, model.scenario_seed),
+        [model],
     )
     InputProblems(model)
     LiveFigure(figures.network_figure(model, positions))

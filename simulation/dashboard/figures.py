@@ -21,6 +21,7 @@ import pandas as pd
 
 from simulation.domain import MAX_DEPTH, SECTORS, Depth, Kind
 from simulation.model import DefenseCooperationModel
+from simulation.tables import nations_table
 
 REGION_COLOURS = (
     "#1f77b4",
@@ -145,10 +146,10 @@ def network_figure(model: DefenseCooperationModel, positions: np.ndarray) -> dic
     for pacts in pacts_by_style.values():
         for pact in pacts:
             in_force[np.unique(pact.members)] += 1
-    capability = model.capability
+    capability = model.state.capability
     size = 5 + 17 * np.sqrt(capability / capability.max())
-    for code, region in enumerate(model.region_names):
-        members = np.flatnonzero(model.region == code)
+    for code, region in enumerate(model.state.region_names):
+        members = np.flatnonzero(model.state.region == code)
         traces.append(
             {
                 "type": "scatter",
@@ -258,7 +259,7 @@ def activity_figure(table: pd.DataFrame) -> dict:
 
 def nation_figure(model: DefenseCooperationModel, nation: int) -> dict:
     """One nation over time: capability, threat, sovereignty cost; trust toward others now."""
-    history = model.nation_records.table(model.names, [n.region for n in model.nations])
+    history = nations_table(model)
     mine = history[history["nation"] == model.names[nation]]
     steps = mine["step"].tolist()
     data = [
@@ -270,7 +271,7 @@ def nation_figure(model: DefenseCooperationModel, nation: int) -> dict:
             ("mean_trust", "#31a354"),
         )
     ]
-    trust = model.trust[nation].astype(float).copy()
+    trust = model.state.trust[nation].astype(float).copy()
     others = np.delete(np.arange(trust.size), nation)
     ranked = others[np.argsort(trust[others])]
     shown = np.concatenate([ranked[:8], ranked[-8:]]) if ranked.size > 16 else ranked
@@ -280,7 +281,9 @@ def nation_figure(model: DefenseCooperationModel, nation: int) -> dict:
             "xaxis": "x2",
             "yaxis": "y2",
             "orientation": "h",
-            "marker": {"color": ["#31a354" if model.ties[nation, i] else "#bdbdbd" for i in shown]},
+            "marker": {
+                "color": ["#31a354" if model.state.ties[nation, i] else "#bdbdbd" for i in shown]
+            },
         }
     )
     layout = _layout(
