@@ -7,7 +7,6 @@ and the figures, in one file that opens with no network (plotly.js is embedded o
 from __future__ import annotations
 
 import html
-import os
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,6 +16,7 @@ import plotly.graph_objects as go
 from analysis import figures
 from analysis.compare import summarise
 from analysis.results import Results, ResultsError, load_results
+from simulation.atomic_write import atomic_file
 
 KEY_OUTCOMES = (
     ("stability_index", "mean"),
@@ -47,13 +47,10 @@ def write_report(path: str | Path, out: str | Path | None = None) -> Path:
     if out.is_dir():
         raise ResultsError(f"{out}: --out names a folder, expected a file name ending .html")
     document = build_report(results)
-    temporary = out.with_name(f".{out.name}.partial")
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_text(document, encoding="utf-8")
-        os.replace(temporary, out)
+        with atomic_file(out) as temporary:
+            temporary.write_text(document, encoding="utf-8")
     except OSError as error:
-        temporary.unlink(missing_ok=True)
         raise ResultsError(f"{out}: cannot write the report ({error.strerror})") from None
     return out
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import platform
-import shutil
 import subprocess
 from datetime import UTC, datetime
 from importlib import metadata
@@ -17,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from simulation.atomic_write import atomic_folder
 from simulation.runner import RunResult
 
 FORMATS = ("parquet", "csv")
@@ -82,28 +82,23 @@ def write_run(
     if fmt not in FORMATS:
         raise OutputError(f"--format: expected one of {', '.join(FORMATS)}, got {fmt!r}")
     check_output_dir(out)
-    staging = out.parent / f".{out.name}.partial-{os.getpid()}"
+    # an OSError before the staging folder exists is a folder that cannot be made; after,
+    # it is results that cannot be written (the staging folder is gone either way)
+    staging_created = False
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        if staging.exists():
-            shutil.rmtree(staging)
-        staging.mkdir()
+        with atomic_folder(out) as staging:
+            staging_created = True
+            tables = result.tables()
+            files = write_tables(tables, staging, fmt)
+            rows = {k: len(v) for k, v in tables.items()}
+            manifest = build_manifest(result, files, rows, source)
+            (staging / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
     except OSError as error:
-        raise OutputError(f"{out}: cannot create the output folder ({error.strerror})") from None
-    try:
-        tables = result.tables()
-        files = write_tables(tables, staging, fmt)
-        manifest = build_manifest(result, files, {k: len(v) for k, v in tables.items()}, source)
-        (staging / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
-        if out.exists():
-            out.rmdir()  # empty, checked above
-        staging.rename(out)
-    except OSError as error:
-        shutil.rmtree(staging, ignore_errors=True)
+        if not staging_created:
+            raise OutputError(
+                f"{out}: cannot create the output folder ({error.strerror})"
+            ) from None
         raise OutputError(f"{out}: cannot write the results ({error})") from None
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     return out
 
 

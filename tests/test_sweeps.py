@@ -93,7 +93,9 @@ def model_dataset(out: Path) -> pd.DataFrame:
 
 
 def partial_files(out: Path) -> list[str]:
-    return sorted(str(p.relative_to(out)) for p in out.rglob("_*"))
+    """Files written under a temporary name (hidden; '_' in sweeps of older versions)."""
+    temporary = [p for p in out.rglob("*") if p.name.startswith((".", "_"))]
+    return sorted(str(p.relative_to(out)) for p in temporary)
 
 
 def line_of(text: str, needle: str) -> int:

@@ -8,15 +8,15 @@
       runs.jsonl           journal: one line a finished run (ok or failed), appended
       runs.parquet         one row a finished run: identity, values, status, error, time
 
-Each run file is written under a name starting with '_' (which Parquet readers skip)
-and renamed when complete, so `pd.read_parquet(OUT / "model")` only ever sees whole
-runs. A run counts as done when its model file exists; `--resume` runs the rest.
+Each file is written under a hidden name (which Parquet readers skip) and renamed
+when complete (`simulation.atomic_write`), so `pd.read_parquet(OUT / "model")` only
+ever sees whole runs. A run counts as done when its model file exists; `--resume` runs
+the rest.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import platform
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import pyarrow.parquet as pq
 
+from simulation.atomic_write import LEFTOVER_PATTERN, atomic_file
 from simulation.output import OutputError, git_revision, package_versions
 from simulation.sweeps.task import RunOutcome, RunTask
 
@@ -55,10 +56,10 @@ class SweepStore:
         try:
             for table in plan.sweep.tables:
                 (out / table).mkdir(parents=True, exist_ok=True)
-            self._write_atomically("design.parquet", lambda p: design_table(plan).to_parquet(p))
-            self._write_atomically(
-                "sweep.json", lambda p: p.write_text(json.dumps(describe(plan), indent=2) + "\n")
-            )
+            with atomic_file(out / "design.parquet") as temporary:
+                design_table(plan).to_parquet(temporary)
+            with atomic_file(out / "sweep.json") as temporary:
+                temporary.write_text(json.dumps(describe(plan), indent=2) + "\n")
         except OSError as error:
             raise OutputError(f"{out}: cannot create the sweep folder ({error})") from None
 
@@ -126,29 +127,18 @@ class SweepStore:
             rows.append({**identity(task), "status": status, "error": error, "wall_seconds": wall})
         columns = [*RUN_COLUMNS, *plan.parameters, "status", "error", "wall_seconds"]
         frame = pd.DataFrame(rows, columns=columns).astype({"wall_seconds": "float64"})
-        self._write_atomically("runs.parquet", lambda p: frame.to_parquet(p, index=False))
+        with atomic_file(self.out / "runs.parquet") as temporary:
+            frame.to_parquet(temporary, index=False)
         return frame
 
     # ---------------------------------------------------------------- helpers
 
-    def _write_atomically(self, relative: str, write) -> None:
-        write_atomically(self.out / relative, write)
-
     def clear_partials(self) -> None:
-        """Remove pieces of files a killed worker left half-written."""
-        for partial in self.out.glob("*/_*.partial"):
-            partial.unlink(missing_ok=True)
-
-
-def write_atomically(final: Path, write) -> None:
-    """`write(path)` to a name readers skip ('_' first), then rename it into place."""
-    partial = final.with_name(f"_{final.name}.partial")
-    try:
-        write(partial)
-        os.replace(partial, final)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
+        """Remove pieces of files a killed worker left half-written (and the '_'-named
+        ones of sweep folders written before `simulation.atomic_write`)."""
+        for pattern in (f"*/{LEFTOVER_PATTERN}", "*/_*.partial"):
+            for partial in self.out.glob(pattern):
+                partial.unlink(missing_ok=True)
 
 
 def write_run_tables(out: Path, outcome: RunOutcome) -> None:
@@ -157,10 +147,8 @@ def write_run_tables(out: Path, outcome: RunOutcome) -> None:
     # between its tables is not taken for finished by --resume
     tables = sorted(outcome.tables.items(), key=lambda item: item[0] == "model")
     for name, table in tables:
-        write_atomically(
-            out / name / f"{outcome.run_id}.parquet",
-            lambda path, table=table: pq.write_table(table, path, compression="zstd"),
-        )
+        with atomic_file(out / name / f"{outcome.run_id}.parquet") as temporary:
+            pq.write_table(table, temporary, compression="zstd")
     outcome.tables = {}
 
 
