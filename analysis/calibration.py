@@ -71,6 +71,7 @@ from analysis.hindcast import (
     measures_from_model,
     score,
 )
+from simulation.atomic_write import atomic_file
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_FILE = ROOT / "scenarios" / "scenario.schema.json"
@@ -317,8 +318,8 @@ class Calibration:
     def write_scores(self, path: str | Path) -> Path:
         """The scores, one row a point, best first (CSV)."""
         path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        _write_atomically(path, lambda p: self.scores.to_csv(p, index=False, lineterminator="\n"))
+        with atomic_file(path) as temporary:
+            self.scores.to_csv(temporary, index=False, lineterminator="\n")
         return path
 
     def fitted_data(self) -> dict:
@@ -361,8 +362,8 @@ class Calibration:
             scenario_from_dict(data, str(path))
         except ScenarioError as error:
             raise CalibrationError(str(error)) from None
-        path.parent.mkdir(parents=True, exist_ok=True)
-        _write_atomically(path, lambda p: p.write_text(full, encoding="utf-8"))
+        with atomic_file(path) as temporary:
+            temporary.write_text(full, encoding="utf-8")
         return path
 
     def header(self, command: str, path: Path) -> str:
@@ -652,13 +653,3 @@ def _relative(path: Path) -> str:
         return str(Path(path).resolve().relative_to(ROOT))
     except ValueError:
         return str(path)
-
-
-def _write_atomically(path: Path, write) -> None:
-    partial = path.with_name(f".{path.name}.partial-{os.getpid()}")
-    try:
-        write(partial)
-        os.replace(partial, path)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise

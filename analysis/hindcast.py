@@ -38,8 +38,6 @@ of states), so density and mean degree are each relative to their own n.
 from __future__ import annotations
 
 import json
-import os
-import shutil
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +46,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from simulation.atomic_write import atomic_folder
 from simulation.outcomes import MODEL_COLUMNS
 
 if TYPE_CHECKING:
@@ -355,12 +354,8 @@ class Hindcast:
         hindcast.json (the score and how it was made), hindcast.html and, with `image`,
         hindcast.png. Written beside `out` and renamed at the end, like a run folder."""
         out = Path(out)
-        staging = out.parent / f".{out.name}.partial-{os.getpid()}"
-        out.parent.mkdir(parents=True, exist_ok=True)
-        if staging.exists():
-            shutil.rmtree(staging)
-        staging.mkdir()
-        try:
+        # the command refused a non-empty `out` before running, so an empty one may go
+        with atomic_folder(out) as staging:
             self.table.to_csv(staging / "hindcast.csv", index=False, lineterminator="\n")
             self.runs.to_csv(staging / "hindcast_runs.csv", index=False, lineterminator="\n")
             summary = {
@@ -379,12 +374,6 @@ class Hindcast:
             fig.write_html(staging / "hindcast.html", include_plotlyjs=True, full_html=True)
             if image:
                 fig.write_image(staging / "hindcast.png", width=1000, height=fig.layout.height)
-            if out.exists():
-                out.rmdir()  # empty: the command checks it before running
-            staging.rename(out)
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
         return out
 
 

@@ -349,6 +349,21 @@ def test_a_hindcast_of_given_runs_scores_them_without_running_the_model(observed
     assert result.distance == pytest.approx(0.2, rel=0.05)  # 1.2 times the data on average
 
 
+def test_a_hindcast_that_fails_while_writing_leaves_no_folder_and_no_partial(
+    observed, tmp_path, monkeypatch
+):
+    model_runs = _model_like(observed, 1.1, seed=0)
+    result = hindcast_from_runs(model_runs, load_scenario(SCENARIO), observed)
+
+    def broken_figure():
+        raise OSError("disk full")
+
+    monkeypatch.setattr(result, "figure", broken_figure)
+    with pytest.raises(OSError, match="disk full"):
+        result.write(tmp_path / "hindcast")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_runs_without_a_seed_column_are_a_one_line_hindcast_error(observed):
     model = _model_like(observed, 1.0, seed=0).drop(columns="seed")
     with pytest.raises(HindcastError, match="missing column seed"):
