@@ -147,6 +147,9 @@ def partner_benefit(
     i's partners whether or not they are tied yet, so an agreement is valued the
     same before and after it is signed.
 
+    Built for speed; `partner_benefit_reference` states the same equation term by
+    term, and is the version to check the science on.
+
     `share`, `dominance_matrix`, `common_pairs` (the nonzero entries of
     `common_partners`), `capacity` (`absorptive_capacity(capability)`) and `homophily`
     ((2 x homophily_weight) x alignment, in the benefit's precision) may be passed when
@@ -211,6 +214,111 @@ def partner_benefit(
     saturation[...] = untied_saturation[:, None]
     np.copyto(saturation, tied_saturation[:, None], where=ties.astype(bool, copy=False))
     np.multiply(benefit, saturation, out=benefit, where=benefit > 0)
+    np.fill_diagonal(benefit, 0.0)
+    return benefit
+
+
+def partner_benefit_reference(
+    capability: np.ndarray,
+    threat: np.ndarray,
+    reputation: np.ndarray,
+    trust: np.ndarray,
+    alignment: np.ndarray,
+    common_partners: np.ndarray,
+    degree: np.ndarray,
+    ties: np.ndarray,
+    interoperability: np.ndarray,
+    *,
+    threat_weight: float,
+    technology_weight: float,
+    status_weight: float,
+    homophily_weight: float,
+    triadic_closure_weight: float,
+    preferential_attachment_weight: float,
+    partner_saturation: float,
+    rivalry: np.ndarray | None = None,
+) -> np.ndarray:
+    """Benefit to i of full cooperation with j, written as docs/MODEL.md (7.2) states it.
+
+    This is the version a reviewer checks the science on: one named term per line of
+    the equation, in double precision, with no caches and nothing built in place.
+    `partner_benefit` is the fast version the model runs; a property test holds the
+    two equal to single-precision tolerance.
+
+        B_ij = 2 w_T · T_i · s_ij                    security gain against i's threat
+             + w_tech · D_ij                         technology access: how far j is ahead
+             + w_S · R_j                             status: j's soft power
+             + w_S · D_ji                            patronage: i's influence on a weaker j
+             + (τ_ij − 0.5)                          trust, centred on 0.5
+             + I_ij                                  interoperability already built
+             − ρ_ij                                  a rival is a liability
+             + w_H · (2 A_ij − 1)                    homophily, centred
+             + w_PA · k_j / (k_j + k̄ + 1)            preferential attachment
+             + w_TC · (1 − exp(−C_ij))               triadic closure
+
+        s_ij   = c_j / (c_i + c_j)                   j's weight in the pair
+        D_ij   = clip(2 s_ij − 1, 0, 1)              how far j outweighs i
+        a_i    = clip(sqrt(c_i / median(c)), 0.5, 10)  absorptive capacity
+        K_i    = partner_saturation · a_i
+        sat_ij = K_i / (K_i + k_i − 1 + [i and j not tied])
+        benefit_ij = B_ij · sat_ij where B_ij > 0, else B_ij;  benefit_ii = 0
+
+    `rivalry` (ρ, 0-1) None means no nation is anyone's rival. Every other argument is
+    as for `partner_benefit`.
+    """
+    capability = np.asarray(capability, dtype=np.float64)
+    threat = np.asarray(threat, dtype=np.float64)
+    reputation = np.asarray(reputation, dtype=np.float64)
+    trust = np.asarray(trust, dtype=np.float64)
+    alignment = np.asarray(alignment, dtype=np.float64)
+    common_partners = np.asarray(common_partners, dtype=np.float64)
+    degree = np.asarray(degree, dtype=np.float64)
+    tied = np.asarray(ties, dtype=bool)
+    interoperability = np.asarray(interoperability, dtype=np.float64)
+    rivalry = np.zeros_like(trust) if rivalry is None else np.asarray(rivalry, dtype=np.float64)
+
+    own_capability = capability[:, None]  # c_i, down the rows
+    partner_capability = capability[None, :]  # c_j, across the columns
+    partner_share = partner_capability / (own_capability + partner_capability)  # s_ij
+    partner_dominance = np.clip(2.0 * partner_share - 1.0, 0.0, 1.0)  # D_ij
+    mean_degree = degree.mean() if degree.size else 0.0  # k̄
+    partner_degree = degree[None, :]  # k_j
+
+    security = 2.0 * threat_weight * threat[:, None] * partner_share
+    technology = technology_weight * partner_dominance
+    status = status_weight * reputation[None, :]
+    patronage = status_weight * partner_dominance.T
+    trust_term = trust - 0.5
+    interoperability_term = interoperability
+    rivalry_term = -rivalry
+    homophily = homophily_weight * (2.0 * alignment - 1.0)
+    preferential_attachment = (
+        preferential_attachment_weight * partner_degree / (partner_degree + mean_degree + 1.0)
+    )
+    triadic_closure = triadic_closure_weight * (1.0 - np.exp(-common_partners))
+
+    raw_benefit = (
+        security
+        + technology
+        + status
+        + patronage
+        + trust_term
+        + interoperability_term
+        + rivalry_term
+        + homophily
+        + preferential_attachment
+        + triadic_closure
+    )
+
+    absorptive_capacity = np.clip(np.sqrt(capability / np.median(capability)), 0.5, 10.0)
+    held_well = (partner_saturation * absorptive_capacity)[:, None]  # K_i
+    # i's partners other than j, once j is counted among them: j is counted whether or
+    # not it is tied yet, so an agreement is worth the same before and after signing
+    other_partners = degree[:, None] - 1.0 + (~tied)
+    saturation = held_well / (held_well + other_partners)
+
+    # only a gain saturates: a liability is not made smaller by having many partners
+    benefit = np.where(raw_benefit > 0.0, raw_benefit * saturation, raw_benefit)
     np.fill_diagonal(benefit, 0.0)
     return benefit
 

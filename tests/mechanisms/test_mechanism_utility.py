@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from simulation.domain import MAX_DEPTH, FundingSplit
-from simulation.mechanisms import utility
+from simulation.mechanisms import network, utility
 
 FAST = settings(max_examples=80, deadline=None)
 
@@ -480,3 +480,140 @@ def test_sovereignty_exposure_is_convex_so_the_top_rungs_weigh_most():
     assert exposure[0] == 0.0 and exposure[-1] == pytest.approx(1.0)
     assert np.all(np.diff(steps) > 0)
     assert exposure[1] < utility.depth_cost(1)
+
+
+# ------------------------------------- the fast partner benefit against the reference
+
+
+def test_partner_benefit_reference_on_a_hand_computed_three_nation_world():
+    # 0 and 2 are tied, 1 and 2 are tied: 0 and 1 share one partner, and are rivals
+    benefit = utility.partner_benefit_reference(
+        np.array([1.0, 3.0, 2.0]),
+        np.array([0.4, 0.2, 0.6]),
+        np.array([0.2, 0.6, 0.4]),
+        np.array([[1.0, 0.7, 0.4], [0.0, 1.0, 0.5], [0.3, 0.5, 1.0]]),
+        np.array([[1.0, 0.2, 0.5], [0.2, 1.0, 0.3], [0.5, 0.3, 1.0]]),
+        np.array([[0.0, 1.0, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, 0.0]]),
+        np.array([1, 1, 2]),
+        np.array([[0, 0, 1], [0, 0, 1], [1, 1, 0]], dtype=bool),
+        np.array([[0.0, 0.0, 0.2], [0.0, 0.0, 0.1], [0.2, 0.1, 0.0]]),
+        threat_weight=1.0,
+        technology_weight=0.5,
+        status_weight=0.5,
+        homophily_weight=0.5,
+        triadic_closure_weight=1.0,
+        preferential_attachment_weight=1.0,
+        partner_saturation=2.0,
+        rivalry=np.array([[0.0, 1.0, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, 0.0]]),
+    )
+    closure = 1.0 - np.exp(-1.0)  # one shared partner
+    # mean degree 4/3: a partner of degree 1 pulls 1 / (1 + 4/3 + 1), of degree 2 6/13
+    attachment_1, attachment_2 = 0.3, 6 / 13
+    # 0 -> 1 (untied; 0 has one partner, so 1 would be a second): security 2 x 0.4 x 3/4,
+    # technology 0.5 x 1/2, status 0.5 x 0.6, trust +0.2, rivalry -1, homophily
+    # 0.5 x (0.4 - 1); saturation K / (K + 1) with K = 2 x sqrt(1 / median 2)
+    raw = 0.6 + 0.25 + 0.3 + 0.2 - 1.0 - 0.3 + attachment_1 + closure
+    held_well = 2.0 * np.sqrt(0.5)
+    assert benefit[0, 1] == pytest.approx(raw * held_well / (held_well + 1.0))
+    # 1 -> 0: security 2 x 0.2 x 1/4, status 0.5 x 0.2, patronage 0.5 x 1/2 (1 outweighs
+    # 0 by (3 - 1) / (3 + 1)), trust -0.5, rivalry -1, homophily -0.3: a liability,
+    # which saturation does not shrink
+    raw = 0.1 + 0.1 + 0.25 - 0.5 - 1.0 - 0.3 + attachment_1 + closure
+    assert raw < 0
+    assert benefit[1, 0] == pytest.approx(raw)
+    # 0 -> 2 (tied, 0's only partner: no saturation): security 2 x 0.4 x 2/3, technology
+    # 0.5 x 1/3, status 0.5 x 0.4, trust -0.1, interoperability 0.2, homophily 0
+    assert benefit[0, 2] == pytest.approx(1.6 / 3 + 0.5 / 3 + 0.2 - 0.1 + 0.2 + attachment_2)
+    # 2 -> 1 (tied, one of 2's two partners): security 2 x 0.6 x 3/5, technology
+    # 0.5 x 1/5, status 0.5 x 0.6, interoperability 0.1, homophily 0.5 x (0.6 - 1);
+    # saturation 2 / (2 + 1) with K = 2 x sqrt(2 / 2)
+    raw = 0.72 + 0.1 + 0.3 + 0.1 - 0.2 + attachment_1
+    assert benefit[2, 1] == pytest.approx(raw * 2 / 3)
+    np.testing.assert_array_equal(np.diag(benefit), 0.0)
+
+
+PARTNER_BENEFIT_CACHES = (
+    "share",
+    "dominance_matrix",
+    "common_pairs",
+    "rivalry",
+    "capacity",
+    "homophily",
+)
+unit_interval = st.floats(0.0, 1.0)
+
+
+@st.composite
+def small_worlds(draw) -> dict:
+    """A world of 2 to 12 nations, its ties, and the weights of the partner benefit."""
+    n = draw(st.integers(2, 12))
+    vector = hnp.arrays(np.float64, n, elements=unit_interval)
+    square = hnp.arrays(np.float64, (n, n), elements=unit_interval)
+    coin_flips = hnp.arrays(bool, (n, n))
+    upper = np.triu(draw(coin_flips), 1)
+    ties = upper | upper.T
+    rivals = np.triu(draw(square) * draw(coin_flips), 1)  # most pairs are not rivals
+    region = draw(hnp.arrays(np.int64, n, elements=st.integers(0, 2)))
+    return {
+        "capability": draw(hnp.arrays(np.float64, n, elements=st.floats(1e-2, 1e4))),
+        "threat": draw(vector),
+        "reputation": draw(vector),
+        "trust": draw(square),
+        "alignment": utility.alignment(region, draw(vector)),
+        "ties": ties,
+        "interoperability": draw(square) * ties,
+        "rivalry": rivals + rivals.T,
+        "weights": {
+            "threat_weight": draw(st.floats(0.0, 5.0)),
+            "technology_weight": draw(st.floats(0.0, 5.0)),
+            "status_weight": draw(st.floats(0.0, 5.0)),
+            "homophily_weight": draw(st.floats(0.0, 5.0)),
+            "triadic_closure_weight": draw(st.floats(0.0, 5.0)),
+            "preferential_attachment_weight": draw(st.floats(0.0, 5.0)),
+            # gt 0 in the parameters; far below 1e-3 it underflows in single precision
+            "partner_saturation": draw(st.floats(1e-3, 1000.0)),
+        },
+    }
+
+
+@settings(max_examples=300, deadline=None)
+@given(small_worlds(), st.sampled_from([np.float64, np.float32]))
+def test_fast_partner_benefit_matches_the_reference_with_and_without_each_cache(world, dyadic):
+    # `dyadic` is the precision of the N x N state: the model keeps it in single precision
+    capability, ties, weights = world["capability"], world["ties"], world["weights"]
+    n = capability.size
+    common = network.shared_partners(ties).astype(dyadic)
+    degree = network.degree(ties)
+    arrays = (
+        capability,
+        world["threat"],
+        world["reputation"],
+        world["trust"].astype(dyadic),
+        world["alignment"].astype(dyadic),
+        common,
+        degree,
+        ties,
+        world["interoperability"].astype(dyadic),
+    )
+    # the caches as the model builds them (`DefenseCooperationModel._evaluate_partners`)
+    share = utility.relative_share(capability.astype(dyadic))
+    rows, cols, _ = network.shared_partner_pairs(*network.tied_pairs(ties), n)
+    caches = {
+        "share": share,
+        "dominance_matrix": utility.dominance(capability, share),
+        "common_pairs": (rows, cols),
+        "rivalry": world["rivalry"].astype(dyadic),
+        "capacity": utility.absorptive_capacity(capability),
+        "homophily": np.multiply(arrays[4], 2.0 * weights["homophily_weight"]),
+    }
+    # rivalry is a term, not only a cache: without it no nation is anyone's rival
+    without_rivalry = utility.partner_benefit_reference(*arrays, **weights)
+    with_rivalry = utility.partner_benefit_reference(*arrays, **weights, rivalry=caches["rivalry"])
+    for passed in [(), *((name,) for name in PARTNER_BENEFIT_CACHES), PARTNER_BENEFIT_CACHES]:
+        fast = utility.partner_benefit(
+            *arrays, **weights, **{name: caches[name] for name in passed}
+        )
+        expected = with_rivalry if "rivalry" in passed else without_rivalry
+        np.testing.assert_allclose(
+            fast, expected, rtol=1e-4, atol=1e-5, err_msg=f"caches passed: {passed}"
+        )
