@@ -53,9 +53,9 @@ def parse_assignments(pairs: list[str]) -> dict[str, object]:
 
 
 def command_run(args: argparse.Namespace) -> int:
-    from simulation.output import check_output_dir, default_output_dir, write_run
-    from simulation.runner import run_scenario
+    from simulation.run_folder import check_output_dir, default_output_dir, write_run_folder
     from simulation.scenario import load_scenario
+    from simulation.single_run import run_scenario
     from simulation.summary import summarise
 
     overrides = parse_assignments(args.set or [])
@@ -77,16 +77,16 @@ def command_run(args: argparse.Namespace) -> int:
         file=sys.stderr,
     ) as bar:
         result = run_scenario(scenario, progress=lambda _: bar.update(1))
-    write_run(result, out, args.format, source=str(args.scenario))
+    write_run_folder(result, out, args.format, source=str(args.scenario))
     print(summarise(result, out))
     return 0
 
 
 def command_sweep(args: argparse.Namespace) -> int:
-    from simulation.output import default_output_dir
+    from simulation.run_folder import default_output_dir
     from simulation.sweeps.executors import choose_executor
+    from simulation.sweeps.orchestrator import run_sweep
     from simulation.sweeps.plan import load_sweep
-    from simulation.sweeps.runner import run_sweep
 
     if args.workers is not None and args.workers < 1:
         raise UsageError(f"--workers: expected a whole number of at least 1, got {args.workers}")
@@ -166,7 +166,7 @@ def command_report(args: argparse.Namespace) -> int:
 
 def command_hindcast(args: argparse.Namespace) -> int:
     from analysis.hindcast import HindcastError, hindcast_from_runs, load_observed
-    from simulation.output import check_output_dir, default_output_dir
+    from simulation.run_folder import check_output_dir, default_output_dir
     from simulation.scenario import load_scenario
     from simulation.sweeps.seeds import run_seeds
 
@@ -453,7 +453,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from simulation.output import OutputError
+    from simulation.run_folder import OutputError
     from simulation.scenario_files import ScenarioError
     from simulation.sweeps.executors import ExecutorError
 

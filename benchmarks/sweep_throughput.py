@@ -112,7 +112,7 @@ def cpu_seconds() -> float:
 
 def warm_up(plan, folder: Path) -> None:
     from simulation.sweeps.executors import SerialExecutor
-    from simulation.sweeps.runner import run_sweep
+    from simulation.sweeps.orchestrator import run_sweep
     from simulation.sweeps.task import execute_run
 
     execute_run(plan.tasks[0])
@@ -132,7 +132,7 @@ def time_bare_and_serial(plan, folder: Path) -> tuple[float, float, float]:
     import pandas as pd
 
     from simulation.sweeps.executors import SerialExecutor
-    from simulation.sweeps.runner import run_sweep
+    from simulation.sweeps.orchestrator import run_sweep
     from simulation.sweeps.task import execute_run
 
     bare = serial = inside = 0.0
@@ -156,7 +156,7 @@ def pooled_sweep(runs: int, steps: int | None) -> dict:
     import pandas as pd
 
     from simulation.sweeps.executors import ProcessExecutor
-    from simulation.sweeps.runner import run_sweep
+    from simulation.sweeps.orchestrator import run_sweep
 
     with tempfile.TemporaryDirectory(prefix="sweep_throughput_") as name:
         folder = Path(name)

@@ -10,9 +10,9 @@ The notebook-facing API::
 
 from simulation.model import DefenseCooperationModel
 from simulation.parameters import Parameters
-from simulation.runner import RunResult, run_scenario
 from simulation.scenario import Scenario, load_scenario, scenario_from_dict
 from simulation.scenario_files import ScenarioError
+from simulation.single_run import RunResult, run_scenario
 from simulation.tables import all_tables
 
 __all__ = [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from simulation.runner import RunResult
+from simulation.single_run import RunResult
 
 
 def summarise(result: RunResult, out: Path | None = None) -> str:

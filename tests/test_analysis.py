@@ -29,8 +29,8 @@ from analysis.figures import kaplan_meier
 from analysis.network import depth_at
 from analysis.report import write_report
 from simulation.sweeps.executors import SerialExecutor
+from simulation.sweeps.orchestrator import run_sweep
 from simulation.sweeps.plan import load_sweep
-from simulation.sweeps.runner import run_sweep
 from tests.cli_support import TINY, call, one_error_line
 
 SWEEP = """\

@@ -38,8 +38,8 @@ from analysis.hindcast import (  # noqa: E402
 )
 from simulation.scenario import load_scenario  # noqa: E402
 from simulation.sweeps.executors import SerialExecutor  # noqa: E402
+from simulation.sweeps.orchestrator import run_sweep  # noqa: E402
 from simulation.sweeps.plan import load_sweep  # noqa: E402
-from simulation.sweeps.runner import run_sweep  # noqa: E402
 from tests import sweep_support as support  # noqa: E402
 from tests.cli_support import call, one_error_line  # noqa: E402
 

@@ -201,7 +201,7 @@ def test_out_folder_is_refused_before_the_simulation_runs(tmp_path, capsys, monk
     def must_not_run(*args, **kwargs):
         raise AssertionError("the simulation ran although the output folder was refused")
 
-    monkeypatch.setattr("simulation.runner.run_scenario", must_not_run)
+    monkeypatch.setattr("simulation.single_run.run_scenario", must_not_run)
     code, _, err = call(capsys, "run", BASELINE, "--steps", "2", "--out", out, "--quiet")
     assert code == 2
     one_error_line(err)
@@ -217,9 +217,9 @@ def test_out_folder_inside_a_file_is_one_line_not_a_traceback(tmp_path, capsys):
 
 
 def _write_two_tables_then(exception: BaseException):
-    from simulation import output
+    from simulation import run_folder
 
-    real = output.write_tables
+    real = run_folder.write_tables
 
     def failing(tables, folder, fmt):
         first_two = dict(list(tables.items())[:2])
@@ -235,7 +235,7 @@ def test_a_run_that_fails_while_writing_leaves_no_folder_and_no_partial(
     results = tmp_path / "results"
     out = results / "run"
     monkeypatch.setattr(
-        "simulation.output.write_tables", _write_two_tables_then(OSError("disk full"))
+        "simulation.run_folder.write_tables", _write_two_tables_then(OSError("disk full"))
     )
     code, stdout, err = call(capsys, "run", BASELINE, "--steps", "2", "--out", out, "--quiet")
     assert code == 2
@@ -252,7 +252,7 @@ def test_a_run_interrupted_while_writing_exits_130_and_leaves_nothing(
     results = tmp_path / "results"
     out = results / "run"
     monkeypatch.setattr(
-        "simulation.output.write_tables", _write_two_tables_then(KeyboardInterrupt())
+        "simulation.run_folder.write_tables", _write_two_tables_then(KeyboardInterrupt())
     )
     code, stdout, err = call(capsys, "run", BASELINE, "--steps", "2", "--out", out, "--quiet")
     assert code == 130
@@ -355,7 +355,7 @@ def test_validate_checks_files_without_running_or_writing(tmp_path, capsys, monk
     def must_not_run(*args, **kwargs):
         raise AssertionError("validate ran the simulation")
 
-    monkeypatch.setattr("simulation.runner.run_scenario", must_not_run)
+    monkeypatch.setattr("simulation.single_run.run_scenario", must_not_run)
     monkeypatch.setattr("simulation.model.DefenseCooperationModel.step", must_not_run)
     monkeypatch.chdir(tmp_path)
     code, out, err = call(capsys, "validate", BASELINE, BASELINE)

@@ -29,7 +29,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from analysis.sensitivity import sensitivity_indices  # noqa: E402
-from simulation.sweeps import runner as sweep_runner  # noqa: E402
+from simulation.sweeps import orchestrator  # noqa: E402
 from simulation.sweeps.design import replicate_seeds, unit_sample  # noqa: E402
 from simulation.sweeps.executors import (  # noqa: E402
     DaskExecutor,
@@ -37,8 +37,8 @@ from simulation.sweeps.executors import (  # noqa: E402
     SerialExecutor,
     choose_executor,
 )
+from simulation.sweeps.orchestrator import run_sweep  # noqa: E402
 from simulation.sweeps.plan import load_sweep  # noqa: E402
-from simulation.sweeps.runner import run_sweep  # noqa: E402
 from simulation.sweeps.spec import Sweep  # noqa: E402
 from tests import sweep_support as support  # noqa: E402
 from tests.cli_support import call, one_error_line  # noqa: E402
@@ -673,7 +673,7 @@ def test_an_interrupted_sweep_resumes_with_only_the_missing_runs(grid_serial, wo
 
 def test_ctrl_c_through_the_cli_exits_130_with_a_resume_hint(world, capsys, monkeypatch):
     monkeypatch.setattr(
-        sweep_runner,
+        orchestrator,
         "run_sweep",
         functools.partial(run_sweep, function=support.interrupt_on_target),
     )

@@ -7,7 +7,7 @@
 The runs are the scenario's seed, seed + 1, ..., each run by `run_scenario`, the same
 loop as `run.py run`; the result is their `model` tables with a leading `seed` column.
 A full sweep (design points, replicates, parallel workers, an output folder) is
-`simulation.sweeps.runner`; this is the small case the hindcast needs.
+`simulation.sweeps.orchestrator`; this is the small case the hindcast needs.
 """
 
 from __future__ import annotations

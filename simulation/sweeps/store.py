@@ -28,7 +28,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from simulation.atomic_write import LEFTOVER_PATTERN, atomic_file
-from simulation.output import OutputError, git_revision, package_versions
+from simulation.run_folder import OutputError, git_revision, package_versions
 from simulation.sweeps.task import RunOutcome, RunTask
 
 if TYPE_CHECKING:  # the plan (and scipy) stay out of the worker processes

@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from simulation.atomic_write import atomic_folder
-from simulation.runner import RunResult
+from simulation.single_run import RunResult
 
 FORMATS = ("parquet", "csv")
 PACKAGES = (
@@ -75,7 +75,7 @@ def write_tables(tables: dict[str, pd.DataFrame], folder: Path, fmt: str) -> lis
     return written
 
 
-def write_run(
+def write_run_folder(
     result: RunResult, out: Path, fmt: str = "parquet", source: str | None = None
 ) -> Path:
     """Write the run's tables and manifest to `out` atomically; return `out`."""
