@@ -14,8 +14,8 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
-from simulation.model import DefenseCooperationModel
 from simulation.scenario import apply_scenario_overrides, scenario_from_dict
+from simulation.single_run import run_scenario
 from simulation.tables import TABLE_BUILDERS
 
 IDENTITY = ("run_id", "scenario", "point", "replicate", "seed")
@@ -55,9 +55,8 @@ def execute_run(task: RunTask) -> RunOutcome:
         scenario = scenario_from_dict(
             apply_scenario_overrides(task.scenario_data, overrides, task.source), task.source
         )
-        model = DefenseCooperationModel(scenario)
-        for _ in range(scenario.steps):
-            model.step()
+        # the same build-and-step loop as `run.py run`, so a sweep's run is that run
+        model = run_scenario(scenario).model
         tables = {
             name: pa.Table.from_pandas(
                 identified(TABLE_BUILDERS[name](model), task), preserve_index=False
