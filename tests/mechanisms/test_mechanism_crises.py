@@ -5,7 +5,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from simulation.mechanisms.crises import crisis_hazard, escalation_probability, honour_probability
+from simulation.mechanisms.crises import (
+    allies_honour,
+    crisis_hazard,
+    deterrence,
+    dispute_resolution_cover,
+    escalation_probability,
+    honour_probability,
+)
 
 FAST = settings(max_examples=100, deadline=None)
 
@@ -262,3 +269,62 @@ def test_honour_probability_is_clipped_to_unit_interval():
 def test_honour_probability_is_a_probability(base, trust, reputation):
     value = honour_probability(base, np.array([trust]), np.array([reputation]))[0]
     assert 0.0 <= value <= 1.0
+
+
+# ----------------------------------------------------- dispute-resolution cover
+
+
+def test_dispute_resolution_cover_is_full_shared_half_when_each_is_bound_elsewhere():
+    shared = np.array([True, True, False, False, False])
+    first_bound = np.array([False, True, True, True, False])
+    second_bound = np.array([False, True, True, False, True])
+    # shared provisions cover in full whoever else binds them; each bound elsewhere:
+    # half; only one side bound, or neither: nothing
+    cover = dispute_resolution_cover(shared, first_bound, second_bound)
+    np.testing.assert_array_equal(cover, [1.0, 1.0, 0.5, 0.0, 0.0])
+    assert cover.dtype.kind == "f"
+
+
+# ------------------------------------------------------------ allies honour
+
+
+def test_an_ally_honours_when_its_draw_falls_below_its_chance():
+    chance = np.array([0.75, 0.75, 0.0, 1.0, 0.3])
+    draws = np.array([0.74, 0.75, 0.0, 0.999, 0.9])
+    # a draw equal to the chance reneges; a chance of 0 never honours, of 1 always
+    np.testing.assert_array_equal(allies_honour(chance, draws), [True, False, False, True, False])
+
+
+def test_allies_honour_in_proportion_to_their_chance():
+    draws = (np.arange(1000) + 0.5) / 1000  # evenly spread uniform draws
+    for chance in (0.0, 0.25, 0.75, 1.0):
+        honoured = allies_honour(np.full(draws.size, chance), draws)
+        assert honoured.mean() == pytest.approx(chance, abs=1e-3)
+
+
+# --------------------------------------------------------------- deterrence
+
+
+def test_deterrence_on_hand_computed_examples():
+    # honoured allies of 2 behind the weaker party against a stronger party of 3
+    # backed by 1: 2 / (2 + 3 + 1) = 1/3
+    assert deterrence(2.0, 1.0, 3.0) == pytest.approx(1 / 3)
+    # no backing for the stronger party: 3 / (3 + 1) = 0.75
+    assert deterrence(3.0, 0.0, 1.0) == pytest.approx(0.75)
+
+
+def test_no_honoured_ally_behind_the_weaker_party_means_no_deterrence():
+    assert deterrence(0.0, 5.0, 3.0) == 0.0
+    assert deterrence(0.0, 0.0, 3.0) == 0.0
+
+
+@FAST
+@given(st.floats(0.0, 1e3), st.floats(0.0, 1e3), st.floats(1e-3, 1e3), st.floats(1e-3, 1e3))
+def test_deterrence_rises_with_the_weaker_sides_backing_and_falls_with_the_stronger_side(
+    weaker, stronger, capability, more
+):
+    value = deterrence(weaker, stronger, capability)
+    assert 0.0 <= value < 1.0
+    assert deterrence(weaker + more, stronger, capability) > value
+    assert deterrence(weaker, stronger + more, capability) <= value
+    assert deterrence(weaker, stronger, capability + more) <= value
