@@ -18,27 +18,14 @@ from plotly.subplots import make_subplots
 from analysis.compare import CONFIDENCE, mean_interval
 from analysis.network import network_at
 from analysis.results import Results, ResultsError, run_statistics
-
-PALETTE = (
-    "#1f77b4",
-    "#d62728",
-    "#2ca02c",
-    "#9467bd",
-    "#ff7f0e",
-    "#17becf",
-    "#8c564b",
-    "#e377c2",
-    "#7f7f7f",
-    "#bcbd22",
+from simulation.palette import (
+    HEATMAP_COLOURSCALE,
+    MARKER_OUTLINE_COLOUR,
+    SERIES_COLOURS,
+    group_colour,
+    sector_colour,
 )
-SECTOR_COLOURS = {
-    "general": "#7f7f7f",
-    "training": "#2ca02c",
-    "intelligence": "#9467bd",
-    "technology": "#1f77b4",
-    "arms": "#d62728",
-    "basing": "#ff7f0e",
-}
+
 DEPTH_NAMES = {1: "dialogue", 2: "training", 3: "sharing", 4: "integrated"}  # the depth ladder
 TEMPLATE = "plotly_white"
 
@@ -61,7 +48,7 @@ def metric_over_time(
         raise ResultsError(f"by: {by!r} is not a column of the model table")
     figure = go.Figure()
     for number, (group, rows) in enumerate(model.groupby(by, sort=True)):
-        colour = PALETTE[number % len(PALETTE)]
+        colour = group_colour(number)
         per_step = rows.groupby("step")[metric]
         mean = per_step.mean()
         steps = mean.index.to_numpy()
@@ -130,7 +117,7 @@ def sweep_heatmap(
             x=[f"{v:g}" for v in grid.columns],
             y=[f"{v:g}" for v in grid.index],
             z=grid.to_numpy(),
-            colorscale="Viridis",
+            colorscale=HEATMAP_COLOURSCALE,
             colorbar={"title": {"text": metric}},
             texttemplate="%{z:.3g}",
             hovertemplate=f"{x}=%{{x}}<br>{y}=%{{y}}<br>{metric}=%{{z:.4g}}<extra></extra>",
@@ -157,13 +144,13 @@ def sensitivity_bars(table: pd.DataFrame) -> go.Figure:
         else [("mu_star", "mu_star_conf", "mu*"), ("sigma", None, "sigma")]
     )
     figure = go.Figure()
-    for (value, conf, label), colour in zip(pairs, ("#9ecae1", "#08519c"), strict=True):
+    for value, conf, label in pairs:
         figure.add_bar(
             y=ordered["parameter"],
             x=ordered[value],
             orientation="h",
             name=label,
-            marker_color=colour,
+            marker_color=SERIES_COLOURS[value],
             error_x={"type": "data", "array": ordered[conf]} if conf else None,
         )
     metric = table["metric"].iloc[0] if "metric" in table else "the metric"
@@ -200,7 +187,7 @@ def network_figure(
             x=xs,
             y=ys,
             mode="lines",
-            line={"width": 0.7 * max(depth, 1), "color": SECTOR_COLOURS.get(sector, "#999")},
+            line={"width": 0.7 * max(depth, 1), "color": sector_colour(sector)},
             opacity=0.6,
             hoverinfo="skip",
             name=sector,
@@ -220,8 +207,8 @@ def network_figure(
             mode="markers",
             marker={
                 "size": sizes,
-                "color": PALETTE[number % len(PALETTE)],
-                "line": {"width": 1, "color": "white"},
+                "color": group_colour(number),
+                "line": {"width": 1, "color": MARKER_OUTLINE_COLOUR},
             },
             text=[f"{n}<br>partners {graph.degree(n)}" for n in nodes],
             hoverinfo="text",
@@ -293,10 +280,10 @@ def survival_figure(results: Results, by: tuple[str, ...] = ("sector", "max_dept
         table = survival_table(results, grouping)
         for number, (group, curve) in enumerate(table.groupby(grouping, sort=True)):
             if grouping == "sector":
-                colour = SECTOR_COLOURS.get(group, "#999")
+                colour = sector_colour(group)
                 label = str(group)
             else:
-                colour = PALETTE[number % len(PALETTE)]
+                colour = group_colour(number)
                 label = DEPTH_NAMES.get(group, group) if "depth" in grouping else group
             figure.add_scatter(
                 x=curve["duration"],
@@ -330,7 +317,7 @@ def exits_by_reason(results: Results, by: str = "scenario") -> go.Figure:
             x=[str(g) for g in counts.index],
             y=counts[reason],
             name=str(reason).replace("_", " "),
-            marker_color=PALETTE[number % len(PALETTE)],
+            marker_color=group_colour(number),
         )
     figure.update_layout(
         template=TEMPLATE,

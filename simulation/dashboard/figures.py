@@ -21,28 +21,16 @@ import pandas as pd
 
 from simulation.domain import MAX_DEPTH, SECTORS, Depth, Kind
 from simulation.model import DefenseCooperationModel
+from simulation.palette import (
+    MARKER_OUTLINE_COLOUR,
+    NOT_TIED_COLOUR,
+    PARTNER_COLOUR,
+    SECTOR_COLOURS,
+    SERIES_COLOURS,
+    group_colour,
+)
 from simulation.tables import nations_table
 
-REGION_COLOURS = (
-    "#1f77b4",
-    "#d62728",
-    "#2ca02c",
-    "#9467bd",
-    "#ff7f0e",
-    "#17becf",
-    "#8c564b",
-    "#e377c2",
-    "#7f7f7f",
-    "#bcbd22",
-)
-SECTOR_COLOURS = {
-    "general": "#7f7f7f",
-    "training": "#2ca02c",
-    "intelligence": "#9467bd",
-    "technology": "#1f77b4",
-    "arms": "#d62728",
-    "basing": "#ff7f0e",
-}
 MARGIN = {"l": 10, "r": 10, "t": 40, "b": 10}
 DEPTH_NAMES = {int(depth): depth.name.lower() for depth in Depth}
 
@@ -159,8 +147,8 @@ def network_figure(model: DefenseCooperationModel, positions: np.ndarray) -> dic
                 "mode": "markers",
                 "marker": {
                     "size": size[members].tolist(),
-                    "color": REGION_COLOURS[code % len(REGION_COLOURS)],
-                    "line": {"width": 1, "color": "white"},
+                    "color": group_colour(code),
+                    "line": {"width": 1, "color": MARKER_OUTLINE_COLOUR},
                 },
                 "name": region,
                 "hoverinfo": "text",
@@ -185,13 +173,13 @@ def outcomes_figure(table: pd.DataFrame) -> dict:
     steps = table["step"].tolist()
     data = [
         _trace("bar", steps, table["conflicts_prevented"], "crises prevented", yaxis="y2")
-        | {"marker": {"color": "#9ecae1"}},
+        | {"marker": {"color": SERIES_COLOURS["conflicts_prevented"]}},
         _trace("bar", steps, table["conflicts_escalated"], "crises escalated", yaxis="y2")
-        | {"marker": {"color": "#fc9272"}},
+        | {"marker": {"color": SERIES_COLOURS["conflicts_escalated"]}},
         _trace("scatter", steps, table["stability_index"], "stability index")
-        | {"line": {"color": "#08519c", "width": 3}},
+        | {"line": {"color": SERIES_COLOURS["stability_index"], "width": 3}},
         _trace("scatter", steps, table["conflict_prevention_rate"], "conflict prevention rate")
-        | {"line": {"color": "#31a354", "dash": "dot"}},
+        | {"line": {"color": SERIES_COLOURS["conflict_prevention_rate"], "dash": "dot"}},
     ]
     layout = _layout(
         _grid("secondary_y"),
@@ -237,13 +225,8 @@ def agreements_figure(model, table: pd.DataFrame) -> dict:
 def activity_figure(table: pd.DataFrame) -> dict:
     steps = table["step"].tolist()
     data = [
-        _trace("bar", steps, table[column], column) | {"marker": {"color": colour}}
-        for column, colour in (
-            ("signings", "#31a354"),
-            ("deepenings", "#3182bd"),
-            ("downgrades", "#fdae6b"),
-            ("exits", "#de2d26"),
-        )
+        _trace("bar", steps, table[column], column) | {"marker": {"color": SERIES_COLOURS[column]}}
+        for column in ("signings", "deepenings", "downgrades", "exits")
     ]
     layout = _layout(
         title={
@@ -263,13 +246,8 @@ def nation_figure(model: DefenseCooperationModel, nation: int) -> dict:
     mine = history[history["nation"] == model.names[nation]]
     steps = mine["step"].tolist()
     data = [
-        _trace("scatter", steps, mine[column], column) | {"line": {"color": colour}}
-        for column, colour in (
-            ("capability_share", "#3182bd"),
-            ("threat", "#de2d26"),
-            ("sovereignty_cost", "#756bb1"),
-            ("mean_trust", "#31a354"),
-        )
+        _trace("scatter", steps, mine[column], column) | {"line": {"color": SERIES_COLOURS[column]}}
+        for column in ("capability_share", "threat", "sovereignty_cost", "mean_trust")
     ]
     trust = model.state.trust[nation].astype(float).copy()
     others = np.delete(np.arange(trust.size), nation)
@@ -282,7 +260,10 @@ def nation_figure(model: DefenseCooperationModel, nation: int) -> dict:
             "yaxis": "y2",
             "orientation": "h",
             "marker": {
-                "color": ["#31a354" if model.state.ties[nation, i] else "#bdbdbd" for i in shown]
+                "color": [
+                    PARTNER_COLOUR if model.state.ties[nation, i] else NOT_TIED_COLOUR
+                    for i in shown
+                ]
             },
         }
     )
