@@ -48,6 +48,7 @@ import pandas as pd
 
 from simulation.atomic_write import atomic_folder
 from simulation.outcomes import MODEL_COLUMNS
+from simulation.palette import OBSERVED_COLOUR, SIMULATED_BAND_COLOUR, SIMULATED_COLOUR
 
 if TYPE_CHECKING:
     from simulation.scenario import Scenario
@@ -299,7 +300,7 @@ class Hindcast:
                     x=list(part["year"]) + list(part["year"])[::-1],
                     y=list(part["simulated_max"]) + list(part["simulated_min"])[::-1],
                     fill="toself",
-                    fillcolor="rgba(31,119,180,0.2)",
+                    fillcolor=SIMULATED_BAND_COLOUR,
                     line={"width": 0},
                     hoverinfo="skip",
                     name="simulated min-max",
@@ -314,7 +315,7 @@ class Hindcast:
                     x=part["year"],
                     y=part["simulated_mean"],
                     mode="lines",
-                    line={"color": "#1f77b4", "width": 2},
+                    line={"color": SIMULATED_COLOUR, "width": 2},
                     name="simulated mean",
                     legendgroup="mean",
                     showlegend=first,
@@ -327,7 +328,7 @@ class Hindcast:
                     x=part["year"],
                     y=part["observed"],
                     mode="lines+markers",
-                    line={"color": "black", "width": 2},
+                    line={"color": OBSERVED_COLOUR, "width": 2},
                     marker={"size": 4},
                     name="observed (DCAD)",
                     legendgroup="observed",

@@ -63,6 +63,12 @@ SERIES_COLOURS = {
     "sigma": _DARK_BLUE,
 }
 
+# a simulation against the world it models: the observed series in black, the
+# simulated mean in the first group colour over a pale band of its min-max spread
+OBSERVED_COLOUR = "black"
+SIMULATED_COLOUR = GROUP_COLOURS[0]
+SIMULATED_BAND_COLOUR = "rgba(31,119,180,0.2)"  # SIMULATED_COLOUR at a fifth
+
 # trust toward another nation: a partner (tied by an agreement in force) or not
 PARTNER_COLOUR = _GREEN
 NOT_TIED_COLOUR = "#bdbdbd"

@@ -16,7 +16,7 @@ from simulation.dashboard.explorer import ExplorerModel
 from simulation.sectors import SECTOR_TABLE
 from tests.cli_support import ROOT, TINY, call
 
-FIGURE_MODULES = ("simulation/dashboard/figures.py", "analysis/figures.py")
+FIGURE_MODULES = ("simulation/dashboard/figures.py", "analysis/figures.py", "analysis/hindcast.py")
 # hex colours, rgb()/hsl() colours, and the CSS names a chart is likely to reach for
 COLOUR = re.compile(
     r"#[0-9a-fA-F]{3,8}\b|\b(rgba?|hsla?)\(|^(white|black|grey|gray|red|green|blue|orange)$"
