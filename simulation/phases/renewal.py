@@ -86,16 +86,18 @@ def renew_pacts(
     for slot, rows in rows_by_pact.items():
         pact = registry.by_slot[slot]
         term_end = pact.expires_step <= step
-        streaks = {}
-        for row in rows:
-            member = int(values.nation[row])
-            streaks[row] = pact.discontent.get(member, 0) + 1 if value[row] < 0 else 0
-            if streaks[row]:
-                pact.discontent[member] = streaks[row]
+        members = values.nation[rows].tolist()
+        streak = discontent_streak(
+            value[rows], np.array([pact.discontent.get(member, 0) for member in members])
+        ).tolist()
+        streaks = dict(zip(rows, streak))
+        for member, count in zip(members, streak):
+            if count:
+                pact.discontent[member] = count
             else:
                 pact.discontent.pop(member, None)
         weight = state.capability[values.nation[rows]]
-        unhappy = fed_up(np.array([streaks[row] for row in rows]), p.exit_patience, term_end)
+        unhappy = fed_up(np.array(streak), p.exit_patience, term_end)
         if settles_lower(
             pact.depth,
             capability_vote(weight, unhappy),
