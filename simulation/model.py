@@ -53,7 +53,6 @@ class DefenseCooperationModel(Model):
 
     def __init__(self, scenario: Scenario):
         super().__init__(rng=scenario.seed)
-        self.config = scenario
         self.state = WorldState.from_world(scenario, build_world(scenario, self.rng), self.rng)
         state = self.state
         Nation.create_agents(
