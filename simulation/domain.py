@@ -38,6 +38,8 @@ Sector.__doc__ = (
 )
 
 SECTORS: tuple[Sector, ...] = tuple(Sector)
+# a sector by its name, without the enum machinery of `Sector(name)` (once a signing)
+SECTOR_BY_NAME: dict[str, Sector] = {sector.value: sector for sector in SECTORS}
 
 
 class FundingSplit(StrEnum):

@@ -70,12 +70,17 @@ def negotiate_funding(
         shares = (
             (share_first, 2.0 - share_first) if split is FundingSplit.PROPORTIONAL else (1.0, 1.0)
         )
-        if all(
-            gain[side]
-            > sovereignty[side] * utility.DIALOGUE_EXPOSURE
-            + full_funding * shares[side] * utility.DIALOGUE_COST
+        # each side must come out ahead at the dialogue rung, net of negotiating
+        cost_first = (
+            sovereignty[0] * utility.DIALOGUE_EXPOSURE
+            + full_funding * shares[0] * utility.DIALOGUE_COST
             + negotiation_cost
-            for side in (0, 1)
-        ):
+        )
+        cost_second = (
+            sovereignty[1] * utility.DIALOGUE_EXPOSURE
+            + full_funding * shares[1] * utility.DIALOGUE_COST
+            + negotiation_cost
+        )
+        if gain[0] > cost_first and gain[1] > cost_second:
             return split
     return None

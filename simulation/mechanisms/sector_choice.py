@@ -19,16 +19,13 @@ def choose_sector(
     dominances: intelligence follows threat, technology and arms a capability gap,
     basing both.
     """
-    general = next(row for row in table if row.choice is None)
+    known = _SPLITS.get(id(table))
+    _, general, specialised = known if known and known[0] is table else _split(table)
     if general_draw < GENERAL_FRAMEWORK_SHARE:
-        return general.name
-    specialised = [row for row in table if row.choice is not None]
+        return general
     weights = [
-        row.choice.base
-        + row.choice.threat * threat_level
-        + row.choice.gap * gap
-        + row.choice.threat_gap * (gap * threat_level)
-        for row in specialised
+        base + threat * threat_level + gap_weight * gap + threat_gap * (gap * threat_level)
+        for _, base, threat, gap_weight, threat_gap in specialised
     ]
     total = sum(weights)
     # the first sector whose cumulative share passes the draw
@@ -37,4 +34,21 @@ def choose_sector(
         cumulative += weight / total
         if cumulative <= sector_draw:
             chosen += 1
-    return specialised[min(chosen, len(specialised) - 1)].name
+    return specialised[min(chosen, len(specialised) - 1)][0]
+
+
+# tables already split, by identity: this runs once a signing
+_SPLITS: dict[int, tuple] = {}
+
+
+def _split(table: tuple[SectorRow, ...]) -> tuple:
+    """(table, the general framework's name, (name, base, threat, gap, threat_gap) of
+    each specialised sector in table order), kept for the next call with this table."""
+    general = next(row.name for row in table if row.choice is None)
+    specialised = [
+        (row.name, row.choice.base, row.choice.threat, row.choice.gap, row.choice.threat_gap)
+        for row in table
+        if row.choice is not None
+    ]
+    _SPLITS[id(table)] = (table, general, specialised)
+    return _SPLITS[id(table)]

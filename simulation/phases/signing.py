@@ -11,7 +11,7 @@ import numpy as np
 
 from simulation import lifecycle
 from simulation.agreements import SECTOR_EXPOSURE
-from simulation.domain import MAX_DEPTH, Kind, Sector
+from simulation.domain import MAX_DEPTH, SECTOR_BY_NAME, Kind
 from simulation.mechanisms import utility
 from simulation.mechanisms.choice import choose_partners
 from simulation.mechanisms.funding import negotiate_funding
@@ -76,14 +76,14 @@ def sign_pair(state: WorldState, pair: tuple[int, int], draws: np.ndarray, step:
     the proposed funding split and dispute-resolution provisions."""
     p = state.parameters
     a, b = pair
-    sector = Sector(
+    sector = SECTOR_BY_NAME[
         choose_sector(
             draws[0],
             draws[1],
             threat_level=max(float(state.threat[a]), float(state.threat[b])),
             gap=abs(float(state.dominance[a, b]) - float(state.dominance[b, a])),
         )
-    )
+    ]
     exposure = SECTOR_EXPOSURE[sector]
     # plain floats: this runs once a signing, on two numbers
     funding = negotiate_funding(
