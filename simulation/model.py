@@ -18,7 +18,7 @@ from simulation.agreements import AgreementRegistry
 from simulation.event_log import EventLog
 from simulation.mechanisms.renewal import first_expiry
 from simulation.mechanisms.reputation import reputation_target
-from simulation.outcomes import OutcomeRecorder
+from simulation.outcomes import COUNTED_COLUMNS, OutcomeRecorder
 from simulation.parameters import Parameters
 from simulation.phases import (
     cooperation,
@@ -68,7 +68,7 @@ class DefenseCooperationModel(Model):
         refresh_ties(state)
         state.threat = environment.perceive_threat(state)
         state.reputation = reputation_target(state.degree, state.capability)
-        state.start_step()
+        state.start_step(COUNTED_COLUMNS)
         partner_valuation.value_partners(state)
         member_evaluation.evaluate_members(state)
 
@@ -95,7 +95,7 @@ class DefenseCooperationModel(Model):
     def step(self) -> None:
         """One step (a year) of the cycle, phase by phase (see `simulation.phases`)."""
         state, step = self.state, self.steps
-        state.start_step()
+        state.start_step(COUNTED_COLUMNS)
         environment.advance_environment(state, step)
         if state.ties_stale:
             refresh_ties(state)

@@ -20,7 +20,6 @@ import numpy as np
 from simulation.agreements import AgreementRegistry
 from simulation.event_log import EventLog
 from simulation.mechanisms import utility
-from simulation.outcomes import COUNTED_COLUMNS
 
 if TYPE_CHECKING:
     from scipy.sparse import csr_matrix
@@ -167,7 +166,8 @@ class WorldState:
             dependence_scratch=np.zeros((n, n)),
         )
 
-    def start_step(self) -> None:
-        """Clear what is counted afresh each step."""
+    def start_step(self, counted: tuple[str, ...]) -> None:
+        """Clear what is counted afresh each step: the `counted` events (the outcome
+        columns that count, `simulation.outcomes.COUNTED_COLUMNS`) and the pacts left."""
         self.pacts_left = set()
-        self.counts = dict.fromkeys(COUNTED_COLUMNS, 0)
+        self.counts = dict.fromkeys(counted, 0)
