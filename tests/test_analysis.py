@@ -338,6 +338,7 @@ def test_survival_and_exit_figures_cover_every_sector_and_reason(sweep_folder):
     assert {t.name for t in exits.data} == {r.replace("_", " ") for r in reasons}
 
 
+@pytest.mark.slow
 def test_figures_export_to_png_and_to_html_that_needs_no_network(run_folder, tmp_path):
     figure = figures.network_figure(load_results(run_folder))
     assert isinstance(figure, go.Figure)

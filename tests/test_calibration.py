@@ -249,6 +249,7 @@ def test_the_command_prints_the_posterior_and_writes_scores_and_a_valid_fitted_s
     assert "diplomatic_capacity: 1  # fitted; prior 0-3, accepted" in text
 
 
+@pytest.mark.slow
 def test_the_fitted_world_keeps_the_base_files_layout_with_the_sweeps_steps(tmp_path, capsys):
     sweep_file = tmp_path / "two.yaml"
     sweep_file.write_text(

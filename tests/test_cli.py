@@ -94,6 +94,7 @@ def test_run_ends_with_a_short_summary_of_stability_prevention_agreements_and_ex
     assert str(out) in text
 
 
+@pytest.mark.slow
 def test_steps_seed_and_set_overrides_are_applied_and_recorded_in_the_manifest(tmp_path):
     out = tmp_path / "run"
     done = cli(
@@ -121,6 +122,7 @@ def test_steps_seed_and_set_overrides_are_applied_and_recorded_in_the_manifest(t
     assert scenario["regions"][0]["threat"] == 0.6
 
 
+@pytest.mark.slow
 def test_format_csv_writes_csv_tables_with_the_same_content_as_parquet(baseline_run, tmp_path):
     _, parquet_out = baseline_run
     out = tmp_path / "csv-run"
@@ -137,6 +139,7 @@ def test_format_csv_writes_csv_tables_with_the_same_content_as_parquet(baseline_
     pd.testing.assert_frame_equal(model_csv, model_parquet, check_dtype=False)
 
 
+@pytest.mark.slow
 def test_same_scenario_and_seed_give_byte_identical_parquet_files(baseline_run, tmp_path):
     # a different hash seed too: results must not hang on set or dict order of strings
     _, first = baseline_run
@@ -148,6 +151,7 @@ def test_same_scenario_and_seed_give_byte_identical_parquet_files(baseline_run, 
         assert (first / name).read_bytes() == (second / name).read_bytes(), f"{name} differs"
 
 
+@pytest.mark.slow
 def test_a_different_seed_gives_different_results(baseline_run, tmp_path):
     _, first = baseline_run
     other = tmp_path / "other-seed"
@@ -344,6 +348,7 @@ def test_malformed_option_value_exits_2_without_traceback(argv, tmp_path, capsys
 # --- validate ------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_validate_accepts_the_baseline_in_a_real_process():
     done = cli("validate", "scenarios/baseline.yaml")
     assert done.returncode == 0, done.stderr
@@ -364,6 +369,7 @@ def test_validate_checks_files_without_running_or_writing(tmp_path, capsys, monk
     assert leftovers(tmp_path) == []
 
 
+@pytest.mark.slow
 def test_bad_file_in_a_real_process_gives_one_line_and_exit_2(tmp_path):
     bad = tmp_path / "broken.yaml"
     bad.write_text("name: broken\nsteps: [1, 2\nregions: []\n")

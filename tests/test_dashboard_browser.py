@@ -17,6 +17,9 @@ from pathlib import Path
 
 import pytest
 
+# every test here starts the server or a browser: seconds each
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 OUTPUT = ROOT / "test-output"

@@ -84,6 +84,7 @@ def stream_text(notebook) -> str:
     )
 
 
+@pytest.mark.slow
 def test_notebook_runs_top_to_bottom_in_this_environments_kernel_without_writing_to_the_repo(
     executed,
 ):
@@ -105,6 +106,7 @@ def test_notebook_runs_top_to_bottom_in_this_environments_kernel_without_writing
     assert repo_entries() == before
 
 
+@pytest.mark.slow
 def test_notebook_states_each_paired_difference_with_its_interval_and_effect_size(executed):
     notebook, _, _ = executed
     text = stream_text(notebook)
@@ -114,6 +116,7 @@ def test_notebook_states_each_paired_difference_with_its_interval_and_effect_siz
     assert re.search(r"Mean stability index over a run \(95% CI\), highest first", text)
 
 
+@pytest.mark.slow
 def test_notebook_draws_its_figures_and_exports_png_html_and_the_report(executed):
     notebook, outputs, _ = executed
     plotly_outputs = [

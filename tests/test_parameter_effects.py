@@ -73,9 +73,16 @@ def test_every_parameter_has_a_claim():
     assert claimed == set(Parameters.model_fields)
 
 
+# each case runs the world twelve times, so the quick run (-m "not slow") keeps one
+QUICK_CASE = ("crisis_rate", "crises")
+
+
 @pytest.mark.parametrize(
     ("name", "low", "high", "measure", "direction"),
-    CLAIMS,
+    [
+        pytest.param(*claim, marks=() if (claim[0], claim[3]) == QUICK_CASE else pytest.mark.slow)
+        for claim in CLAIMS
+    ],
     ids=[f"{c[0]}-{c[3]}-{c[4]}" for c in CLAIMS],
 )
 def test_parameter_moves_its_documented_outcome(name, low, high, measure, direction):

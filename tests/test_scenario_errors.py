@@ -419,6 +419,7 @@ def test_python_object_tag_is_an_error_and_never_executed(tag, command, tmp_path
     assert "python/object" in line
 
 
+@pytest.mark.slow
 def test_python_object_tag_in_a_real_process_is_one_line_and_not_executed(tmp_path):
     marker = tmp_path / "PWNED"
     path = tmp_path / "evil.yaml"

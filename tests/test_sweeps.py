@@ -510,6 +510,7 @@ def dask_cluster():
     cluster.close()
 
 
+@pytest.mark.slow
 def test_a_sweep_on_a_dask_cluster_writes_the_same_model_files_as_a_serial_run(
     dask_cluster, grid_serial, tmp_path
 ):
@@ -526,6 +527,7 @@ def test_a_sweep_on_a_dask_cluster_writes_the_same_model_files_as_a_serial_run(
     assert (runs["status"] == "ok").all() and len(runs) == GRID_RUNS
 
 
+@pytest.mark.slow
 def test_the_dask_scheduler_address_can_come_from_the_environment(dask_cluster, monkeypatch):
     address = dask_cluster.scheduler_address
     monkeypatch.setenv("DASK_SCHEDULER_ADDRESS", address)
@@ -574,6 +576,7 @@ def test_without_dask_installed_the_scheduler_option_says_how_to_install_it(
     assert not out.exists()
 
 
+@pytest.mark.slow
 def test_a_malformed_scheduler_address_is_one_line_and_exit_2_without_a_hang(world):
     # `localhost` has no port: distributed raises ValueError (once a traceback, exit 1,
     # and a 20 s wait at exit while the half-made client closed on a stopped loop)
@@ -699,6 +702,7 @@ def test_a_run_cut_short_between_its_tables_is_run_again_on_resume(world, tmp_pa
     assert len(model_files(out, "events")) == GRID_RUNS
 
 
+@pytest.mark.slow
 def test_sigint_to_a_sweep_with_workers_exits_130_and_resume_finishes_it(world, capsys):
     # 16 runs of 40 steps keep two workers busy for about a second
     runs = 16

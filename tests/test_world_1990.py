@@ -393,6 +393,7 @@ def test_a_short_hindcast_gives_every_measure_for_every_year_and_a_distance():
     assert "distance" in text
 
 
+@pytest.mark.slow
 def test_the_hindcast_command_prints_the_comparison_and_writes_table_and_figures(tmp_path, capsys):
     out = tmp_path / "hindcast"
     code, stdout, err = call(
