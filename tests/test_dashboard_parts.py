@@ -11,10 +11,11 @@ import pytest
 import solara
 
 from simulation.dashboard import figures
-from simulation.dashboard.explorer import ExplorerModel, preset_names
+from simulation.dashboard.explorer import SCENARIOS, ExplorerModel, preset_names
 from simulation.dashboard.layout import region_layout
 from simulation.dashboard.live_figure import LiveFigure, PlotlyChart, figure_text
 from simulation.domain import Kind
+from simulation.scenario import load_scenario
 
 
 def test_the_scenario_picker_lists_every_preset_and_no_sweep_file():
@@ -35,7 +36,10 @@ def test_a_slider_value_outside_its_range_is_reported_and_left_out():
     model = ExplorerModel("baseline", "", crisis_rate=2.0, threat_weight=1.7)
     assert "crisis_rate" in model.input_error and "less than or equal to 1" in model.input_error
     assert model.parameters.threat_weight == pytest.approx(1.7)
-    assert model.parameters.crisis_rate == pytest.approx(0.2) or model.parameters.crisis_rate <= 1
+    # the rejected slider leaves the preset's own value in place
+    preset = load_scenario(SCENARIOS / "baseline.yaml")
+    assert model.parameters.crisis_rate == preset.parameters.crisis_rate
+    assert "crisis_rate left as it was" in model.input_error
 
 
 def test_valid_controls_give_a_model_with_no_message_and_the_typed_seed():
