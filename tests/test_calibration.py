@@ -1,5 +1,7 @@
-"""Calibration (issue #6): scoring a sweep's points against observed figures, acceptance by
-rejection, the fitted scenario and the `calibrate` command.
+"""Calibration of a world to observed network figures (world_1990 to the yearly DCA
+network of 1990-2010 in scenarios/data/dca_network_targets_1990_2010.csv): scoring a
+sweep's points against observed figures, acceptance by rejection, the fitted scenario and
+the `calibrate` command.
 
 The sweeps here are tiny (the ten-nation `tiny` world, or world_1990 for two steps), and
 the observed figures are synthetic: one design point's own mean, so the calibration must

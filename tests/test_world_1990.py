@@ -1,6 +1,8 @@
-"""The world of 1990 (issue #6): the derived data in scenarios/data/, the generated
-scenario, the hindcast's scoring and its command. Nothing here reads the source files
-outside the project, and nothing asserts a good fit."""
+"""The world of 1990: the tables in scenarios/data/ derived from COW National Material
+Capabilities v6.0 and the Defense Cooperation Agreement Dataset (DCAD) v1.0 (cited in
+scenarios/data/SOURCES.md), the scenario built from them, the hindcast's scoring and its
+command. The tests read only those derived tables, never the original datasets, and
+nothing asserts a good fit."""
 
 from __future__ import annotations
 
