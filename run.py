@@ -305,7 +305,10 @@ def command_schema(args: argparse.Namespace) -> int:
     schema = sweep_json_schema() if args.sweep else scenario_json_schema()
     text = json.dumps(schema, indent=2) + "\n"
     if args.out:
-        Path(args.out).write_text(text)
+        from simulation.atomic_write import atomic_file
+
+        with atomic_file(Path(args.out)) as temporary:
+            temporary.write_text(text)
         print(f"wrote {args.out}")
     else:
         sys.stdout.write(text)

@@ -18,6 +18,7 @@ from plotly.subplots import make_subplots
 from analysis.compare import CONFIDENCE, mean_interval
 from analysis.network import network_at
 from analysis.results import Results, ResultsError, run_statistics
+from simulation.atomic_write import atomic_file
 from simulation.palette import (
     HEATMAP_COLOURSCALE,
     MARKER_OUTLINE_COLOUR,
@@ -333,15 +334,20 @@ def export(figure: go.Figure, path: str | Path, scale: float = 2.0) -> Path:
     """Write a figure as PNG/SVG/PDF (for papers; needs Chromium, via kaleido) or HTML
     (self-contained: plotly.js is embedded, so it opens with no network)."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if path.suffix == ".html":
-        figure.write_html(path, include_plotlyjs=True, full_html=True)
-    elif path.suffix in (".png", ".svg", ".pdf", ".jpg", ".jpeg", ".webp"):
-        figure.write_image(
-            path, scale=scale, width=figure.layout.width or 900, height=figure.layout.height or 500
-        )
-    else:
+    if path.suffix not in (".html", ".png", ".svg", ".pdf", ".jpg", ".jpeg", ".webp"):
         raise ResultsError(f"{path}: expected .png, .svg, .pdf or .html")
+    with atomic_file(path) as temporary:
+        if path.suffix == ".html":
+            figure.write_html(temporary, include_plotlyjs=True, full_html=True)
+        else:
+            # the temporary's name hides the format: say it
+            figure.write_image(
+                temporary,
+                format=path.suffix[1:],
+                scale=scale,
+                width=figure.layout.width or 900,
+                height=figure.layout.height or 500,
+            )
     return path
 
 

@@ -17,6 +17,8 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
+from simulation.atomic_write import atomic_file
+
 CONFIDENCE = 0.95
 RESAMPLES = 1000
 
@@ -122,7 +124,8 @@ def sensitivity_indices(
     if len(scenarios) > 1:
         stem += "_" + "".join(c if c.isalnum() or c in "-_." else "_" for c in scenario)
     path = sweep_dir / f"{stem}.csv"
-    table.to_csv(path, index=False)
+    with atomic_file(path) as temporary:
+        table.to_csv(temporary, index=False)
     return SensitivityResult(design, metric, statistic, scenario, table, path)
 
 
