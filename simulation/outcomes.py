@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from simulation.domain import Kind
+from simulation.guards import check_finite
 from simulation.mechanisms import capability as capability_mechanism
 from simulation.mechanisms import network
 
@@ -223,12 +224,15 @@ class OutcomeRecorder:
         self._nations: list[dict[str, np.ndarray]] = []
 
     def record(self, state: WorldState, step: int) -> dict[str, float | int]:
-        """Measure the step just ended; returns its model-level outcomes."""
+        """Measure the step just ended; returns its model-level outcomes. A number that
+        is not finite stops the run (`guards.SimulationError`) before it is recorded."""
         outcomes = model_outcomes(state)
+        nations = nation_outcomes(state, step)
+        check_finite(outcomes, nations, state.names, step)
         self._model["step"].append(step)
         for column, value in outcomes.items():
             self._model[column].append(value)
-        self._nations.append(nation_outcomes(state, step))
+        self._nations.append(nations)
         return outcomes
 
     def __len__(self) -> int:

@@ -7,6 +7,7 @@ import numpy as np
 
 from simulation import lifecycle
 from simulation.domain import ExitReason
+from simulation.guards import check_capability
 from simulation.mechanisms import capability as capability_mechanism
 from simulation.mechanisms import threat
 from simulation.state import WorldState
@@ -33,6 +34,7 @@ def advance_environment(state: WorldState, step: int) -> None:
         state.capability, state.funding_load, funding_cost=p.funding_cost
     )
     state.capability = np.maximum(grown + transfer - spent, 1e-9)
+    check_capability(state.capability, state.names, step)
     state.threat = perceive_threat(state)
 
 
