@@ -29,6 +29,8 @@ import yaml
 EXIT_RUNS_FAILED = 1
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130
+# the TCP ports a dashboard can serve on (0 would be "any free port": not one to print)
+PORT_RANGE = (1, 65535)
 
 
 class UsageError(Exception):
@@ -53,7 +55,12 @@ def parse_assignments(pairs: list[str]) -> dict[str, object]:
 
 
 def command_run(args: argparse.Namespace) -> int:
-    from simulation.run_folder import check_output_dir, default_output_dir, write_run_folder
+    from simulation.run_folder import (
+        RESULTS_ROOT,
+        check_output_dir,
+        default_output_dir,
+        write_run_folder,
+    )
     from simulation.scenario import load_scenario
     from simulation.single_run import run_scenario
     from simulation.summary import summarise
@@ -77,13 +84,14 @@ def command_run(args: argparse.Namespace) -> int:
         file=sys.stderr,
     ) as bar:
         result = run_scenario(scenario, progress=lambda _: bar.update(1))
-    write_run_folder(result, out, args.format, source=str(args.scenario))
+    root = None if args.out else RESULTS_ROOT
+    write_run_folder(result, out, args.format, source=str(args.scenario), root=root)
     print(summarise(result, out))
     return 0
 
 
 def command_sweep(args: argparse.Namespace) -> int:
-    from simulation.run_folder import default_output_dir
+    from simulation.run_folder import check_output_path, default_output_dir
     from simulation.sweeps.executors import choose_executor
     from simulation.sweeps.orchestrator import run_sweep
     from simulation.sweeps.plan import load_sweep
@@ -96,6 +104,7 @@ def command_sweep(args: argparse.Namespace) -> int:
     executor = choose_executor(args.workers, args.scheduler)
     plan = load_sweep(args.sweep)
     out = Path(args.out) if args.out else default_output_dir(plan.sweep.name)
+    check_output_path(out)
 
     def announce(total: int, to_run: int) -> None:
         left = f", {to_run} still to run" if to_run < total else ""
@@ -166,7 +175,12 @@ def command_report(args: argparse.Namespace) -> int:
 
 def command_hindcast(args: argparse.Namespace) -> int:
     from analysis.hindcast import HindcastError, hindcast_from_runs, load_observed
-    from simulation.run_folder import check_output_dir, default_output_dir
+    from simulation.run_folder import (
+        RESULTS_ROOT,
+        check_inside,
+        check_output_dir,
+        default_output_dir,
+    )
     from simulation.scenario import load_scenario
     from simulation.sweeps.seeds import run_seeds
 
@@ -198,21 +212,36 @@ def command_hindcast(args: argparse.Namespace) -> int:
             overrides=overrides,
             wall_seconds=time.perf_counter() - started,
         )
+        if not args.out:
+            check_inside(out, RESULTS_ROOT)
         result.write(out)
     except HindcastError as error:
         raise UsageError(str(error)) from None
     except OSError as error:
         raise UsageError(f"{out}: cannot write the hindcast ({error})") from None
     print(result.text())
-    print(f"results in {out}/  (hindcast.csv, hindcast.png, hindcast.html)")
+    if result.image_error is not None:
+        print(
+            f"hindcast.png not made: the PNG renderer failed ({result.image_error}); "
+            "the data and hindcast.html are written",
+            file=sys.stderr,
+        )
+    print(f"results in {out}/  ({', '.join(result.files)})")
     return 0
 
 
 def command_calibrate(args: argparse.Namespace) -> int:
     from analysis.calibration import CalibrationError, calibrate
+    from simulation.run_folder import check_output_path
 
     if not 0 < args.accept <= 1:
         raise UsageError(f"--accept: expected a fraction in (0, 1], got {args.accept:g}")
+    # the files to write are checked before any is written: none or both
+    for option, target in (("--out", args.out), ("--scores", args.scores)):
+        if target is not None:
+            check_output_path(Path(target))
+            if Path(target).is_dir():
+                raise UsageError(f"{target}: is a folder; {option} expects a file name")
     measures = None
     if args.measures is not None:
         measures = [m.strip() for m in args.measures.split(",") if m.strip()]
@@ -231,12 +260,17 @@ def command_calibrate(args: argparse.Namespace) -> int:
             out = Path(args.out)
             command += f" --out {args.out}"
         else:
-            out = result.base_file.with_name(f"{result.base_file.stem}_calibrated.yaml")
+            # beside the sweep's results, never among the presets in scenarios/ unless
+            # --out names them
+            out = sweep_dir / f"{result.base_file.stem}_calibrated.yaml"
+            check_output_path(out)
         print(result.text())
+        # the scenario first: it is validated before it is written, and a refusal then
+        # leaves neither file
+        scenario = result.write_scenario(out, command)
         scores = result.write_scores(
             Path(args.scores) if args.scores else sweep_dir / "calibration.csv"
         )
-        scenario = result.write_scenario(out, command)
     except CalibrationError as error:
         raise UsageError(str(error)) from None
     except OSError as error:
@@ -257,6 +291,11 @@ def _near(path: Path) -> Path:
 
 
 def command_dashboard(args: argparse.Namespace) -> int:
+    if not PORT_RANGE[0] <= args.port <= PORT_RANGE[1]:
+        raise UsageError(
+            f"--port: expected a port number from {PORT_RANGE[0]} to {PORT_RANGE[1]}, "
+            f"got {args.port}"
+        )
     app = Path(__file__).resolve().parent / "simulation" / "dashboard" / "app.py"
     address = f"http://{args.host}:{args.port}"
     print(f"dashboard at {address}  (Ctrl-C to stop)", flush=True)
@@ -307,8 +346,15 @@ def command_schema(args: argparse.Namespace) -> int:
     if args.out:
         from simulation.atomic_write import atomic_file
 
-        with atomic_file(Path(args.out)) as temporary:
-            temporary.write_text(text)
+        out = Path(args.out)
+        try:
+            if out.is_dir():
+                raise UsageError(f"{args.out}: is a folder; --out expects a file name")
+            with atomic_file(out) as temporary:
+                temporary.write_text(text)
+        except (OSError, ValueError) as error:  # ValueError: a NUL in the path
+            reason = getattr(error, "strerror", None) or str(error)
+            raise UsageError(f"{args.out}: cannot write the schema ({reason})") from None
         print(f"wrote {args.out}")
     else:
         sys.stdout.write(text)
@@ -419,8 +465,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     calibrate.add_argument(
         "--out",
-        help="the fitted scenario file (default: the base scenario's name + _calibrated.yaml, "
-        "beside it)",
+        help="the fitted scenario file (default: SWEEP_DIR/ + the base scenario's name + "
+        "_calibrated.yaml; scenarios/ only when named here)",
     )
     calibrate.add_argument(
         "--scores", help="CSV of every point's scores (default: SWEEP_DIR/calibration.csv)"

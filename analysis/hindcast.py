@@ -55,6 +55,9 @@ if TYPE_CHECKING:
 
 ROOT = Path(__file__).resolve().parent.parent
 OBSERVED_FILE = ROOT / "scenarios" / "data" / "dca_network_targets_1990_2010.csv"
+# an observed file is one row a year (the shipped one is 21 rows, about 1 KB): a larger
+# file is refused before it is read, so a stray dump or a device cannot fill the memory
+OBSERVED_FILE_MAX_BYTES = 1_000_000
 START_YEAR = 1990
 
 # measure -> (its label in the figure, its header in the printed table, digits printed)
@@ -76,6 +79,7 @@ MODEL_COLUMN = {
     "max_degree": "max_degree",
     "transitivity": "transitivity",
 }
+OBSERVED_COLUMNS = ("year", "states", *MEASURES)
 TABLE_COLUMNS = (
     "year",
     "step",
@@ -98,17 +102,51 @@ class HindcastError(ValueError):
 
 
 def load_observed(path: str | Path = OBSERVED_FILE) -> pd.DataFrame:
-    """The observed yearly figures: one row a year, `year`, `states` and every measure."""
+    """The observed yearly figures: one row a year, `year`, `states` and every measure,
+    all numbers, none missing. Anything else is a HindcastError of one line."""
     path = Path(path)
     try:
-        frame = pd.read_csv(path)
+        size = path.stat().st_size
     except FileNotFoundError:
         raise HindcastError(f"{path}: observed file not found") from None
+    except OSError as error:
+        raise HindcastError(f"{path}: cannot read the observed file ({error})") from None
+    # a device or a FIFO would be read forever: only a file of bounded size is read
+    if path.is_dir():
+        raise HindcastError(f"{path}: is a folder, expected an observed CSV file")
+    if not path.is_file():
+        raise HindcastError(f"{path}: not a regular file (a device or a pipe?), expected a CSV")
+    if size > OBSERVED_FILE_MAX_BYTES:
+        raise HindcastError(
+            f"{path}: {size:,} bytes, more than the {OBSERVED_FILE_MAX_BYTES:,} an observed "
+            "file may have (OBSERVED_FILE_MAX_BYTES in analysis/hindcast.py)"
+        )
+    try:
+        frame = pd.read_csv(path)
+    except pd.errors.EmptyDataError:
+        raise HindcastError(
+            f"{path}: the observed file is empty; expected a CSV with the columns "
+            f"{', '.join(OBSERVED_COLUMNS)}"
+        ) from None
     except (OSError, UnicodeDecodeError, pd.errors.ParserError) as error:
         raise HindcastError(f"{path}: cannot read the observed file ({error})") from None
-    missing = [c for c in ("year", "states", *MEASURES) if c not in frame.columns]
+    missing = [c for c in OBSERVED_COLUMNS if c not in frame.columns]
     if missing:
         raise HindcastError(f"{path}: missing column(s) {', '.join(missing)}")
+    if frame.empty:
+        raise HindcastError(f"{path}: no rows; expected one row a year")
+    for column in OBSERVED_COLUMNS:
+        numbers = pd.to_numeric(frame[column], errors="coerce")
+        bad = numbers.isna() | ~np.isfinite(numbers.astype(float))
+        if bad.any():
+            row = int(np.flatnonzero(bad.to_numpy())[0])
+            value = frame[column].iloc[row]
+            got = "an empty cell" if pd.isna(value) else repr(str(value))
+            raise HindcastError(
+                f"{path}: row {row + 1} after the header, column {column}: "
+                f"expected a number, got {got}"
+            )
+        frame[column] = numbers
     if frame["year"].duplicated().any():
         raise HindcastError(f"{path}: a year appears twice")
     return frame.sort_values("year").reset_index(drop=True)
@@ -232,6 +270,7 @@ class Hindcast:
     scores: pd.DataFrame  # measure, years, nrmse, bias
     wall_seconds: float
     observed_states: dict[int, int] = field(default_factory=dict)
+    image_error: str | None = None  # why `write` made no PNG, when it could not
 
     @property
     def distance(self) -> float:
@@ -353,8 +392,13 @@ class Hindcast:
     def write(self, out: str | Path, image: bool = True) -> Path:
         """Write hindcast.csv (the comparison), hindcast_runs.csv (every run's measures),
         hindcast.json (the score and how it was made), hindcast.html and, with `image`,
-        hindcast.png. Written beside `out` and renamed at the end, like a run folder."""
+        hindcast.png. Written beside `out` and renamed at the end, like a run folder.
+
+        The PNG needs a renderer (kaleido and a browser) that may be missing or fail to
+        start; the data and the HTML figure do not, so they are written regardless and
+        `image_error` says, in one line, why the PNG is missing (None when it was made)."""
         out = Path(out)
+        self.image_error = None
         # the command refused a non-empty `out` before running, so an empty one may go
         with atomic_folder(out) as staging:
             self.table.to_csv(staging / "hindcast.csv", index=False, lineterminator="\n")
@@ -374,8 +418,16 @@ class Hindcast:
             fig = self.figure()
             fig.write_html(staging / "hindcast.html", include_plotlyjs=True, full_html=True)
             if image:
-                fig.write_image(staging / "hindcast.png", width=1000, height=fig.layout.height)
+                self.image_error = _write_png(fig, staging / "hindcast.png")
         return out
+
+    @property
+    def files(self) -> list[str]:
+        """The files `write` made, in the order the command lists them."""
+        written = ["hindcast.csv", "hindcast.png", "hindcast.html"]
+        if self.image_error is not None:
+            written.remove("hindcast.png")
+        return written
 
 
 def hindcast_from_runs(
@@ -416,6 +468,18 @@ def hindcast_from_runs(
             zip(observed_frame["year"].astype(int), observed_frame["states"].astype(int))
         ),
     )
+
+
+def _write_png(fig, path: Path) -> str | None:
+    """Draw `fig` to `path`; on failure remove what was drawn and return the reason in
+    one line. Any exception counts: the renderer's own errors have no common type."""
+    try:
+        fig.write_image(path, width=1000, height=fig.layout.height)
+    except Exception as error:  # noqa: BLE001 - see the docstring
+        path.unlink(missing_ok=True)
+        lines = str(error).strip().splitlines()
+        return f"{type(error).__name__}: {lines[0]}" if lines else type(error).__name__
+    return None
 
 
 def _fmt(value: float, digits: int) -> str:

@@ -380,3 +380,173 @@ def test_bad_file_in_a_real_process_gives_one_line_and_exit_2(tmp_path):
         assert str(command[1]) in one_error_line(done.stderr)
         assert done.stdout == ""
     assert not (tmp_path / "out").exists()
+
+
+# --- hostile names and paths: nothing outside the chosen folder, one line for the rest --
+
+
+def _files_under(folder: Path) -> list[str]:
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["../../../somewhere", "x/y", "..", "/tmp/absolute", "a b", "x\\y"],
+    ids=["parent-steps", "nested", "dot-dot", "absolute", "space", "backslash"],
+)
+def test_a_scenario_name_never_makes_a_run_write_outside_results(
+    name, tmp_path, capsys, monkeypatch
+):
+    from simulation.names import safe_name
+
+    project = tmp_path / "a" / "b" / "c" / "project"
+    project.mkdir(parents=True)
+    monkeypatch.chdir(project)
+    code, out, err = call(
+        capsys, "run", BASELINE, "--steps", "1", "--set", f"name={name}", "--quiet"
+    )
+    assert code == 0, err
+    folders = leftovers(project / "results")
+    assert len(folders) == 1, folders
+    assert folders[0].startswith(f"{safe_name(name)}-"), folders
+    assert "manifest.json" in leftovers(project / "results" / folders[0])
+    # the project holds the one run folder and nothing else; nothing above it either
+    assert [p for p in _files_under(tmp_path) if "results" not in p] == [
+        "a",
+        "a/b",
+        "a/b/c",
+        "a/b/c/project",
+    ]
+
+
+def test_a_name_in_the_scenario_file_that_climbs_out_stays_inside_results(
+    tmp_path, capsys, monkeypatch
+):
+    project = tmp_path / "project"
+    project.mkdir()
+    scenario = tmp_path / "climbing.yaml"
+    scenario.write_text(BASELINE.read_text().replace("name: baseline", "name: ../../out", 1))
+    monkeypatch.chdir(project)
+    code, _, err = call(capsys, "run", scenario, "--steps", "1", "--quiet")
+    assert code == 0, err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["climbing.yaml", "project"]
+    (folder,) = (project / "results").iterdir()
+    assert folder.name.startswith("_.._out-")
+
+
+def test_a_name_too_long_for_the_file_system_is_cut_to_a_safe_length(tmp_path, capsys, monkeypatch):
+    from simulation.names import MAX_SAFE_NAME_LENGTH
+
+    monkeypatch.chdir(tmp_path)
+    name = "\u00e9" * 200  # 200 characters, 400 bytes: more than a file name may have
+    code, _, err = call(capsys, "run", BASELINE, "--steps", "1", "--set", f"name={name}")
+    assert code == 0, err
+    (folder,) = (tmp_path / "results").iterdir()
+    assert len(folder.name) <= MAX_SAFE_NAME_LENGTH + len("-20260101-000000")
+
+
+def test_the_writer_refuses_a_folder_that_resolves_outside_its_root(tmp_path):
+    from simulation.run_folder import OutputError, write_run_folder
+    from simulation.scenario import load_scenario
+    from simulation.single_run import run_scenario
+
+    root = tmp_path / "results"
+    root.mkdir()
+    (root / "link").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    result = run_scenario(load_scenario(BASELINE, {"steps": 1}))
+    for out in (root / ".." / "escaped", root / "link" / "run", root):
+        with pytest.raises(OutputError, match="outside"):
+            write_run_folder(result, out, root=root)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["results"]
+    write_run_folder(result, root / "run", root=root)  # inside: written
+    assert (root / "run" / "manifest.json").is_file()
+
+
+@pytest.mark.parametrize("command", ["run", "sweep", "hindcast"])
+@pytest.mark.parametrize(
+    "shape", ["name-over-255-bytes", "name-without-room-for-its-temporary", "long-parent"]
+)
+def test_an_out_path_too_long_for_the_file_system_is_one_line_before_any_run(
+    command, shape, tmp_path, capsys, monkeypatch
+):
+    def must_not_run(*args, **kwargs):
+        raise AssertionError("the simulation ran although the output path was refused")
+
+    for runner in (
+        "simulation.single_run.run_scenario",
+        "simulation.sweeps.seeds.run_seeds",
+        "simulation.sweeps.orchestrator.run_sweep",
+    ):
+        monkeypatch.setattr(runner, must_not_run)
+    out = {
+        "name-over-255-bytes": tmp_path / ("o" * 300),
+        "name-without-room-for-its-temporary": tmp_path / ("o" * 250),
+        "long-parent": tmp_path / ("o" * 300) / "run",
+    }[shape]
+    source = {
+        "run": [BASELINE, "--steps", "1"],
+        "sweep": [ROOT / "scenarios" / "sweeps" / "sovereignty_and_dispute_resolution.yaml"],
+        "hindcast": ["--seeds", "1", "--set", "steps=1"],
+    }[command]
+    extra = ["--workers", "1"] if command == "sweep" else []
+    code, stdout, err = call(capsys, command, *source, *extra, "--out", out, "--quiet")
+    assert code == 2, err
+    line = one_error_line(err)
+    assert str(out) in line
+    assert "bytes" in line or "File name too long" in line, line
+    assert stdout == ""
+    assert leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize(
+    ("where", "expected"),
+    [
+        ("a-folder", "is a folder"),
+        ("inside-a-file", "cannot write the schema"),
+        ("unwritable", "cannot write the schema"),
+        ("name-too-long", "File name too long"),
+    ],
+)
+def test_schema_out_that_cannot_be_written_is_one_line_and_leaves_nothing(
+    where, expected, tmp_path, capsys
+):
+    folder = tmp_path / "box"
+    folder.mkdir()
+    (folder / "file.txt").write_text("mine")
+    out = {
+        "a-folder": folder,
+        "inside-a-file": folder / "file.txt" / "schema.json",
+        "unwritable": Path("/proc/schema.json"),  # not even root may create files there
+        "name-too-long": folder / ("s" * 300),
+    }[where]
+    code, stdout, err = call(capsys, "schema", "--out", out)
+    assert code == 2
+    line = one_error_line(err)
+    assert str(out) in line and expected in line, line
+    assert stdout == ""
+    assert sorted(p.name for p in folder.iterdir()) == ["file.txt"]
+    assert (folder / "file.txt").read_text() == "mine"
+
+
+@pytest.mark.parametrize("port", ["99999", "-1", "0", "65536"])
+def test_a_dashboard_port_outside_1_to_65535_is_one_line_before_the_server_starts(
+    port, capsys, monkeypatch
+):
+    def must_not_start(*args, **kwargs):
+        raise AssertionError("the server was started with a bad port")
+
+    monkeypatch.setattr(os, "execve", must_not_start)
+    code, stdout, err = call(capsys, "dashboard", "--port", port)
+    assert code == 2
+    assert one_error_line(err) == (
+        f"error: --port: expected a port number from 1 to 65535, got {port}"
+    )
+    assert stdout == ""
+
+
+def test_a_dashboard_port_in_range_starts_the_server_on_it(capsys, monkeypatch):
+    started = []
+    monkeypatch.setattr(os, "execve", lambda program, argv, env: started.append(argv))
+    code, _, err = call(capsys, "dashboard", "--port", "65535")
+    assert code == 0, err
+    assert started and started[0][started[0].index("--port") + 1] == "65535"

@@ -10,6 +10,8 @@ import importlib.util
 import json
 import math
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -453,3 +455,103 @@ def test_a_non_empty_out_folder_is_refused_before_any_run(tmp_path, capsys, monk
     assert code == 2
     assert "not empty" in one_error_line(err)
     assert [p.name for p in out.iterdir()] == ["notes.txt"]
+
+
+# --- hostile observed files and a PNG renderer that will not start ------------------------
+
+
+def _broken_observed(tmp_path: Path, kind: str) -> Path:
+    path = tmp_path / f"{kind}.csv"
+    header = ",".join(("year", "states", *MEASURES))
+    if kind == "empty":
+        path.write_text("")
+    elif kind == "header-only":
+        path.write_text(header + "\n")
+    elif kind == "a-word":
+        path.write_text(f"{header}\n1990,many,1,1,0.1,1,1,1,0.1\n")
+    elif kind == "a-blank-cell":
+        path.write_text(f"{header}\n1990,165,1,,0.1,1,1,1,0.1\n")
+    elif kind == "a-folder":
+        path.mkdir()
+    elif kind == "too-large":
+        row = "1990,165,1,1,0.1,1,1,1,0.1\n"
+        path.write_text(header + "\n" + row * (2_000_000 // len(row)))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("kind", "expected"),
+    [
+        ("empty", "the observed file is empty; expected a CSV with the columns year, states"),
+        ("header-only", "no rows; expected one row a year"),
+        ("a-word", "row 1 after the header, column states: expected a number, got 'many'"),
+        ("a-blank-cell", "column tied_dyads: expected a number, got an empty cell"),
+        ("a-folder", "is a folder, expected an observed CSV file"),
+        ("too-large", "bytes, more than the 1,000,000 an observed file may have"),
+    ],
+)
+def test_an_observed_file_that_is_not_a_table_of_numbers_is_a_one_line_hindcast_error(
+    kind, expected, tmp_path
+):
+    path = _broken_observed(tmp_path, kind)
+    with pytest.raises(HindcastError) as raised:
+        load_observed(path)
+    message = str(raised.value)
+    assert message.startswith(f"{path}: ") and expected in message, message
+    assert "\n" not in message
+
+
+def test_a_device_given_as_the_observed_file_is_refused_without_reading_it():
+    # read, /dev/zero would never end: a process with a time limit keeps the test finite
+    program = "from analysis.hindcast import load_observed; load_observed('/dev/zero')"
+    done = subprocess.run(
+        [sys.executable, "-c", program], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert "HindcastError: /dev/zero: not a regular file" in done.stderr, done.stderr
+
+
+def _failing_renderer(monkeypatch) -> None:
+    import plotly.graph_objects as go
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("Kaleido requires Google Chrome to be installed.\nInstall it with ...")
+
+    monkeypatch.setattr(go.Figure, "write_image", fail)
+
+
+def test_a_png_renderer_that_fails_leaves_the_data_and_html_written(
+    observed, tmp_path, monkeypatch
+):
+    _failing_renderer(monkeypatch)
+    result = hindcast_from_runs(_model_like(observed, 1.1, seed=0), load_scenario(SCENARIO))
+    out = result.write(tmp_path / "hindcast")
+    assert sorted(p.name for p in out.iterdir()) == [
+        "hindcast.csv",
+        "hindcast.html",
+        "hindcast.json",
+        "hindcast_runs.csv",
+    ]
+    assert result.image_error == "RuntimeError: Kaleido requires Google Chrome to be installed."
+    assert result.files == ["hindcast.csv", "hindcast.html"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["hindcast"]  # no partial left
+
+
+def test_the_hindcast_command_says_in_one_line_why_there_is_no_png(tmp_path, capsys, monkeypatch):
+    _failing_renderer(monkeypatch)
+    out = tmp_path / "hindcast"
+    code, stdout, err = call(
+        capsys, "hindcast", "--seeds", "1", "--set", "steps=1", "--out", out, "--quiet"
+    )
+    assert code == 0, err
+    assert one_error_line(err) == (
+        "hindcast.png not made: the PNG renderer failed (RuntimeError: Kaleido requires "
+        "Google Chrome to be installed.); the data and hindcast.html are written"
+    )
+    assert stdout.splitlines()[-1] == f"results in {out}/  (hindcast.csv, hindcast.html)"
+    assert sorted(p.name for p in out.iterdir()) == [
+        "hindcast.csv",
+        "hindcast.html",
+        "hindcast.json",
+        "hindcast_runs.csv",
+    ]
+    assert len(pd.read_csv(out / "hindcast.csv")) == 2 * len(MEASURES)
