@@ -9,7 +9,23 @@
     result.best        # the best point's parameter values
     result.write_scenario("scenarios/world_1990_calibrated.yaml", command="...")
 
-`python run.py calibrate SWEEP_DIR` does all of it from the command line.
+`python run.py calibrate SWEEP_DIR` does all of it from the command line; it writes the
+fitted scenario into SWEEP_DIR unless `--out` names another file (the presets in
+`scenarios/` are only ever written when `--out` names them).
+
+**A calibration sweep** is what `calibrate` takes, and it refuses anything else in one
+line. It is a sweep
+- over one base scenario, varying at least one of its parameters (or fields);
+- whose design samples the prior, so that the accepted points approximate the posterior:
+  `grid` or `latin_hypercube` (`CALIBRATION_DESIGNS`). Sobol and Morris designs place
+  their points for sensitivity indices (`run.py sensitivity`), not as a sample;
+- whose world is the one the observed figures start from: at step 0, the first observed
+  year (`START_YEAR`), it has the observed number of states and every run reproduces the
+  observed network on every measure, to the precision the observed file gives it (half
+  a unit of its last digit: counts exactly, density to 4 decimals, mean degree to 2,
+  transitivity to 3; `MEASURES`). For the shipped observed file that is the world of
+  1990, `scenarios/world_1990.yaml`, as `scenarios/sweeps/world_1990_calibration.yaml`
+  sweeps it; a sweep of another world needs its own observed file (`--observed`).
 
 **Score.** A point's distance is the hindcast's (`analysis.hindcast`): per measure, the
 RMSE over the years after the start of the point's mean over its replicates against the
@@ -76,6 +92,8 @@ from simulation.atomic_write import atomic_file
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_FILE = ROOT / "scenarios" / "scenario.schema.json"
 DEFAULT_ACCEPT = 0.05
+# designs whose points are a sample of the prior (see "A calibration sweep" above)
+CALIBRATION_DESIGNS = ("grid", "latin_hypercube")
 CALIBRATION_MEASURES: tuple[str, ...] = (
     "density",
     "states_with_dca",
@@ -499,6 +517,12 @@ def calibrate(
         )
     if not plan.parameters:
         raise CalibrationError(f"{sweep_dir}: the sweep varies no parameter")
+    if plan.sweep.design not in CALIBRATION_DESIGNS:
+        raise CalibrationError(
+            f"{sweep_dir}: not a calibration sweep: its {plan.sweep.design} design places "
+            "points for sensitivity indices (run.py sensitivity); calibrate expects a "
+            f"sample of the prior, a {' or '.join(CALIBRATION_DESIGNS)} design"
+        )
     try:
         observed_frame = (
             observed.copy() if isinstance(observed, pd.DataFrame) else load_observed(observed)
@@ -530,6 +554,7 @@ def calibrate(
         raise CalibrationError(f"{sweep_dir}: {error}") from None
 
     scores = score_points(runs, rescaled, measures)
+    _check_start(sweep_dir, runs, observed_frame, nations)
     single = score_points(runs, rescaled, measures, keys=("point", "replicate"))
     spread = single.groupby("point")["distance"].std(ddof=1).fillna(0.0)
     scores.insert(2, "distance_sd", scores["point"].map(spread).to_numpy())
@@ -561,6 +586,40 @@ def calibrate(
         best_hindcast_distance=float(score(raw_table)["nrmse"].mean()),
         failed_points=failed,
     )
+
+
+def _check_start(sweep_dir: Path, runs: pd.DataFrame, observed: pd.DataFrame, nations: int) -> None:
+    """Refuse a sweep whose world is not the one the observed figures start from (see
+    "A calibration sweep" in the module notes): at step 0, the first observed year, the
+    observed number of states and, in every run, the observed network."""
+    expected = (
+        "calibrate expects a sweep of the world the observed figures start from "
+        f"({_relative(ROOT / 'scenarios' / 'world_1990.yaml')} for the default observed "
+        "file; another world needs its own --observed)"
+    )
+    first = observed[observed["year"] == START_YEAR]
+    if first.empty:
+        raise CalibrationError(
+            f"{sweep_dir}: the observed figures have no {START_YEAR}, the year of step 0, "
+            "to check that the runs start from the observed network"
+        )
+    first = first.iloc[0]
+    if int(first["states"]) != nations:
+        raise CalibrationError(
+            f"{sweep_dir}: not a calibration sweep: its world has {nations} nations at "
+            f"step 0, the observed {START_YEAR} has {int(first['states'])} states; {expected}"
+        )
+    start = runs[runs["year"] == START_YEAR]
+    for measure, (label, _, digits) in MEASURES.items():
+        tolerance = 0.5 * 10.0**-digits + 1e-9  # half a unit of the observed file's last digit
+        off = (start[measure] - first[measure]).abs() > tolerance
+        if off.any():
+            row = start[off].iloc[0]
+            raise CalibrationError(
+                f"{sweep_dir}: not a calibration sweep: point {int(row['point'])} does not "
+                f"start from the observed network ({label} {row[measure]:.{digits}f} at step "
+                f"0 against {first[measure]:.{digits}f} observed in {START_YEAR}); {expected}"
+            )
 
 
 def accepted_count(accept: float, points: int) -> int:

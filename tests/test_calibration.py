@@ -287,8 +287,12 @@ def test_a_sweep_that_sets_a_region_field_writes_the_whole_mapping(tmp_path, cap
         CAPACITY + "fixed:\n  regions.1.threat: 0.55\n",
     )
     out = run_quietly(sweep_file, tmp_path / "out")
+    observed = tmp_path / "observed.csv"
+    observed_from_point(out, TARGET_POINT, nations=10).to_csv(observed, index=False)
     fitted = tmp_path / "fit.yaml"
-    code, _, err = call(capsys, "calibrate", out, "--accept", "0.25", "--out", fitted)
+    code, _, err = call(
+        capsys, "calibrate", out, "--accept", "0.25", "--observed", observed, "--out", fitted
+    )
     assert code == 0, err
     scenario = load_scenario(fitted)
     assert scenario.regions[1].threat == 0.55
@@ -364,3 +368,128 @@ def test_calibrate_refuses_a_bad_fraction_from_python_too(capacity_sweep):
     for accept in (0, -0.1, 2, math.nan):
         with pytest.raises(CalibrationError, match="accept"):
             calibrate(out, accept=accept, observed=observed)
+
+
+# --- what calibrate takes (a calibration sweep) and where it writes ------------------------
+
+SENSITIVITY = {
+    "sobol": "design: sobol\nsamples: 4\n",
+    "morris": "design: morris\nsamples: 2\n",
+}
+
+
+def _sensitivity_sweep(design: str) -> str:
+    return (
+        f"name: {design}\nscenarios: [tiny.yaml]\nseed: 11\n{SENSITIVITY[design]}"
+        "parameters:\n  diplomatic_capacity: {range: [0, 3]}\n"
+    )
+
+
+def _listing(*folders: Path) -> dict[str, list[str]]:
+    return {str(f): sorted(p.name for p in f.iterdir()) for f in folders}
+
+
+@pytest.mark.parametrize("design", sorted(SENSITIVITY))
+def test_a_sensitivity_design_is_refused_as_not_a_calibration_sweep(design, tmp_path, capsys):
+    folder = support.write_world(tmp_path / "world")
+    out = run_quietly(support.write_sweep(folder, _sensitivity_sweep(design)), tmp_path / "out")
+    observed = tmp_path / "observed.csv"
+    observed_from_point(out, 0, nations=10).to_csv(observed, index=False)
+    before = _listing(folder, out, tmp_path)
+    code, stdout, err = call(capsys, "calibrate", out, "--observed", observed)
+    assert code == 2
+    line = one_error_line(err)
+    assert f"not a calibration sweep: its {design} design" in line, line
+    assert "expects a sample of the prior, a grid or latin_hypercube design" in line, line
+    assert stdout == ""
+    assert _listing(folder, out, tmp_path) == before
+
+
+def test_a_sweep_of_a_world_other_than_the_observed_one_is_refused(tmp_path, capsys):
+    # the ten-nation world against the 165 states of the shipped observed file
+    folder = support.write_world(tmp_path / "world")
+    out = run_quietly(support.write_sweep(folder, CAPACITY), tmp_path / "out")
+    before = _listing(folder, out)
+    code, stdout, err = call(capsys, "calibrate", out)
+    assert code == 2
+    line = one_error_line(err)
+    assert (
+        "not a calibration sweep: its world has 10 nations at step 0, the observed 1990 "
+        "has 165 states; calibrate expects a sweep of the world the observed figures start "
+        "from (scenarios/world_1990.yaml for the default observed file"
+    ) in line, line
+    assert _listing(folder, out) == before
+
+
+def test_runs_that_do_not_start_from_the_observed_network_are_refused(
+    capacity_sweep, tmp_path, capsys
+):
+    out, observed = capacity_sweep
+    frame = pd.read_csv(observed)
+    frame.loc[frame["year"] == 1990, "max_degree"] += 1
+    shifted = tmp_path / "shifted.csv"
+    frame.to_csv(shifted, index=False)
+    code, _, err = call(capsys, "calibrate", out, "--observed", shifted, "--out", tmp_path / "f")
+    assert code == 2
+    line = one_error_line(err)
+    assert "not a calibration sweep: point 0 does not start from the observed network" in line
+    assert "max degree" in line, line
+    assert not (tmp_path / "f").exists()
+
+
+def test_without_out_the_fitted_scenario_goes_into_the_sweep_folder_not_beside_its_base(
+    tmp_path, capsys
+):
+    folder = support.write_world(tmp_path / "world")
+    out = run_quietly(support.write_sweep(folder, CAPACITY), tmp_path / "out")
+    observed = tmp_path / "observed.csv"
+    observed_from_point(out, TARGET_POINT, nations=10).to_csv(observed, index=False)
+    base_folder = _listing(folder)
+    code, stdout, err = call(capsys, "calibrate", out, "--observed", observed)
+    assert code == 0, err
+    assert _listing(folder) == base_folder  # nothing new among the scenarios
+    fitted = out / "tiny_calibrated.yaml"
+    assert f"fitted scenario in {fitted};" in stdout
+    assert load_scenario(fitted).name == "tiny_calibrated"
+    assert (out / "calibration.csv").is_file()
+
+
+@pytest.mark.parametrize(
+    ("option", "target", "expected"),
+    [
+        ("--out", "a-folder", "is a folder; --out expects a file name"),
+        ("--scores", "a-folder", "is a folder; --scores expects a file name"),
+        ("--out", "a-long-name", "the name is 305 bytes"),
+        ("--scores", "a-long-name", "the name is 305 bytes"),
+    ],
+)
+def test_an_out_or_scores_file_that_cannot_be_written_is_refused_before_writing_either(
+    option, target, expected, capacity_sweep, tmp_path, capsys
+):
+    out, observed = capacity_sweep
+    (tmp_path / "a-folder").mkdir()
+    path = tmp_path / ("a-folder" if target == "a-folder" else "n" * 300 + ".yaml")
+    other = "--scores" if option == "--out" else "--out"
+    other_path = tmp_path / "other.file"
+    sweep_before = _listing(out)
+    code, _, err = call(
+        capsys, "calibrate", out, "--observed", observed, option, path, other, other_path
+    )
+    assert code == 2
+    assert expected in one_error_line(err)
+    assert _listing(tmp_path) == {str(tmp_path): ["a-folder"]}
+    assert _listing(out) == sweep_before
+
+
+def test_an_empty_observed_file_is_a_one_line_error(capacity_sweep, tmp_path, capsys):
+    out, _ = capacity_sweep
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    code, stdout, err = call(capsys, "calibrate", out, "--observed", empty, "--out", tmp_path / "f")
+    assert code == 2
+    assert one_error_line(err) == (
+        f"error: {empty}: the observed file is empty; expected a CSV with the columns year, "
+        "states, active_agreements, tied_dyads, density, states_with_dca, mean_degree, "
+        "max_degree, transitivity"
+    )
+    assert stdout == ""
