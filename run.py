@@ -26,7 +26,7 @@ from pathlib import Path
 
 import yaml
 
-EXIT_RUNS_FAILED = 1
+EXIT_RUNS_FAILED = 1  # also a run stopped by a guard (simulation.guards.SimulationError)
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130
 # the TCP ports a dashboard can serve on (0 would be "any free port": not one to print)
@@ -502,6 +502,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from simulation.guards import SimulationError
     from simulation.run_folder import OutputError
     from simulation.scenario_files import ScenarioError
     from simulation.sweeps.executors import ExecutorError
@@ -511,6 +512,10 @@ def main(argv: list[str] | None = None) -> int:
     except (ScenarioError, OutputError, UsageError, ExecutorError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except SimulationError as error:
+        # the run left the range the model can represent: nothing was written
+        print(f"error: {error}; no results were written", file=sys.stderr)
+        return EXIT_RUNS_FAILED
     except KeyboardInterrupt:
         print("\ninterrupted: no results were written", file=sys.stderr)
         return EXIT_INTERRUPTED

@@ -8,6 +8,7 @@ import math
 
 import numpy as np
 import pytest
+from cli_support import call, one_error_line
 from conftest import small_world
 
 from simulation import guards, run_scenario, scenario_from_dict
@@ -74,3 +75,21 @@ def test_every_recorded_number_of_a_long_run_is_finite():
     for name in ("model", "nations"):
         numbers = tables[name].select_dtypes("number").to_numpy(dtype=float)
         assert np.isfinite(numbers).all(), name
+
+
+def test_the_command_line_reports_a_stopped_run_in_one_line_and_writes_nothing(
+    monkeypatch, tmp_path, capsys
+):
+    monkeypatch.setattr(guards, "CAPABILITY_CEILING", 50.0)
+    scenario = tmp_path / "growing.yaml"
+    scenario.write_text(
+        "name: growing\nsteps: 30\nregions: [{name: North, nations: 6}]\n"
+        "parameters: {capability_growth: 0.5}\n"
+    )
+    out = tmp_path / "out"
+    status, _, err = call(capsys, "run", str(scenario), "--out", str(out), "--quiet")
+    assert status == 1
+    line = one_error_line(err)
+    assert line.startswith("error: step ") and "no results were written" in line
+    assert not out.exists()
+    assert not list(tmp_path.glob(".*partial*"))
