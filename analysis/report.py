@@ -7,6 +7,7 @@ and the figures, in one file that opens with no network (plotly.js is embedded o
 from __future__ import annotations
 
 import html
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -36,12 +37,15 @@ table { border-collapse: collapse; font-size: 0.9rem; }
 th, td { padding: 0.25rem 0.6rem; border-bottom: 1px solid #ddd; text-align: right; }
 th:first-child, td:first-child { text-align: left; }
 .note { color: #555; font-size: 0.9rem; }
+.warning { color: #8a1c00; font-weight: bold; }
 """
 
 
 def write_report(path: str | Path, out: str | Path | None = None) -> Path:
     """Write the report of the results folder `path`; returns the report's path
-    (default: `report.html` inside the folder). Written whole or not at all."""
+    (default: `report.html` inside the folder). Written whole or not at all. A sweep
+    that is not complete (stopped, or with failed runs) gets one warning line on
+    stderr, and the same line at the top of the report."""
     results = load_results(path)
     out = Path(out) if out is not None else results.path / "report.html"
     if out.is_dir():
@@ -52,12 +56,17 @@ def write_report(path: str | Path, out: str | Path | None = None) -> Path:
             temporary.write_text(document, encoding="utf-8")
     except OSError as error:
         raise ResultsError(f"{out}: cannot write the report ({error.strerror})") from None
+    warning = results.incomplete_warning()
+    if warning is not None:
+        print(warning, file=sys.stderr)
     return out
 
 
 def build_report(results: Results) -> str:
+    warning = results.incomplete_warning()
     sections = [
         f"<h1>{html.escape(_title(results))}</h1>",
+        f"<p class='warning'>{html.escape(warning)}</p>" if warning else "",
         f"<p>{html.escape(results.describe())}</p>",
         _setup_section(results),
         "<h2>Key outcomes</h2>",
@@ -135,7 +144,7 @@ def _setup_section(results: Results) -> str:
             "design": manifest["design"],
             "parameters": ", ".join(results.parameters) or "none",
             "points x replicates": f"{manifest['points']} x {manifest['replicates']}",
-            "root seed": manifest["root_seed"],
+            "root seed": manifest.get("root_seed"),
             "project revision": manifest.get("git_revision") or "unknown",
         }
     rows = {k: v for k, v in rows.items() if v not in ("", None)}

@@ -23,6 +23,26 @@ import pandas as pd
 
 IDENTITY = ["run_id", "scenario", "point", "replicate", "seed"]
 TABLES = ("model", "nations", "agreements", "memberships", "events")
+# The largest manifest read: a sweep.json holds its design's unit sample, at most
+# MAX_DESIGN_VALUES (simulation/sweeps/plan.py) numbers, about 25 MB as JSON.
+MAX_MANIFEST_BYTES = 64_000_000
+# What each kind of manifest must hold, and of what type, for the tables and the
+# report to read it; other fields are optional.
+REQUIRED = {
+    "run": {"scenario_name": str, "seed": int, "steps": int, "nations": int},
+    "sweep": {
+        "name": str,
+        "design": str,
+        "sweep": dict,
+        "scenarios": list,
+        "points": int,
+        "replicates": int,
+    },
+}
+OPTIONAL = {
+    "run": {"scenario": dict},
+    "sweep": {"parameters": list, "runs": int, "root_seed": int, "sweep_file": str},
+}
 
 
 class ResultsError(Exception):
@@ -72,7 +92,10 @@ class Results:
                     "run.py sweep FILE --out FOLDER --resume"
                 )
             runs = _read_parquet(table)
-            return runs.sort_values(["scenario", "point", "replicate"], ignore_index=True)
+            status = runs.attrs.get("sweep_status")
+            runs = runs.sort_values(["scenario", "point", "replicate"], ignore_index=True)
+            runs.attrs = {"sweep_status": status} if status is not None else {}
+            return runs
         return pd.DataFrame(
             [
                 {
@@ -85,6 +108,49 @@ class Results:
         )
 
     # ------------------------------------------------------------ descriptions
+
+    @property
+    def status(self) -> dict | None:
+        """How far a sweep got (None for a single run): `complete` when every run of its
+        design finished ok, and the counts of runs, ok, failed and not_run. Read from
+        runs.parquet (`attrs["sweep_status"]`), or counted for folders written before it."""
+        if self.kind == "run":
+            return None
+        recorded = self.runs.attrs.get("sweep_status")
+        if isinstance(recorded, dict) and {"runs", "ok", "failed", "not_run"} <= set(recorded):
+            return recorded
+        manifest, runs = self.manifest, self.runs
+        total = manifest.get("runs") or (
+            len(manifest["scenarios"]) * manifest["points"] * manifest["replicates"]
+        )
+        ok = int((runs["status"] == "ok").sum())
+        return {
+            "complete": ok == total,
+            "runs": total,
+            "ok": ok,
+            "failed": len(runs) - ok,
+            "not_run": max(total - len(runs), 0),
+        }
+
+    def incomplete_warning(self) -> str | None:
+        """One line when a sweep is not complete: what is there, and how to finish it."""
+        status = self.status
+        if status is None or status["complete"]:
+            return None
+        sweep_file = self.manifest.get("sweep_file") or "SWEEP_FILE"
+        finish = f"python run.py sweep {sweep_file} --out {self.path} --resume"
+        name, total = self.manifest["name"], status["runs"]
+        failed = f", {status['failed']} failed" if status["failed"] else ""
+        if status["not_run"]:
+            return (
+                f"warning: sweep {name} is incomplete: {total - status['not_run']} of its "
+                f"{total} runs are here ({status['not_run']} not run{failed}); "
+                f"finish it with: {finish}"
+            )
+        return (
+            f"warning: sweep {name}: {status['failed']} of its {total} runs failed "
+            f"(see runs.parquet); run them again with: {finish}"
+        )
 
     @property
     def scenarios(self) -> list[str]:
@@ -167,16 +233,59 @@ def load_results(path: str | Path) -> Results:
     for kind, name in (("sweep", "sweep.json"), ("run", "manifest.json")):
         file = path / name
         if file.is_file():
-            try:
-                manifest = json.loads(file.read_text())
-            except (OSError, json.JSONDecodeError) as error:
-                raise ResultsError(f"{file}: unreadable ({error})") from None
+            manifest = read_manifest(file, kind)
             parameters = list(manifest.get("parameters", [])) if kind == "sweep" else []
             return Results(path, kind, manifest, parameters)
     raise ResultsError(
         f"{path}: not a results folder (expected manifest.json from run.py run "
         "or sweep.json from run.py sweep)"
     )
+
+
+def read_manifest(file: Path, kind: str) -> dict:
+    """A run's manifest.json or a sweep's sweep.json: a JSON object with the fields
+    `REQUIRED[kind]` of their types; anything else is one `ResultsError` line."""
+    try:
+        size = file.stat().st_size
+        if size > MAX_MANIFEST_BYTES:
+            raise ResultsError(
+                f"{file}: {size:,} bytes, over the limit of {MAX_MANIFEST_BYTES:,} for a "
+                "manifest (raise MAX_MANIFEST_BYTES in analysis/results.py to allow more)"
+            )
+        text = file.read_bytes().decode("utf-8")
+        manifest = json.loads(text)
+    except OSError as error:
+        raise ResultsError(f"{file}: unreadable ({error.strerror or error})") from None
+    except UnicodeDecodeError:
+        raise ResultsError(f"{file}: unreadable (not UTF-8 text: a binary file?)") from None
+    except json.JSONDecodeError as error:
+        raise ResultsError(f"{file}: unreadable (not JSON: {error})") from None
+    except RecursionError:
+        raise ResultsError(f"{file}: unreadable (JSON nested too deeply)") from None
+    if not isinstance(manifest, dict):
+        raise ResultsError(
+            f"{file}: expected a JSON object (the {kind}'s manifest), "
+            f"got a {type(manifest).__name__}"
+        )
+    for key in REQUIRED[kind]:
+        if key not in manifest:
+            raise ResultsError(f"{file}: {key!r} is missing: not a {kind} manifest")
+    for key, expected in {**REQUIRED[kind], **OPTIONAL[kind]}.items():
+        value = manifest.get(key)
+        if key in manifest and not _is_a(value, expected):
+            raise ResultsError(
+                f"{file}: {key!r}: expected {_NAMES[expected]}, got {json.dumps(value)[:40]}"
+            )
+    return manifest
+
+
+_NAMES = {str: "text", int: "a whole number", dict: "a JSON object", list: "a JSON list"}
+
+
+def _is_a(value: object, expected: type) -> bool:
+    if expected is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, expected)
 
 
 def run_statistics(results: Results, metric: str, statistic: str = "mean") -> pd.DataFrame:

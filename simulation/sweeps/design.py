@@ -62,6 +62,29 @@ def unit_problem(names: list[str]) -> dict[str, Any]:
     return {"num_vars": len(names), "names": names, "bounds": [[0.0, 1.0]] * len(names)}
 
 
+def design_size(sweep: Sweep) -> int:
+    """How many points the design has, counted without drawing or listing them, so a
+    design too big to hold can be refused before it is built."""
+    dimensions = len(sweep.parameters)
+    if sweep.design == "grid":
+        return math.prod(len(grid_values(axis)) for axis in sweep.parameters.values())
+    if sweep.design == "latin_hypercube":
+        return sweep.samples
+    if sweep.design == "sobol":
+        return sweep.samples * (2 * dimensions + 2 if sweep.second_order else dimensions + 2)
+    return sweep.samples * (dimensions + 1)  # morris: trajectories of D + 1 points
+
+
+def reach(axis: Axis) -> list[Any]:
+    """The values at the ends of what the axis can produce, to check against the
+    scenario before anything runs. A normal axis reaches as far as its quantile
+    function goes on the open unit interval the design uses (about 7 sd either side
+    of its mean), not only its mean: every draw lies between those two values."""
+    if axis.distribution == "normal":
+        return [from_unit(axis, 0.0), from_unit(axis, 1.0)]
+    return axis.representatives()
+
+
 def design_points(sweep: Sweep, root: int) -> list[dict[str, Any]]:
     """Every design point as {parameter: value}, in design order."""
     names = list(sweep.parameters)

@@ -47,11 +47,12 @@ def run_sweep(
     if resume:
         store.reopen(plan)
         store.clear_partials()
+        store.discard_unreadable(plan.sweep.tables)  # a damaged run is not done: run it again
     else:
         store.create(plan)
     if executor.shares_files:
         function = WritingWorker(function, out)
-    done = store.done()
+    done = store.done(plan.sweep.tables)
     todo = [task for task in plan.tasks if task.run_id not in done]
     skipped = len(plan.tasks) - len(todo)
     if on_start is not None:

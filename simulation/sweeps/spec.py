@@ -20,6 +20,11 @@ DESIGNS = ("grid", "latin_hypercube", "sobol", "morris")
 TABLES = ("model", "nations", "agreements", "memberships", "events")
 # fields a design may not vary: replicates own the seed
 RESERVED = ("seed", "name")
+# Sobol' points are balanced only in runs of a power of two (scipy warns, SALib's
+# estimators assume it), so a sobol design's base sample N is a power of two, and at
+# least this many: below it each index rests on one or two base points and SALib's
+# bootstrap confidence intervals are degenerate. Indices worth reading need hundreds.
+SOBOL_MIN_SAMPLES = 4
 
 
 class _Strict(BaseModel):
@@ -128,8 +133,9 @@ class Sweep(_Strict):
         None,
         ge=1,
         le=1_000_000,
-        description="Design size: points (latin_hypercube), base sample N (sobol: N x (D + 2) "
-        "points, or N x (2D + 2) with second_order), trajectories (morris: N x (D + 1)).",
+        description="Design size: points (latin_hypercube), base sample N (sobol: a power of "
+        f"two, at least {SOBOL_MIN_SAMPLES}; N x (D + 2) points, or N x (2D + 2) with second_order), "
+        "trajectories (morris: N x (D + 1)).",
     )
     second_order: bool = Field(False, description="Sobol: also estimate second-order indices.")
     levels: Int = Field(4, ge=2, le=100, description="Morris: grid levels of each parameter.")
@@ -174,9 +180,25 @@ class Sweep(_Strict):
                     raise FieldProblem(where, "a morris design needs bounds: a range or uniform")
         if self.design != "grid" and self.samples is None:
             raise FieldProblem(("samples",), f"a {self.design} design needs 'samples'")
+        if self.design == "sobol":
+            _check_sobol_samples(self.samples)
         if "model" not in self.tables:
             self.tables = ["model", *self.tables]
         return self
+
+
+def _check_sobol_samples(samples: int) -> None:
+    if samples >= SOBOL_MIN_SAMPLES and samples & (samples - 1) == 0:
+        return
+    below = max(SOBOL_MIN_SAMPLES, 1 << (samples.bit_length() - 1))
+    above = max(SOBOL_MIN_SAMPLES, 1 << samples.bit_length())
+    nearest = f"{below} or {above}" if below != above else f"{below}"
+    raise FieldProblem(
+        ("samples",),
+        f"a sobol design needs a power of two, at least {SOBOL_MIN_SAMPLES}, got {samples} "
+        f"(Sobol' points are balanced only in powers of two, as SALib assumes): "
+        f"use {nearest}",
+    )
 
 
 def sweep_json_schema() -> dict:

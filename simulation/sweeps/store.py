@@ -6,18 +6,24 @@
       model/<run_id>.parquet       per-step outcomes of each run (and nations/,
                                    agreements/, ... when the sweep keeps them)
       runs.jsonl           journal: one line a finished run (ok or failed), appended
-      runs.parquet         one row a finished run: identity, values, status, error, time
+      runs.parquet         one row a finished run: identity, values, status, error, time;
+                           its `attrs["sweep_status"]` says whether the sweep is complete
+                           (pd.read_parquet(OUT / "runs.parquet").attrs["sweep_status"])
 
 Each file is written under a hidden name (which Parquet readers skip) and renamed
 when complete (`simulation.atomic_write`), so `pd.read_parquet(OUT / "model")` only
-ever sees whole runs. A run counts as done when its model file exists; `--resume` runs
-the rest.
+ever sees whole runs. A run counts as done when each table it keeps has its file; a
+kill can leave hidden temporaries (`.NAME.partial-PID`), which the next sweep or
+resume in the folder removes. `--resume` also removes the files of a run whose Parquet
+footer does not read (a damaged file), so that run is run again, and then runs the rest.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import platform
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -29,6 +35,7 @@ import pyarrow.parquet as pq
 
 from simulation.atomic_write import LEFTOVER_PATTERN, atomic_file
 from simulation.run_folder import OutputError, git_revision, package_versions
+from simulation.sweeps.spec import TABLES
 from simulation.sweeps.task import RunOutcome, RunTask
 
 if TYPE_CHECKING:  # the plan (and scipy) stay out of the worker processes
@@ -48,7 +55,9 @@ class SweepStore:
         out = self.out
         if out.exists() and not out.is_dir():
             raise OutputError(f"{out}: --out names a file, expected a folder")
-        if out.exists() and any(out.iterdir()):
+        if out.exists():
+            self.clear_partials()  # what a sweep killed while starting here left
+        if out.exists() and _holds_results(out):
             raise OutputError(
                 f"{out}: output folder already exists and is not empty "
                 "(add --resume to finish the sweep in it)"
@@ -85,9 +94,30 @@ class SweepStore:
 
     # ---------------------------------------------------------------- progress
 
-    def done(self) -> set[str]:
-        """Runs whose results are complete on disk."""
-        return {path.stem for path in (self.out / "model").glob("*.parquet")}
+    def done(self, tables: tuple[str, ...] | list[str] = ("model",)) -> set[str]:
+        """Runs whose results are complete on disk: a file in each of `tables`."""
+        finished = _run_files(self.out / "model")
+        for table in tables:
+            if table != "model":
+                finished &= _run_files(self.out / table)
+        return finished
+
+    def discard_unreadable(self, tables: tuple[str, ...] | list[str]) -> list[str]:
+        """Remove every file of each run that has a file whose Parquet footer does not
+        read (damaged, cut short by a full disk, or not Parquet at all): such a run is
+        not done, and removing it keeps `pd.read_parquet(OUT / "model")` readable if
+        running it again fails. Returns the runs removed, sorted."""
+        damaged = set()
+        for table in tables:
+            for run, path in _run_files(self.out / table, paths=True).items():
+                try:
+                    pq.read_metadata(path)
+                except (OSError, ValueError):  # ArrowInvalid is a ValueError
+                    damaged.add(run)
+        for run in damaged:
+            for table in tables:
+                (self.out / table / f"{run}.parquet").unlink(missing_ok=True)
+        return sorted(damaged)
 
     def record(self, outcome: RunOutcome) -> None:
         """Write a finished run's tables (unless its worker already did), then its
@@ -113,7 +143,7 @@ class SweepStore:
                 except json.JSONDecodeError:
                     continue  # a line cut short by a crash
                 journal[entry["run_id"]] = entry
-        done = self.done()
+        done = self.done(plan.sweep.tables)
         rows = []
         for task in plan.tasks:
             entry = journal.get(task.run_id)
@@ -127,6 +157,7 @@ class SweepStore:
             rows.append({**identity(task), "status": status, "error": error, "wall_seconds": wall})
         columns = [*RUN_COLUMNS, *plan.parameters, "status", "error", "wall_seconds"]
         frame = pd.DataFrame(rows, columns=columns).astype({"wall_seconds": "float64"})
+        frame.attrs["sweep_status"] = sweep_status(frame, len(plan.tasks))
         with atomic_file(self.out / "runs.parquet") as temporary:
             frame.to_parquet(temporary, index=False)
         return frame
@@ -134,11 +165,68 @@ class SweepStore:
     # ---------------------------------------------------------------- helpers
 
     def clear_partials(self) -> None:
-        """Remove pieces of files a killed worker left half-written (and the '_'-named
-        ones of sweep folders written before `simulation.atomic_write`)."""
-        for pattern in (f"*/{LEFTOVER_PATTERN}", "*/_*.partial"):
+        """Remove the temporaries of writes a kill cut short, in the folder and its table
+        folders (and the '_'-named ones of sweep folders written before
+        `simulation.atomic_write`). A temporary whose writer is still running (another
+        process on this machine, by the id in its name) is left to it."""
+        for pattern in (LEFTOVER_PATTERN, f"*/{LEFTOVER_PATTERN}", "*/_*.partial"):
             for partial in self.out.glob(pattern):
-                partial.unlink(missing_ok=True)
+                if not _writer_running(partial):
+                    _remove(partial)
+
+
+def sweep_status(runs: pd.DataFrame, total: int) -> dict:
+    """How far the sweep got: `complete` when every run of the design finished ok."""
+    ok = int((runs["status"] == "ok").sum())
+    failed = len(runs) - ok
+    return {
+        "complete": ok == total,
+        "runs": total,
+        "ok": ok,
+        "failed": failed,
+        "not_run": total - len(runs),
+    }
+
+
+def _run_files(folder: Path, paths: bool = False) -> set[str] | dict[str, Path]:
+    # hidden names are temporaries (atomic_write) or a user's: never results
+    found = {path.stem: path for path in folder.glob("*.parquet") if not path.name.startswith(".")}
+    return found if paths else set(found)
+
+
+def _holds_results(folder: Path) -> bool:
+    """Anything in `folder` but empty table folders (what a sweep killed as it started
+    leaves, with its temporaries already cleared)."""
+    for entry in folder.iterdir():
+        if entry.name in TABLES and entry.is_dir() and not any(entry.iterdir()):
+            continue
+        return True
+    return False
+
+
+def _writer_running(partial: Path) -> bool:
+    """Whether the process named in a temporary's name (`.NAME.partial-PID`) still runs
+    here. This process's own are not: nothing of it writes while it clears them."""
+    try:
+        pid = int(partial.name.rsplit("-", 1)[1])
+    except (IndexError, ValueError):
+        return False  # an old '_*.partial' name: its writer is long gone
+    if pid == os.getpid() or pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, owned by another user
+    return True
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
 
 
 def write_run_tables(out: Path, outcome: RunOutcome) -> None:
