@@ -197,7 +197,9 @@ class Results:
                 table.insert(0, column, value)
             return table
         folder = self.path / name
-        if not folder.is_dir() or not any(folder.glob("*.parquet")):
+        # hidden files are temporaries a kill left (or a user's): never results
+        finished = (p for p in folder.glob("*.parquet") if not p.name.startswith((".", "_")))
+        if not folder.is_dir() or not any(finished):
             if name in self.manifest["sweep"].get("tables", ["model"]):
                 raise ResultsError(f"{self.path}: no finished runs in {folder}")
             raise ResultsError(

@@ -287,6 +287,46 @@ def test_a_damaged_run_that_fails_again_leaves_no_unreadable_file(world, tmp_pat
     assert pd.read_parquet(out / "model")["run_id"].nunique() == GRID_RUNS - 1
 
 
+def test_a_run_whose_damaged_files_were_removed_is_not_listed_ok_when_stopped_again(
+    world, tmp_path
+):
+    path = write_sweep(world, GRID)
+    out = tmp_path / "out"
+    quiet_run(load_sweep(path), out)
+    (out / "model" / f"{support.TARGET}.parquet").write_bytes(b"garbage")
+    with pytest.raises(KeyboardInterrupt):  # Ctrl-C while the damaged run runs again
+        quiet_run(load_sweep(path), out, resume=True, function=support.interrupt_on_target)
+    runs = pd.read_parquet(out / "runs.parquet")
+    assert support.TARGET not in set(runs["run_id"])
+    assert runs.attrs["sweep_status"]["not_run"] == 1
+
+
+def test_a_damaged_journal_does_not_stop_the_runs_table(world, tmp_path):
+    path = write_sweep(world, GRID)
+    out = tmp_path / "out"
+    quiet_run(load_sweep(path), out, function=support.failed_target)
+    with open(out / "runs.jsonl", "ab") as journal:
+        journal.write(b'\xff\xfe\x00binary\n[1, 2]\n{"status": "ok"}\n{"run_id": 3}\n')
+        journal.write(b'{"run_id": "x", "status": "ok", "wall_seconds": "slow"}\n{"run_id": "cut')
+    report = quiet_run(load_sweep(path), out, resume=True)
+    assert (report.skipped, report.ok, report.failed) == (GRID_RUNS - 1, 1, 0)
+    runs = pd.read_parquet(out / "runs.parquet")
+    assert len(runs) == GRID_RUNS and (runs["status"] == "ok").all()
+
+
+@pytest.mark.parametrize("content", [b"\x89PNG\r\n\x00\xff", b"[1, 2]", b"nul", b"[" * 100_000])
+def test_resume_into_a_folder_whose_sweep_json_is_not_one_is_one_line(
+    content, world, tmp_path, capsys
+):
+    path = write_sweep(world, GRID)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "sweep.json").write_bytes(content)
+    line = refusal(capsys, "sweep", path, "--out", out, "--resume", "--quiet")
+    assert f"{out / 'sweep.json'}: not the manifest of a sweep" in line
+    assert sorted(p.name for p in out.iterdir()) == ["sweep.json"]
+
+
 # --- temporaries left by a kill -----------------------------------------------------------
 
 
@@ -399,6 +439,16 @@ def test_a_stopped_sweep_written_before_the_status_was_recorded_is_warned_about_
     runs.to_parquet(out / "runs.parquet", index=False)
     code, _, err = call(capsys, "report", out)
     assert "4 of its 12 runs are here" in one_error_line(err)
+
+
+def test_a_sweep_folder_whose_table_holds_only_hidden_files_has_no_finished_runs(
+    world, tmp_path, capsys
+):
+    out = tmp_path / "out"
+    quiet_run(load_sweep(write_sweep(world, GRID)), out)
+    for path in (out / "model").glob("*.parquet"):
+        path.rename(path.with_name(f".{path.name}"))  # as a copying tool's temporaries
+    assert "no finished runs" in refusal(capsys, "report", out)
 
 
 # --- a results folder whose manifest is not one --------------------------------------------

@@ -80,9 +80,16 @@ class SweepStore:
                 f"{self.out}: nothing to resume here (no sweep.json); run without --resume"
             )
         try:
-            recorded = json.loads(manifest.read_text())
-        except (OSError, json.JSONDecodeError) as error:
-            raise OutputError(f"{manifest}: unreadable ({error})") from None
+            recorded = json.loads(manifest.read_bytes().decode("utf-8"))
+        except OSError as error:
+            raise OutputError(f"{manifest}: unreadable ({error.strerror or error})") from None
+        except (ValueError, RecursionError):  # not UTF-8, not JSON, nested too deep
+            recorded = None
+        if not isinstance(recorded, dict):
+            raise OutputError(
+                f"{manifest}: not the manifest of a sweep (expected the JSON object "
+                "run.py sweep writes); resume only a folder run.py sweep made"
+            )
         if recorded.get("fingerprint") != plan.fingerprint():
             raise OutputError(
                 f"{self.out}: holds a different sweep ({recorded.get('name')!r}, made from "
@@ -133,16 +140,10 @@ class SweepStore:
             journal.write(json.dumps(line) + "\n")
 
     def write_runs_table(self, plan: SweepPlan) -> pd.DataFrame:
-        """runs.parquet from the journal: the latest record of every finished run."""
-        journal: dict[str, dict] = {}
-        path = self.out / "runs.jsonl"
-        if path.exists():
-            for text in path.read_text(encoding="utf-8").splitlines():
-                try:
-                    entry = json.loads(text)
-                except json.JSONDecodeError:
-                    continue  # a line cut short by a crash
-                journal[entry["run_id"]] = entry
+        """runs.parquet from the journal and the files: a run is ok when its files are
+        there, failed when its latest record says so and they are not, else not run
+        (an ok record without files is a run whose damaged files were removed)."""
+        journal = read_journal(self.out / "runs.jsonl")
         done = self.done(plan.sweep.tables)
         rows = []
         for task in plan.tasks:
@@ -150,8 +151,8 @@ class SweepStore:
             if task.run_id in done:
                 status, error = "ok", ""
                 wall = entry["wall_seconds"] if entry and entry["status"] == "ok" else None
-            elif entry is not None:
-                status, error, wall = entry["status"], entry["error"], entry["wall_seconds"]
+            elif entry is not None and entry["status"] == "failed":
+                status, error, wall = "failed", entry["error"], entry["wall_seconds"]
             else:
                 continue  # not run yet
             rows.append({**identity(task), "status": status, "error": error, "wall_seconds": wall})
@@ -173,6 +174,32 @@ class SweepStore:
             for partial in self.out.glob(pattern):
                 if not _writer_running(partial):
                     _remove(partial)
+
+
+def read_journal(path: Path) -> dict[str, dict]:
+    """The latest record of each run in runs.jsonl. A line that is not a whole record
+    (cut short by a crash, or damaged) is skipped: the run's files decide."""
+    journal: dict[str, dict] = {}
+    if not path.exists():
+        return journal
+    with open(path, encoding="utf-8", errors="replace") as lines:
+        for text in lines:
+            try:
+                entry = json.loads(text)
+            except (ValueError, RecursionError):
+                continue
+            if not isinstance(entry, dict) or not isinstance(entry.get("run_id"), str):
+                continue
+            if entry.get("status") not in ("ok", "failed"):
+                continue
+            wall = entry.get("wall_seconds")
+            is_number = isinstance(wall, int | float) and not isinstance(wall, bool)
+            journal[entry["run_id"]] = {
+                "status": entry["status"],
+                "error": str(entry.get("error") or ""),
+                "wall_seconds": wall if is_number else None,
+            }
+    return journal
 
 
 def sweep_status(runs: pd.DataFrame, total: int) -> dict:
