@@ -99,6 +99,19 @@ def test_names_that_differ_only_in_case_are_refused_too(world, capsys):
     assert "make the same file name" in refusal(capsys, "validate", path)
 
 
+@pytest.mark.parametrize(
+    "entry, reason",
+    [("x" * 5000 + ".yaml", "File name too long"), ("a\\0b.yaml", "embedded null byte")],
+)
+def test_a_scenario_path_that_cannot_be_a_file_name_is_one_line(entry, reason, world, capsys):
+    path = write_sweep(
+        world, f'name: s\nscenarios: ["{entry}"]\nparameters:\n  crisis_rate: [0.1]\n'
+    )
+    line = refusal(capsys, "validate", path)
+    assert f"{path}: scenarios[0] (line 2): " in line and "cannot be a file name" in line
+    assert reason in line and len(line) < 400
+
+
 def test_run_ids_start_with_the_scenarios_safe_name(world):
     (world / "spaced.yaml").write_text(TINY.replace("name: tiny\n", "name: North and South\n", 1))
     path = write_sweep(

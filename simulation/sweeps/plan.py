@@ -84,9 +84,17 @@ def load_sweep(path: str | Path) -> SweepPlan:
         fields["steps"] = "steps"
     names, datas = [], []
     for index, relative in enumerate(sweep.scenarios):
-        scenario_path = (path.parent / relative).resolve()
         where = _line(lines, ("scenarios", index))
-        if not scenario_path.is_file():
+        try:
+            scenario_path = (path.parent / relative).resolve()
+            found = scenario_path.is_file()
+        except (OSError, ValueError) as error:  # a name too long, a NUL in it
+            reason = getattr(error, "strerror", None) or str(error)
+            raise ScenarioError(
+                f"{path}: scenarios[{index}]{where}: {_shown(relative)} cannot be a file "
+                f"name ({reason})"
+            ) from None
+        if not found:
             raise ScenarioError(
                 f"{path}: scenarios[{index}]{where}: no scenario file {relative!r} "
                 f"(looked for {scenario_path})"
@@ -267,6 +275,11 @@ def _normal_hint(axis: Any) -> str:
         f" (a normal axis draws anywhere from {low:.6g} to {high:.6g}, about 7 sd either "
         "side of its mean: give a smaller 'sd', or a range or a uniform distribution)"
     )
+
+
+def _shown(text: str, limit: int = 60) -> str:
+    """`text` quoted, cut to `limit` characters so one line stays readable."""
+    return repr(text) if len(text) <= limit else f"{text[:limit]!r}... ({len(text):,} characters)"
 
 
 def _line(lines: dict, location: tuple) -> str:
