@@ -86,10 +86,11 @@ class Results:
         """One row per run: identity, parameter values, status and wall time."""
         if self.kind == "sweep":
             table = self.path / "runs.parquet"
-            if not table.is_file():  # written when a sweep ends; an interrupted one has none
+            if not table.is_file():  # written when a sweep ends; a killed one has none
+                sweep_file = self.manifest.get("sweep_file") or "SWEEP_FILE"
                 raise ResultsError(
                     f"{self.path}: no runs.parquet (the sweep did not finish); finish it with "
-                    "run.py sweep FILE --out FOLDER --resume"
+                    f"python run.py sweep {sweep_file} --out {self.path} --resume"
                 )
             runs = _read_parquet(table)
             status = runs.attrs.get("sweep_status")

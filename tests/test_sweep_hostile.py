@@ -340,6 +340,29 @@ def test_resume_into_a_folder_whose_sweep_json_is_not_one_is_one_line(
     assert sorted(p.name for p in out.iterdir()) == ["sweep.json"]
 
 
+def test_resume_refuses_a_folder_holding_run_files_its_plan_does_not_name(world, tmp_path, capsys):
+    path = write_sweep(world, GRID)
+    out = tmp_path / "out"
+    quiet_run(load_sweep(path), out)
+    stray = out / "model" / "tiny_-p00000-r000.parquet"  # as another naming rule made it
+    stray.write_bytes((out / "model" / "tiny-p00000-r000.parquet").read_bytes())
+    line = refusal(capsys, "sweep", path, "--out", out, "--resume", "--quiet")
+    assert f"{out / 'model'}: holds 1 run file(s) this sweep does not plan" in line
+    assert "tiny_-p00000-r000.parquet" in line
+    assert stray.exists()
+
+
+def test_report_on_a_killed_sweep_names_its_file_and_folder_in_the_resume_hint(
+    world, tmp_path, capsys
+):
+    path = write_sweep(world, GRID)
+    out = tmp_path / "out"
+    quiet_run(load_sweep(path), out)
+    (out / "runs.parquet").unlink()  # killed before the runs table was written
+    line = refusal(capsys, "report", out)
+    assert f"finish it with python run.py sweep {path} --out {out} --resume" in line
+
+
 # --- temporaries left by a kill -----------------------------------------------------------
 
 

@@ -47,6 +47,7 @@ def run_sweep(
     if resume:
         store.reopen(plan)
         store.clear_partials()
+        store.check_only_planned_runs(plan)
         store.discard_unreadable(plan.sweep.tables)  # a damaged run is not done: run it again
     else:
         store.create(plan)

@@ -109,6 +109,20 @@ class SweepStore:
                 finished &= _run_files(self.out / table)
         return finished
 
+    def check_only_planned_runs(self, plan: SweepPlan) -> None:
+        """Refuse to resume into a folder holding run files its plan does not name (put
+        there by hand, or by a version that named runs otherwise): finishing the sweep
+        would mix them into its dataset."""
+        planned = {task.run_id for task in plan.tasks}
+        for table in plan.sweep.tables:
+            strays = sorted(_run_files(self.out / table) - planned)
+            if strays:
+                raise OutputError(
+                    f"{self.out / table}: holds {len(strays)} run file(s) this sweep does not "
+                    f"plan (such as {strays[0]}.parquet), put there by hand or by another "
+                    "version; move them out, or choose another --out"
+                )
+
     def discard_unreadable(self, tables: tuple[str, ...] | list[str]) -> list[str]:
         """Remove every file of each run that has a file whose Parquet footer does not
         read (damaged, cut short by a full disk, or not Parquet at all): such a run is
