@@ -414,6 +414,18 @@ def test_a_new_sweep_may_start_in_a_folder_holding_only_what_a_killed_start_left
     assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == []
 
 
+def test_a_new_sweep_into_a_folder_of_other_things_touches_none_of_them(world, tmp_path, capsys):
+    out = tmp_path / "mine"
+    (out / "notes").mkdir(parents=True)
+    kept = [out / f".draft.partial-{dead_pid()}", out / "notes" / "_chapter.partial"]
+    kept += [out / "notes" / f".chapter.partial-{dead_pid()}"]
+    for path in kept:
+        path.write_text("my work")
+    line = refusal(capsys, "sweep", write_sweep(world, GRID), "--out", out, "--quiet")
+    assert "already exists and is not empty" in line
+    assert all(path.read_text() == "my work" for path in kept)
+
+
 # --- a sweep stopped by Ctrl-C --------------------------------------------------------------
 
 

@@ -20,6 +20,7 @@ footer does not read (a damaged file), so that run is run again, and then runs t
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import os
 import platform
@@ -55,13 +56,13 @@ class SweepStore:
         out = self.out
         if out.exists() and not out.is_dir():
             raise OutputError(f"{out}: --out names a file, expected a folder")
-        if out.exists():
-            self.clear_partials()  # what a sweep killed while starting here left
         if out.exists() and _holds_results(out):
             raise OutputError(
                 f"{out}: output folder already exists and is not empty "
                 "(add --resume to finish the sweep in it)"
             )
+        if out.exists():
+            self.clear_partials()  # all a sweep killed as it started here can have left
         try:
             for table in plan.sweep.tables:
                 (out / table).mkdir(parents=True, exist_ok=True)
@@ -236,9 +237,12 @@ def _run_files(folder: Path, paths: bool = False) -> set[str] | dict[str, Path]:
 
 
 def _holds_results(folder: Path) -> bool:
-    """Anything in `folder` but empty table folders (what a sweep killed as it started
-    leaves, with its temporaries already cleared)."""
+    """Anything in `folder` but what a sweep killed as it started leaves: temporaries
+    and empty table folders. Only such a folder is cleared for a new sweep: nothing
+    in a folder of anything else is touched."""
     for entry in folder.iterdir():
+        if fnmatch.fnmatchcase(entry.name, LEFTOVER_PATTERN):
+            continue
         if entry.name in TABLES and entry.is_dir() and not any(entry.iterdir()):
             continue
         return True
