@@ -6,7 +6,7 @@ checks each claim on averages over several seeds.
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AllowInfNan, BaseModel, BeforeValidator, ConfigDict, Field
 
 
 def _refuse_booleans(expected: str):
@@ -20,7 +20,9 @@ def _refuse_booleans(expected: str):
 
 
 Int = Annotated[int, _refuse_booleans("an integer")]
-Float = Annotated[float, _refuse_booleans("a number")]
+# NaN and infinity (YAML's .nan and .inf, or a literal too large for a float) would
+# spread through every sum they enter, so no float field accepts them
+Float = Annotated[float, _refuse_booleans("a number"), AllowInfNan(False)]
 
 
 class Parameters(BaseModel):

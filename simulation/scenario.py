@@ -13,7 +13,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from simulation.domain import MAX_DEPTH, MIN_DEPTH, FundingSplit, Kind, Sector
 from simulation.parameters import Float, Int, Parameters
@@ -28,9 +36,59 @@ from simulation.scenario_files import (
 )
 from simulation.scenario_files import ScenarioError as ScenarioError  # what load_scenario raises
 
-# Names appear in `; `-separated member lists in the outputs, so they may not hold `;`.
-NAME_PATTERN = r"^[^;]+$"
-PATTERN_MEANINGS = {NAME_PATTERN: "a name without ';'"}
+# --- limits ---------------------------------------------------------------------
+# Bounds on what a scenario may ask for, so that no file, however small, can make the
+# model take more memory or time than a world of real states needs (every country of
+# the world is about 200 nations). Each is checked before anything is built from it.
+
+MAX_NATIONS = 2_000
+"""Most nations in a scenario, listed and generated together: the model holds several
+nations x nations matrices, so memory grows with the square of this."""
+
+MAX_REGIONS = 500
+"""Most regions in a scenario."""
+
+MAX_NAME_LENGTH = 200
+"""Longest name (scenario, region, nation, agreement) in characters: a region's name is
+repeated in every nation it generates and in every output row."""
+
+MAX_DESCRIPTION_LENGTH = 10_000
+"""Longest scenario description in characters."""
+
+MAX_CAPABILITY = 1e6
+"""Largest capability a nation may start with (a listed nation's capability, a
+region's median). Capabilities are relative (only ratios matter), and compounding
+from a larger start could pass the model's ceiling (`guards.CAPABILITY_CEILING`)."""
+
+MAX_SPREAD_SD = 1.0
+"""Largest `sd` of a spread. A spread is clipped to [0, 1], so at sd 1 most draws
+already land on an end; a larger sd means nothing more."""
+
+_RAISE_IT = "raise it in simulation/scenario.py to allow more"
+
+# Names appear in `; `-separated member lists in the outputs, so they may not hold `;`;
+# nor control characters (NUL, line breaks), which no output file or folder can hold.
+NAME_PATTERN = r"^[^;\x00-\x1f\x7f-\x9f]+$"
+# Free text (a label, a description) may hold ';' and, in a description, line breaks
+# and tabs, but no other control characters.
+LABEL_PATTERN = r"^[^\x00-\x1f\x7f-\x9f]+$"
+DESCRIPTION_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+PATTERN_MEANINGS = {
+    NAME_PATTERN: "a name without ';' or control characters",
+    LABEL_PATTERN: "text without control characters",
+    DESCRIPTION_PATTERN: "text without control characters other than tabs and line breaks",
+}
+
+# A nation, region or scenario name (and any reference to one).
+Name = Annotated[
+    str, StringConstraints(min_length=1, max_length=MAX_NAME_LENGTH, pattern=NAME_PATTERN)
+]
+Label = Annotated[
+    str, StringConstraints(min_length=1, max_length=MAX_NAME_LENGTH, pattern=LABEL_PATTERN)
+]
+Identifier = Annotated[
+    str, StringConstraints(min_length=1, max_length=MAX_NAME_LENGTH, pattern=ID_PATTERN)
+]
 
 
 class _Strict(BaseModel):
@@ -41,22 +99,24 @@ class Spread(_Strict):
     """A normal distribution clipped to the field's range."""
 
     mean: Float
-    sd: Float = Field(0.0, ge=0)
+    sd: Float = Field(0.0, ge=0, le=MAX_SPREAD_SD)
 
 
 class LogNormal(_Strict):
     """Capabilities across real states are roughly lognormal (COW NMC)."""
 
-    median: Float = Field(1.0, gt=0, description="Median capability (arbitrary units).")
+    median: Float = Field(
+        1.0, gt=0, le=MAX_CAPABILITY, description="Median capability (arbitrary units)."
+    )
     sigma: Float = Field(1.0, ge=0, le=5, description="Spread of log capability.")
 
 
 class Region(_Strict):
     """A region: its threat environment and, optionally, nations generated from distributions."""
 
-    name: str = Field(min_length=1, pattern=NAME_PATTERN)
+    name: Name
     threat: Float = Field(0.3, ge=0, le=1, description="Baseline threat environment.")
-    nations: Int = Field(0, ge=0, le=5000, description="How many nations to generate.")
+    nations: Int = Field(0, ge=0, le=MAX_NATIONS, description="How many nations to generate.")
     capability: LogNormal = LogNormal()
     sovereignty_sensitivity: Spread = Spread(mean=0.4, sd=0.15)
     policy_position: Spread = Spread(mean=0.5, sd=0.15)
@@ -72,9 +132,11 @@ class Region(_Strict):
 class NationSpec(_Strict):
     """A nation listed by name with its attributes."""
 
-    name: str = Field(min_length=1, pattern=NAME_PATTERN)
-    region: str
-    capability: Float = Field(gt=0, description="Military capability (e.g. a CINC share).")
+    name: Name
+    region: Name
+    capability: Float = Field(
+        gt=0, le=MAX_CAPABILITY, description="Military capability (e.g. a CINC share)."
+    )
     sovereignty_sensitivity: Float = Field(0.4, ge=0, le=1)
     policy_position: Float = Field(0.5, ge=0, le=1)
     threat: Float | None = Field(
@@ -85,13 +147,13 @@ class NationSpec(_Strict):
 class AgreementSpec(_Strict):
     """An agreement in force when the run starts."""
 
-    id: str = Field(min_length=1, pattern=ID_PATTERN)
-    name: str | None = None
+    id: Identifier
+    name: Label | None = None
     kind: Kind = Kind.BILATERAL
     sector: Sector = Sector.GENERAL
     depth: Int = Field(1, ge=MIN_DEPTH, le=MAX_DEPTH)
-    members: list[str] = Field(default_factory=list)
-    regions: list[str] = Field(
+    members: list[Name] = Field(default_factory=list, max_length=MAX_NATIONS)
+    regions: list[Name] = Field(
         default_factory=list, description="Every nation of these regions joins too."
     )
     dispute_resolution: bool = False
@@ -101,7 +163,7 @@ class AgreementSpec(_Strict):
 
 
 class Rivalry(_Strict):
-    nations: tuple[str, str]
+    nations: tuple[Name, Name]
     intensity: Float = Field(1.0, ge=0, le=1)
 
 
@@ -115,8 +177,8 @@ class CrisisEvent(_EventBase):
     either way the `severity` is added to the threat of the nations involved."""
 
     type: Literal["crisis"]
-    region: str | None = None
-    nations: tuple[str, str] | None = None
+    region: Name | None = None
+    nations: tuple[Name, Name] | None = None
     severity: Float = Field(
         0.5, ge=0, le=1, description="Threat shock added to the nations involved."
     )
@@ -134,7 +196,7 @@ class CapabilitySurgeEvent(_EventBase):
     """A nation's capability is multiplied (a rising power, or a collapse below 1)."""
 
     type: Literal["capability_surge"]
-    nation: str
+    nation: Name
     factor: Float = Field(gt=0, le=100)
 
 
@@ -142,24 +204,31 @@ class LeaveAgreementEvent(_EventBase):
     """A member leaves an agreement whatever its value (a political decision)."""
 
     type: Literal["leave_agreement"]
-    nation: str
-    agreement: str
+    nation: Name
+    agreement: Identifier
 
 
 class SovereigntyShiftEvent(_EventBase):
     """Sovereignty sensitivity rises (or falls) across a region or for some nations."""
 
     type: Literal["sovereignty_shift"]
-    region: str | None = None
-    nations: list[str] | None = None
+    region: Name | None = None
+    nations: list[Name] | None = Field(None, min_length=1, max_length=MAX_NATIONS)
     delta: Float = Field(ge=-1, le=1)
+
+    @model_validator(mode="after")
+    def _one_target(self) -> SovereigntyShiftEvent:
+        # the event applies to one or the other; given both, one would be ignored
+        if (self.region is None) == (self.nations is None):
+            raise ValueError("give either region or nations, not both or neither")
+        return self
 
 
 class ThreatShiftEvent(_EventBase):
     """A region's baseline threat changes (a rising power next door)."""
 
     type: Literal["threat_shift"]
-    region: str
+    region: Name
     delta: Float = Field(ge=-1, le=1)
 
 
@@ -178,16 +247,33 @@ EVENT_TYPES = ("crisis", "capability_surge", "leave_agreement", "sovereignty_shi
 class Scenario(_Strict):
     """A complete, validated scenario."""
 
-    name: str = Field(min_length=1)
-    description: str = ""
+    name: Label
+    description: Annotated[
+        str, StringConstraints(max_length=MAX_DESCRIPTION_LENGTH, pattern=DESCRIPTION_PATTERN)
+    ] = ""
     seed: Int = Field(42, ge=0, le=2**63 - 1)
     steps: Int = Field(50, ge=1, le=10_000)
-    regions: list[Region] = Field(min_length=1)
-    nations: list[NationSpec] = Field(default_factory=list)
+    regions: list[Region] = Field(min_length=1, max_length=MAX_REGIONS)
+    nations: list[NationSpec] = Field(default_factory=list, max_length=MAX_NATIONS)
     rivalries: list[Rivalry] = Field(default_factory=list)
     agreements: list[AgreementSpec] = Field(default_factory=list)
     parameters: Parameters = Parameters()
     events: list[Event] = Field(default_factory=list)
+
+    @field_validator("regions", "nations", mode="before")
+    @classmethod
+    def _within_list_limits(cls, value: Any, info: ValidationInfo) -> Any:
+        # before validation: a list past its limit is refused without validating each item
+        limit, name = {
+            "regions": (MAX_REGIONS, "MAX_REGIONS"),
+            "nations": (MAX_NATIONS, "MAX_NATIONS"),
+        }[info.field_name]
+        if isinstance(value, list) and len(value) > limit:
+            raise ValueError(
+                f"{len(value):,} {info.field_name}, more than the limit of {limit:,} "
+                f"({name}; {_RAISE_IT})"
+            )
+        return value
 
     @model_validator(mode="after")
     def _references_resolve(self) -> Scenario:
@@ -207,6 +293,7 @@ def generated_name(region: str, k: int) -> str:
 
 
 def _check_references(scenario: Scenario) -> None:
+    _within_nation_limit(scenario)
     region_names = [r.name for r in scenario.regions]
     _no_duplicates(region_names, "regions", "region")
     regions = set(region_names)
@@ -214,7 +301,7 @@ def _check_references(scenario: Scenario) -> None:
         if nation.region not in regions:
             raise FieldProblem(
                 ("nations", i, "region"),
-                f"unknown region {nation.region!r}; expected one of {sorted(regions)}",
+                f"unknown region {nation.region!r}; expected {_one_of(sorted(regions))}",
             )
     names = scenario.nation_names()
     if len(names) < 2:
@@ -229,7 +316,7 @@ def _check_references(scenario: Scenario) -> None:
     def check_region(name: str, location: tuple) -> None:
         if name not in regions:
             raise FieldProblem(
-                location, f"unknown region {name!r}; expected one of {sorted(regions)}"
+                location, f"unknown region {name!r}; expected {_one_of(sorted(regions))}"
             )
 
     for i, rivalry in enumerate(scenario.rivalries):
@@ -240,12 +327,14 @@ def _check_references(scenario: Scenario) -> None:
 
     agreement_ids = [a.id for a in scenario.agreements]
     _no_duplicates(agreement_ids, "agreements", "agreement id")
+    known_agreements = set(agreement_ids)
+    region_of = nation_regions(scenario)
     for i, agreement in enumerate(scenario.agreements):
         for k, name in enumerate(agreement.members):
             check_nation(name, ("agreements", i, "members", k))
         for k, name in enumerate(agreement.regions):
             check_region(name, ("agreements", i, "regions", k))
-        members = resolve_members(scenario, agreement)
+        members = resolve_members(scenario, agreement, region_of)
         if len(members) < 2:
             raise FieldProblem(
                 ("agreements", i, "members"),
@@ -273,11 +362,33 @@ def _check_references(scenario: Scenario) -> None:
         for k, name in enumerate(getattr(event, "nations", None) or ()):
             check_nation(name, ("events", i, "nations", k))
         agreement = getattr(event, "agreement", None)
-        if agreement is not None and agreement not in set(agreement_ids):
+        if agreement is not None and agreement not in known_agreements:
             raise FieldProblem(
                 ("events", i, "agreement"),
-                f"unknown agreement id {agreement!r}; expected one of {agreement_ids}",
+                f"unknown agreement id {agreement!r}; expected {_one_of(agreement_ids)}",
             )
+
+
+def _within_nation_limit(scenario: Scenario) -> None:
+    """Refused before any name is generated: the count alone can be asked for cheaply."""
+    total = len(scenario.nations)
+    for k, region in enumerate(scenario.regions):
+        total += region.nations
+        if total > MAX_NATIONS:
+            raise FieldProblem(
+                ("regions", k, "nations"),
+                f"the scenario would hold more than {MAX_NATIONS:,} nations (listed and "
+                f"generated together), the limit (MAX_NATIONS; {_RAISE_IT}; "
+                "memory grows with its square)",
+            )
+
+
+def _one_of(names: list[str]) -> str:
+    """The choices, for a message; only the first few when there are many (a message
+    stays one readable line however many regions a file holds)."""
+    listed = ", ".join(repr(name) for name in names[:10])
+    more = f" and {len(names) - 10:,} more" if len(names) > 10 else ""
+    return f"one of [{listed}]{more}"
 
 
 def _no_duplicate_nations(scenario: Scenario) -> None:
@@ -304,19 +415,30 @@ def _no_duplicates(values: list[str], field: str, what: str) -> None:
         seen.add(value)
 
 
-def resolve_members(scenario: Scenario, agreement: AgreementSpec) -> list[str]:
-    """Members named directly, then every nation of the named regions, without repeats."""
-    members = list(dict.fromkeys(agreement.members))
+def resolve_members(
+    scenario: Scenario, agreement: AgreementSpec, region_of: dict[str, str] | None = None
+) -> list[str]:
+    """Members named directly, then every nation of the named regions, without repeats.
+
+    `region_of` (from `nation_regions`) saves working it out again for each agreement.
+    """
+    members = dict.fromkeys(agreement.members)
     if agreement.regions:
         wanted = set(agreement.regions)
-        listed_region = {n.name: n.region for n in scenario.nations}
-        for region in scenario.regions:
-            for k in range(1, region.nations + 1):
-                listed_region[generated_name(region.name, k)] = region.name
-        for name in scenario.nation_names():
-            if listed_region[name] in wanted and name not in members:
-                members.append(name)
-    return members
+        region_of = region_of if region_of is not None else nation_regions(scenario)
+        for name, region in region_of.items():
+            if region in wanted:
+                members.setdefault(name)
+    return list(members)
+
+
+def nation_regions(scenario: Scenario) -> dict[str, str]:
+    """Each nation's region, in the order of `Scenario.nation_names`."""
+    region_of = {n.name: n.region for n in scenario.nations}
+    for region in scenario.regions:
+        for k in range(1, region.nations + 1):
+            region_of[generated_name(region.name, k)] = region.name
+    return region_of
 
 
 # --- loading ------------------------------------------------------------------

@@ -9,6 +9,8 @@ line naming the file, the field and its line, and export of a schema as JSON Sch
 from __future__ import annotations
 
 import json
+import os
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +18,12 @@ from typing import Any
 
 import yaml
 from pydantic import BaseModel, ValidationError
+from yaml.composer import Composer
+from yaml.constructor import SafeConstructor
+from yaml.parser import Parser
+from yaml.reader import Reader, ReaderError
+from yaml.resolver import Resolver
+from yaml.scanner import Scanner
 
 
 class ScenarioError(ValueError):
@@ -53,43 +61,258 @@ class TaggedList:
 
 # --- reading ------------------------------------------------------------------
 
+# Bounds on what one file may ask of the reader, checked before the file is expanded,
+# so that any file, however hostile, is refused within a second or two and a few
+# hundred megabytes. The shipped files stay far inside them (the largest preset is
+# 32 KB, about 3,300 values, 5 levels deep).
+
+MAX_FILE_BYTES = 1_000_000
+"""Largest scenario or sweep file read, in bytes; checked on the file's size before
+reading and again while reading (a file that grows meanwhile)."""
+
+MAX_YAML_VALUES = 50_000
+"""Most values (scalars, lists and mappings, keys included) a file may hold once its
+aliases (``*name``) are expanded: an alias counts the values it stands for, so a 1 KB
+alias bomb is refused while it is composed, before anything is expanded."""
+
+MAX_NESTING_DEPTH = 32
+"""Deepest nesting of lists and mappings in a file, counting the value at the bottom
+(the shipped files need 5). PyYAML composes nested nodes recursively, so without it a
+deeply nested file ends in RecursionError."""
+
+_RAISE_IT = "raise it in simulation/scenario_files.py to allow more"
+
+
+class _Refused(Exception):
+    """A file goes past one of the reader's bounds; carries the YAML position."""
+
+    def __init__(self, mark: Any, message: str):
+        super().__init__(message)
+        self.mark = mark
+
+
+class _BoundedComposer(Composer):
+    """PyYAML's composer, counting as it goes: the nesting depth, and the values the
+    document would hold with every alias expanded (an alias adds the size of what it
+    names, which is known once its anchor's node is complete). An alias to a list or
+    mapping that is still open (a cycle) is refused: nothing downstream could walk it."""
+
+    def __init__(self) -> None:
+        Composer.__init__(self)
+        self._depth = 0
+        self._values = 0
+        self._open_anchors: set[str] = set()
+        self._expanded_size: dict[str, int] = {}
+
+    def compose_node(self, parent: Any, index: Any) -> yaml.Node:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            if event.anchor in self._open_anchors:
+                raise _Refused(
+                    event.start_mark,
+                    f"the alias *{event.anchor} refers to a list or mapping that contains "
+                    "it; a file cannot hold itself",
+                )
+            node = super().compose_node(parent, index)
+            self._count(self._expanded_size[event.anchor], event.start_mark)
+            return node
+        self._depth += 1
+        if self._depth > MAX_NESTING_DEPTH:
+            raise _Refused(event.start_mark, _too_deep())
+        self._count(1, event.start_mark)
+        anchor = event.anchor
+        before = self._values
+        if anchor is not None:
+            self._open_anchors.add(anchor)
+        node = super().compose_node(parent, index)
+        if anchor is not None:
+            self._open_anchors.discard(anchor)
+            self._expanded_size[anchor] = self._values - before + 1
+        self._depth -= 1
+        return node
+
+    def _count(self, values: int, mark: Any) -> None:
+        self._values += values
+        if self._values > MAX_YAML_VALUES:
+            raise _Refused(
+                mark,
+                f"the file holds more than {MAX_YAML_VALUES:,} values once its aliases are "
+                f"expanded (MAX_YAML_VALUES; {_RAISE_IT})",
+            )
+
+
+try:  # libyaml's parser, when PyYAML was built with it, reads several times faster
+    from yaml.cyaml import CParser as _FastParser
+except ImportError:  # pragma: no cover - depends on how PyYAML was installed
+    _FastParser = None
+
+
+class _PythonLoader(Reader, Scanner, Parser, _BoundedComposer, SafeConstructor, Resolver):
+    """PyYAML's safe loader in pure Python, with the bounded composer."""
+
+    def __init__(self, stream: str):
+        Reader.__init__(self, stream)
+        Scanner.__init__(self)
+        Parser.__init__(self)
+        _BoundedComposer.__init__(self)
+        SafeConstructor.__init__(self)
+        Resolver.__init__(self)
+
+
+if _FastParser is not None:
+
+    class _FastLoader(_BoundedComposer, _FastParser, SafeConstructor, Resolver):
+        """libyaml's events, composed (and bounded) by `_BoundedComposer`."""
+
+        def __init__(self, stream: str):
+            _FastParser.__init__(self, stream)
+            _BoundedComposer.__init__(self)
+            SafeConstructor.__init__(self)
+            Resolver.__init__(self)
+
+    LOADER: type = _FastLoader
+else:  # pragma: no cover
+    LOADER = _PythonLoader
+
+# libyaml words some syntax errors less helpfully than PyYAML (it does not say which
+# character cannot start a token), so an error found within this many characters of
+# the start is worded by the pure-Python parser, which costs little that early.
+_REWORD_WITHIN = 50_000
+
 
 def read_yaml_file(path: Path, what: str = "scenario") -> tuple[dict, dict[tuple, int]]:
-    """Read and parse a YAML file; `ScenarioError` (one line) when it cannot be."""
+    """Read and parse a YAML file; `ScenarioError` (one line) when it cannot be.
+
+    Only a regular file of at most `MAX_FILE_BYTES` is read: a device (``/dev/zero``),
+    a FIFO or a directory is refused from its metadata, without waiting on it.
+    """
+    path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        with _open_regular_file(path, what) as file:
+            raw = file.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         raise ScenarioError(f"{path}: file not found") from None
-    except IsADirectoryError:
-        raise ScenarioError(f"{path}: is a directory, expected a YAML {what} file") from None
-    except (OSError, UnicodeDecodeError) as error:
+    except OSError as error:
+        raise ScenarioError(f"{path}: cannot read file ({error.strerror or error})") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise _too_big(path, what)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
         raise ScenarioError(f"{path}: cannot read file ({error})") from None
     return parse_yaml(text, str(path), what)
 
 
-def parse_yaml(text: str, source: str, what: str = "scenario") -> tuple[dict, dict[tuple, int]]:
-    """Safe-load YAML and remember the line of every field, for error messages."""
+def _open_regular_file(path: Path, what: str):
+    # O_NONBLOCK: opening a FIFO must not wait for a writer before it can be refused
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        status = os.fstat(descriptor)
+        if stat.S_ISDIR(status.st_mode):
+            raise ScenarioError(f"{path}: is a directory, expected a YAML {what} file")
+        if not stat.S_ISREG(status.st_mode):
+            raise ScenarioError(
+                f"{path}: not a regular file (a device, FIFO or socket), expected a YAML "
+                f"{what} file"
+            )
+        if status.st_size > MAX_FILE_BYTES:
+            raise _too_big(path, what)
+    except BaseException:
+        os.close(descriptor)
+        raise
+    return os.fdopen(descriptor, "rb")
+
+
+def _too_big(path: Path, what: str) -> ScenarioError:
+    return ScenarioError(
+        f"{path}: larger than {MAX_FILE_BYTES:,} bytes, the limit for a {what} file "
+        f"(MAX_FILE_BYTES; {_RAISE_IT})"
+    )
+
+
+def parse_yaml(text: str, source: str, what: str = "scenario") -> tuple[dict, dict[tuple, int]]:
+    """Safe-load YAML, within the reader's bounds, and remember the line of every
+    field, for error messages."""
+    loader = LOADER(text)
+    try:
+        node = loader.get_single_node()
+        lines: dict[tuple, int] = {}
+        # before constructing: merge keys (<<) splice the merged pairs into the node
+        _record_lines(node, (), lines)
+        data = loader.construct_document(node) if node is not None else None
+    except _Refused as refusal:
+        raise ScenarioError(f"{source}{_where(refusal.mark)}: {refusal}") from None
+    except FieldProblem as problem:
+        raise ScenarioError(_format(source, problem.location, lines, str(problem))) from None
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        where = f" (line {mark.line + 1})" if mark is not None else ""
-        problem = error.problem or error.context or "invalid YAML"
-        raise ScenarioError(f"{source}{where}: malformed YAML: {problem}") from None
+        raise ScenarioError(_malformed(source, text, error)) from None
+    except ReaderError as error:
+        raise ScenarioError(_unreadable_character(source, text, error)) from None
     except yaml.YAMLError as error:
-        raise ScenarioError(f"{source}: malformed YAML: {error}") from None
+        raise ScenarioError(f"{source}: malformed YAML: {_one_line(str(error))}") from None
+    finally:
+        loader.dispose()
     if not isinstance(data, dict):
         raise ScenarioError(
             f"{source}: expected a mapping of {what} fields at the top level, "
             f"got {type(data).__name__}"
         )
-    lines: dict[tuple, int] = {}
-    try:
-        _record_lines(node, (), lines)
-    except FieldProblem as problem:
-        raise ScenarioError(_format(source, problem.location, lines, str(problem))) from None
     return data, lines
+
+
+def _malformed(source: str, text: str, error: yaml.MarkedYAMLError) -> str:
+    mark = error.problem_mark or error.context_mark
+    if "nesting depth" in str(error.problem):
+        # libyaml's scanner, reading ahead, meets its own bound (1,000) before ours
+        return f"{source}{_where(mark)}: {_too_deep()}"
+    if LOADER is not _PythonLoader and mark is not None and mark.index <= _REWORD_WITHIN:
+        worded = _python_parser_error(text[: mark.index + 1000])
+        if worded is not None and _same_line(worded, mark):
+            error = worded
+    problem = error.problem or error.context or "invalid YAML"
+    return f"{source}{_where(mark)}: malformed YAML: {_one_line(problem)}"
+
+
+def _python_parser_error(text: str) -> yaml.MarkedYAMLError | None:
+    """The pure-Python parser's error for the same text, if it finds one."""
+    try:
+        for _ in yaml.parse(text, Loader=yaml.SafeLoader):
+            pass
+    except yaml.MarkedYAMLError as error:
+        return error
+    except (yaml.YAMLError, RecursionError):
+        return None
+    return None
+
+
+def _same_line(error: yaml.MarkedYAMLError, mark: Any) -> bool:
+    other = error.problem_mark or error.context_mark
+    return other is not None and other.line == mark.line
+
+
+def _unreadable_character(source: str, text: str, error: ReaderError) -> str:
+    line = text.count("\n", 0, max(error.position, 0)) + 1
+    character = error.character
+    shown = f"#x{character:04x}" if isinstance(character, int) else repr(character)
+    return (
+        f"{source} (line {line}): malformed YAML: character {shown} is not allowed in YAML "
+        "(control characters other than tab and line breaks)"
+    )
+
+
+def _too_deep() -> str:
+    return (
+        f"lists and mappings nested more than {MAX_NESTING_DEPTH} deep "
+        f"(MAX_NESTING_DEPTH; {_RAISE_IT})"
+    )
+
+
+def _where(mark: Any) -> str:
+    return f" (line {mark.line + 1})" if mark is not None else ""
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
 
 
 def _record_lines(node: yaml.Node | None, location: tuple, lines: dict[tuple, int]) -> None:
@@ -97,20 +320,46 @@ def _record_lines(node: yaml.Node | None, location: tuple, lines: dict[tuple, in
         return
     lines[location] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
-        seen: set[str] = set()
+        seen_keys: set = set()
+        seen_texts: set[str] = set()
         for key, value in node.value:
+            if not isinstance(key, yaml.ScalarNode):
+                raise _Refused(key.start_mark, "a key must be a name, not a list or mapping")
             name = key.value
-            if name in seen:
-                # YAML keeps the last of two equal keys silently, hiding a typo
-                lines[(*location, name)] = key.start_mark.line + 1
-                raise FieldProblem((*location, name), "duplicate key: given twice in one mapping")
-            seen.add(name)
             lines[(*location, name)] = key.start_mark.line + 1
+            identity = _key_identity(key)
+            text = str(identity)
+            if text in seen_texts or _hashable_in(identity, seen_keys):
+                # YAML keeps the last of two equal keys silently, hiding a typo; 1 and
+                # '1' differ in YAML but meet once the file is read as JSON or by name
+                raise FieldProblem((*location, name), "duplicate key: given twice in one mapping")
+            seen_texts.add(text)
+            seen_keys.add(identity)
             _record_lines(value, (*location, name), lines)
             lines[(*location, name)] = key.start_mark.line + 1
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             _record_lines(item, (*location, index), lines)
+
+
+_PLAIN_KEY_TAGS = {f"tag:yaml.org,2002:{kind}" for kind in ("int", "float", "bool", "null")}
+
+
+def _key_identity(key: yaml.ScalarNode) -> Any:
+    """The value a key becomes once read (`01` and `1` are the same key), or its text."""
+    if key.tag not in _PLAIN_KEY_TAGS:
+        return key.value
+    try:
+        return SafeConstructor().construct_object(key)
+    except yaml.YAMLError:
+        return key.value
+
+
+def _hashable_in(value: Any, seen: set) -> bool:
+    try:
+        return value in seen
+    except TypeError:
+        return False
 
 
 def apply_overrides(
@@ -133,12 +382,17 @@ def apply_overrides(
         target = data
         for part in parts[:-1]:
             if isinstance(target, list):
-                try:
-                    target = target[int(part)]
-                except (ValueError, IndexError):
+                # counted from 0; a negative index would quietly pick from the end
+                if not (part.isascii() and part.isdigit()) or int(part) >= len(target):
+                    expected = (
+                        f"expected an index from 0 to {len(target) - 1}"
+                        if target
+                        else "the list is empty"
+                    )
                     raise ScenarioError(
-                        f"{source}: --set {dotted}: no item {part!r} in that list"
-                    ) from None
+                        f"{source}: --set {dotted}: no item {_shown(part)} in that list; {expected}"
+                    )
+                target = target[int(part)]
             else:
                 target = target.setdefault(part, {})
                 if not isinstance(target, dict | list):
@@ -216,11 +470,16 @@ def _describe(detail: dict, meanings: Mapping[str, str], tagged_list: TaggedList
         return f"expected {meaning}, got {given!r}"
     if kind == "union_tag_invalid":
         expected = detail.get("ctx", {}).get("expected_tags", "")
-        return f"unknown {item} type {given.get('type') if isinstance(given, dict) else given!r}; expected one of {expected}"
+        tag = given.get("type") if isinstance(given, dict) else given
+        return f"unknown {item} type {_shown(tag)}; expected one of {expected}"
     if kind == "union_tag_not_found":
         return f"{article} {item} needs a 'type'"
     message = detail["msg"]
     message = message.removeprefix("Value error, ")
+    if kind == "too_long" and isinstance(given, list | tuple | dict):
+        # the whole list would make a line as long as the file
+        limit = detail.get("ctx", {}).get("max_length")
+        return f"expected at most {limit:,} items, got {len(given):,}"
     if kind.startswith(
         (
             "greater",
@@ -234,10 +493,25 @@ def _describe(detail: dict, meanings: Mapping[str, str], tagged_list: TaggedList
             "dict_",
             "literal",
             "too_",
+            "finite",
         )
     ):
-        return f"{message[0].lower()}{message[1:]}, got {given!r}"
+        return f"{message[0].lower()}{message[1:]}, got {_shown(given)}"
     return message
+
+
+# How much of a value a message quotes: enough to recognise it, never the whole file.
+_SHOWN_CHARACTERS = 60
+
+
+def _shown(value: Any) -> str:
+    """`repr(value)`, cut short with its length when it is long."""
+    if isinstance(value, str) and len(value) > _SHOWN_CHARACTERS:
+        return f"{value[:_SHOWN_CHARACTERS]!r}... ({len(value):,} characters)"
+    text = repr(value)
+    if len(text) > _SHOWN_CHARACTERS:
+        return f"{text[:_SHOWN_CHARACTERS]}... ({type(value).__name__})"
+    return text
 
 
 def _format(source: str, location: tuple, lines: dict, message: str) -> str:
@@ -257,7 +531,10 @@ def _field_path(location: tuple) -> str:
         if isinstance(part, int):
             text += f"[{part}]"
         else:
-            text += f".{part}" if text else str(part)
+            part = str(part)
+            if len(part) > _SHOWN_CHARACTERS or not part.isprintable():
+                part = _shown(part)  # an unknown key may be anything the file holds
+            text += f".{part}" if text else part
     return text
 
 
