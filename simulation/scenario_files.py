@@ -190,10 +190,14 @@ def read_yaml_file(path: Path, what: str = "scenario") -> tuple[dict, dict[tuple
     try:
         with _open_regular_file(path, what) as file:
             raw = file.read(MAX_FILE_BYTES + 1)
+    except ScenarioError:
+        raise
     except FileNotFoundError:
         raise ScenarioError(f"{path}: file not found") from None
     except OSError as error:
         raise ScenarioError(f"{path}: cannot read file ({error.strerror or error})") from None
+    except ValueError as error:  # a NUL in the path
+        raise ScenarioError(f"{_shown(str(path))}: cannot read file ({error})") from None
     if len(raw) > MAX_FILE_BYTES:
         raise _too_big(path, what)
     try:
@@ -204,23 +208,28 @@ def read_yaml_file(path: Path, what: str = "scenario") -> tuple[dict, dict[tuple
 
 
 def _open_regular_file(path: Path, what: str):
-    # O_NONBLOCK: opening a FIFO must not wait for a writer before it can be refused
+    # stat before opening: opening some devices does something (a watchdog, a tape)
+    _check_regular(path, os.stat(path), what)
+    # O_NONBLOCK: should a FIFO take the file's place meanwhile, opening it must not
+    # wait for a writer; fstat then sees what was really opened
     descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     try:
-        status = os.fstat(descriptor)
-        if stat.S_ISDIR(status.st_mode):
-            raise ScenarioError(f"{path}: is a directory, expected a YAML {what} file")
-        if not stat.S_ISREG(status.st_mode):
-            raise ScenarioError(
-                f"{path}: not a regular file (a device, FIFO or socket), expected a YAML "
-                f"{what} file"
-            )
-        if status.st_size > MAX_FILE_BYTES:
-            raise _too_big(path, what)
+        _check_regular(path, os.fstat(descriptor), what)
     except BaseException:
         os.close(descriptor)
         raise
     return os.fdopen(descriptor, "rb")
+
+
+def _check_regular(path: Path, status: os.stat_result, what: str) -> None:
+    if stat.S_ISDIR(status.st_mode):
+        raise ScenarioError(f"{path}: is a directory, expected a YAML {what} file")
+    if not stat.S_ISREG(status.st_mode):
+        raise ScenarioError(
+            f"{path}: not a regular file (a device, FIFO or socket), expected a YAML {what} file"
+        )
+    if status.st_size > MAX_FILE_BYTES:
+        raise _too_big(path, what)
 
 
 def _too_big(path: Path, what: str) -> ScenarioError:

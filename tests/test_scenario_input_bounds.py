@@ -11,6 +11,7 @@ timeout, so that a file which hangs the reader fails its test instead of the run
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import os
@@ -40,6 +41,7 @@ from simulation.scenario_files import (  # noqa: E402
     MAX_YAML_VALUES,
     ScenarioError,
     parse_yaml,
+    read_yaml_file,
 )
 from simulation.world import build_world  # noqa: E402
 from tests.cli_support import TINY, call, one_error_line  # noqa: E402
@@ -166,6 +168,22 @@ def test_validate_goes_on_to_the_next_file_after_one_nested_too_deep(tmp_path, c
     assert code == 2
     assert str(deep) in one_error_line(err)
     assert f"ok: {good}" in out
+
+
+def test_a_device_is_refused_from_its_metadata_without_being_opened(monkeypatch):
+    # opening some devices does something (a watchdog starts counting, a tape rewinds)
+    def no_opening(*args, **kwargs):
+        raise AssertionError(f"opened {args[0]!r}")
+
+    monkeypatch.setattr(os, "open", no_opening)
+    monkeypatch.setattr(io, "open", no_opening)
+    with pytest.raises(ScenarioError, match="not a regular file"):
+        read_yaml_file(Path("/dev/zero"))
+
+
+def test_a_path_holding_a_nul_is_one_line():
+    with pytest.raises(ScenarioError, match="cannot read file"):
+        read_yaml_file(Path("scenario\x00.yaml"))
 
 
 def test_a_nul_byte_in_the_file_is_one_line_naming_its_line(tmp_path, capsys):
