@@ -22,11 +22,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from simulation import scenario_files  # noqa: E402
 from simulation.scenario import (  # noqa: E402
     MAX_CAPABILITY,
     MAX_NAME_LENGTH,
@@ -202,6 +204,38 @@ def test_a_long_unknown_key_is_quoted_short(tmp_path, capsys):
     assert code == 2
     line = one_error_line(err)
     assert "unknown field" in line and "100,000 characters" in line and len(line) < 300
+
+
+READERS = [
+    pytest.param(scenario_files._PythonLoader, id="pure_python"),
+    pytest.param(
+        getattr(scenario_files, "_FastLoader", None),
+        id="libyaml",
+        marks=pytest.mark.skipif(scenario_files._FastParser is None, reason="no libyaml"),
+    ),
+]
+
+
+@pytest.mark.parametrize("reader", READERS)
+def test_both_yaml_readers_keep_the_bounds(reader, monkeypatch):
+    monkeypatch.setattr(scenario_files, "LOADER", reader)
+    hostile = {
+        BILLION_LAUGHS: f"more than {MAX_YAML_VALUES:,} values",
+        "a: " + "[" * 5_000 + "]" * 5_000 + "\n": "nested more than",
+        "a: &x [1, *x]\n": "contains it",
+    }
+    for text, says in hostile.items():
+        with pytest.raises(ScenarioError, match=says):
+            parse_yaml(text, "hostile.yaml")
+
+
+@pytest.mark.parametrize("reader", READERS)
+def test_both_yaml_readers_read_every_shipped_file_as_pyyaml_does(reader, monkeypatch):
+    monkeypatch.setattr(scenario_files, "LOADER", reader)
+    for path in [*ROOT.glob("scenarios/*.yaml"), *ROOT.glob("scenarios/sweeps/*.yaml")]:
+        text = path.read_text()
+        data, _ = parse_yaml(text, str(path))
+        assert data == yaml.safe_load(text), path
 
 
 def test_the_largest_preset_is_far_inside_the_reader_bounds():
