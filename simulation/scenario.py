@@ -10,6 +10,7 @@ sweep files; this module holds what is particular to scenarios.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -24,6 +25,7 @@ from pydantic import (
 )
 
 from simulation.domain import MAX_DEPTH, MIN_DEPTH, FundingSplit, Kind, Sector
+from simulation.guards import LOGNORMAL_TAIL, capability_outlook
 from simulation.parameters import Float, Int, Parameters
 from simulation.scenario_files import (
     ID_PATTERN,
@@ -278,6 +280,7 @@ class Scenario(_Strict):
     @model_validator(mode="after")
     def _references_resolve(self) -> Scenario:
         _check_references(self)
+        _check_capability_outlook(self)
         return self
 
     def nation_names(self) -> list[str]:
@@ -286,6 +289,25 @@ class Scenario(_Strict):
         for region in self.regions:
             names.extend(generated_name(region.name, k) for k in range(1, region.nations + 1))
         return names
+
+
+def _check_capability_outlook(scenario: Scenario) -> None:
+    """Refuse a scenario whose mean capability growth must carry the largest capability
+    past the model's ceiling within its steps (`simulation.guards`). Generated
+    capabilities count at `guards.LOGNORMAL_TAIL` spreads above their median."""
+    largest = max(
+        [nation.capability for nation in scenario.nations]
+        + [
+            region.capability.median * math.exp(LOGNORMAL_TAIL * region.capability.sigma)
+            for region in scenario.regions
+            if region.nations
+        ]
+        + [1e-9]
+    )
+    surges = [event.factor for event in scenario.events if event.type == "capability_surge"]
+    why = capability_outlook(largest, scenario.steps, scenario.parameters.capability_growth, surges)
+    if why is not None:
+        raise FieldProblem(("steps",), why)
 
 
 def generated_name(region: str, k: int) -> str:

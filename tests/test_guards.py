@@ -8,7 +8,7 @@ import math
 
 import numpy as np
 import pytest
-from cli_support import call, one_error_line
+from cli_support import ROOT, call, one_error_line
 from conftest import small_world
 
 from simulation import guards, run_scenario, scenario_from_dict
@@ -62,9 +62,10 @@ def test_an_outcome_that_is_not_finite_is_named_with_its_step():
 
 
 def test_a_run_whose_capabilities_outgrow_the_ceiling_stops_at_that_step(monkeypatch):
-    # a ceiling of 50 is reached within a few steps at 50% growth a step
-    monkeypatch.setattr(guards, "CAPABILITY_CEILING", 50.0)
+    # a ceiling of 50 is reached within a few steps at 50% growth a step (set after the
+    # scenario is validated, which would refuse it outright)
     scenario = scenario_from_dict(small_world(steps=30, parameters={"capability_growth": 0.5}))
+    monkeypatch.setattr(guards, "CAPABILITY_CEILING", 50.0)
     with pytest.raises(SimulationError, match=r"^step \d+: the capability of .* past the"):
         run_scenario(scenario)
 
@@ -80,11 +81,13 @@ def test_every_recorded_number_of_a_long_run_is_finite():
 def test_the_command_line_reports_a_stopped_run_in_one_line_and_writes_nothing(
     monkeypatch, tmp_path, capsys
 ):
+    # no mean growth, so the scenario passes; its shocks carry a capability past 50
     monkeypatch.setattr(guards, "CAPABILITY_CEILING", 50.0)
     scenario = tmp_path / "growing.yaml"
     scenario.write_text(
-        "name: growing\nsteps: 30\nregions: [{name: North, nations: 6}]\n"
-        "parameters: {capability_growth: 0.5}\n"
+        "name: growing\nsteps: 30\n"
+        "regions: [{name: North, nations: 6, capability: {median: 1, sigma: 0}}]\n"
+        "parameters: {capability_growth: 0.0, capability_volatility: 1.0}\n"
     )
     out = tmp_path / "out"
     status, _, err = call(capsys, "run", str(scenario), "--out", str(out), "--quiet")
@@ -93,3 +96,15 @@ def test_the_command_line_reports_a_stopped_run_in_one_line_and_writes_nothing(
     assert line.startswith("error: step ") and "no results were written" in line
     assert not out.exists()
     assert not list(tmp_path.glob(".*partial*"))
+
+
+def test_a_scenario_whose_growth_must_pass_the_ceiling_is_refused_before_it_runs(capsys, tmp_path):
+    # the shipped 1990 world at 2% a year for 10,000 steps compounds to about 1e86
+    out = tmp_path / "out"
+    status, _, err = call(
+        capsys, "run", ROOT / "scenarios" / "world_1990.yaml", "--steps", "10000", "--out", out
+    )
+    assert status == 2
+    line = one_error_line(err)
+    assert "world_1990.yaml: steps" in line and "at most 3551 steps" in line
+    assert not out.exists()
