@@ -259,6 +259,22 @@ def test_a_seed_typed_as_text_shows_a_message_and_no_traceback(visit):
     session.step()  # the model still works
 
 
+def test_a_seed_beyond_the_largest_the_schema_allows_shows_a_message_and_no_traceback(visit):
+    session = visit()
+    page = session.page
+    field = page.get_by_label("Seed (blank: the scenario's)")
+    field.fill(str(2**63))
+    field.press("Enter")
+    page.get_by_role("button", name="Reset", exact=True).click()
+    message = page.get_by_text(re.compile("seed: input should be less than or equal to"))
+    message.wait_for(timeout=30_000)
+    assert str(2**63 - 1) in message.inner_text()
+    assert "Traceback" not in page.inner_text("body")
+    session.step()  # the session lives on, with the scenario's own seed
+    OUTPUT.mkdir(exist_ok=True)
+    page.screenshot(path=str(OUTPUT / "dashboard-seed-too-large.png"), full_page=True)
+
+
 # live_figure.js on its own, in a blank page: a stand-in for the widget's model, and
 # plotly.js handed over as the dashboard's Python side hands it over
 

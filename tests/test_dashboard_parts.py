@@ -32,6 +32,26 @@ def test_a_seed_typed_as_text_is_reported_and_the_model_still_builds():
     assert model.steps == 1
 
 
+def test_a_seed_above_the_largest_the_schema_allows_is_reported_and_the_model_still_builds():
+    model = ExplorerModel("baseline", str(2**63))
+    assert "seed: input should be less than or equal to 9223372036854775807" in model.input_error
+    assert "got 9223372036854775808; using the scenario's own seed" in model.input_error
+    assert model.scenario_seed == load_scenario(SCENARIOS / "baseline.yaml").seed
+    model.step()
+    assert model.steps == 1
+
+
+def test_the_largest_seed_the_schema_allows_is_taken():
+    model = ExplorerModel("baseline", str(2**63 - 1))
+    assert model.input_error == "" and model.scenario_seed == 2**63 - 1
+
+
+def test_a_page_of_text_typed_as_seed_is_cut_short_in_the_message():
+    model = ExplorerModel("baseline", "7" * 100_000)
+    assert len(model.input_error) < 200
+    assert f"... ({100_000} characters)" in model.input_error
+
+
 def test_a_slider_value_outside_its_range_is_reported_and_left_out():
     model = ExplorerModel("baseline", "", crisis_rate=2.0, threat_weight=1.7)
     assert "crisis_rate" in model.input_error and "less than or equal to 1" in model.input_error

@@ -65,11 +65,20 @@ def model_table(model: ExplorerModel):
     return table
 
 
+# the message shares the network's grid cell (of fixed height): the chart gives up
+# this many pixels to it, and a longer message scrolls within them
+PROBLEMS_HEIGHT = 96
+
+
 @solara.component
 def InputProblems(model: ExplorerModel):
     update_counter.get()
     if model.input_error:
-        solara.Error(f"Some values were not used: {model.input_error}", dense=True)
+        solara.Error(
+            f"Some values were not used: {model.input_error}",
+            dense=True,
+            style_=f"max-height: {PROBLEMS_HEIGHT - 8}px; overflow-y: auto; margin-bottom: 8px",
+        )
 
 
 @solara.component
@@ -81,7 +90,8 @@ def NetworkPanel(model: ExplorerModel):
         [model],
     )
     InputProblems(model)
-    LiveFigure(figures.network_figure(model, positions))
+    height = figures.NETWORK_HEIGHT - (PROBLEMS_HEIGHT if model.input_error else 0)
+    LiveFigure(figures.network_figure(model, positions, height))
 
 
 @solara.component

@@ -9,6 +9,7 @@ is built without it, so the page keeps working.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -36,6 +37,32 @@ SLIDERS: tuple[tuple[str, float, float, float], ...] = (
 INTEGER_SLIDERS: tuple[tuple[str, int, int], ...] = (("diplomatic_capacity", 0, 8),)
 
 
+# how much of a typed value a message repeats: the Seed box takes any text, and a
+# pasted page of it would otherwise come back whole in the message
+SHOWN_CHARACTERS = 40
+
+
+def shown(text: str) -> str:
+    """`text` quoted for a message, cut to `SHOWN_CHARACTERS`."""
+    if len(text) <= SHOWN_CHARACTERS:
+        return repr(text)
+    return f"{text[:SHOWN_CHARACTERS]!r}... ({len(text)} characters)"
+
+
+def schema_complaint(path: Path, overrides: dict, field: str) -> str:
+    """What the scenario schema says against `overrides` on the preset at `path`, as
+    `field: what was expected`; empty when they load."""
+    try:
+        load_scenario(path, overrides)
+    except ScenarioError as error:
+        # the message is `file: field (line N): what was expected`; the file and a line
+        # of the preset say nothing about a value typed in the page
+        message = str(error)
+        found = re.search(rf"(?:^|: ){re.escape(field)}(?: \(line \d+\))?: (.*)$", message)
+        return f"{field}: {found.group(1)}" if found else message
+    return ""
+
+
 def preset_names() -> list[str]:
     """The preset scenarios, by file stem (scenarios/*.yaml)."""
     return sorted(path.stem for path in SCENARIOS.glob("*.yaml"))
@@ -59,27 +86,34 @@ class ExplorerModel(DefenseCooperationModel):
             problems.append(f"preset: no scenario named {preset!r}; using {DEFAULT_SCENARIO}")
             preset = DEFAULT_SCENARIO
         path = SCENARIOS / f"{preset}.yaml"
-        overrides: dict = {}
+        # each value is checked against the scenario schema together with the ones
+        # accepted before it, so the model below is built from values known to load
+        accepted: dict = {}
         text = str(seed).strip()
         if text:
             try:
                 value = int(text)
                 if value < 0:
                     raise ValueError
-                overrides["seed"] = value
             except ValueError:
                 problems.append(
-                    f"seed: expected a whole number of 0 or more, got {text!r}; "
+                    f"seed: expected a whole number of 0 or more, got {shown(text)}; "
                     "using the scenario's own seed"
                 )
-        accepted = dict(overrides)
-        for name, value in parameters.items():
-            try:
-                load_scenario(path, {**accepted, f"parameters.{name}": value})
-            except ScenarioError as error:
-                problems.append(str(error).split(": ", 1)[-1] + f"; {name} left as it was")
             else:
-                accepted[f"parameters.{name}"] = value
+                # the schema's own bound (a seed above 2^63 - 1 is refused there)
+                complaint = schema_complaint(path, {**accepted, "seed": value}, "seed")
+                if complaint:
+                    problems.append(f"{complaint}; using the scenario's own seed")
+                else:
+                    accepted["seed"] = value
+        for name, value in parameters.items():
+            field = f"parameters.{name}"
+            complaint = schema_complaint(path, {**accepted, field: value}, field)
+            if complaint:
+                problems.append(f"{complaint}; {name} left as it was")
+            else:
+                accepted[field] = value
         self.preset = preset
         self.input_error = " | ".join(problems)
         scenario = load_scenario(path, accepted)

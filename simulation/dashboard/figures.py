@@ -35,9 +35,16 @@ MARGIN = {"l": 10, "r": 10, "t": 40, "b": 10}
 DEPTH_NAMES = {int(depth): depth.name.lower() for depth in Depth}
 
 
-def network_figure(model: DefenseCooperationModel, positions: np.ndarray) -> dict:
+# the network chart's height: its dashboard cell's
+NETWORK_HEIGHT = 350
+
+
+def network_figure(
+    model: DefenseCooperationModel, positions: np.ndarray, height: int = NETWORK_HEIGHT
+) -> dict:
     """Nations (sized by capability, coloured by region) and the agreements in force:
     bilateral ones as lines, pacts as hulls, both with width by depth and colour by sector.
+    `height` in pixels: less than the cell's when something shares the cell.
 
     Agreements of one sector and depth share a trace (the lines or outlines separated
     by gaps), so the chart has a few dozen traces at a thousand agreements. Every trace
@@ -162,7 +169,7 @@ def network_figure(model: DefenseCooperationModel, positions: np.ndarray) -> dic
         xaxis={"visible": False, "range": [-1.1, 1.1], "constrain": "domain"},
         yaxis={"visible": False, "range": [-1.1, 1.1], "scaleanchor": "x", "constrain": "domain"},
         legend={"x": 1.0, "y": 1.0, "font": {"size": 10}, "title": {"text": "regions"}},
-        height=350,  # a dashboard cell's height
+        height=height,
         uirevision="network",  # keep the user's zoom across steps
     )
     return {"data": traces, "layout": layout}
