@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from simulation.dashboard.census import request_census
+
 # every test here starts the server or a browser: seconds each
 pytestmark = pytest.mark.slow
 
@@ -138,6 +140,13 @@ class Visit:
         )
 
     def close(self) -> None:
+        self.context.close()
+
+    def close_tab(self) -> None:
+        """Close the page as a person closes the tab: the page tells the server."""
+        # the note goes out as the page closes, too late for the route's handler
+        self.context.unroute("**/*")
+        self.page.close(run_before_unload=True)
         self.context.close()
 
 
@@ -273,6 +282,84 @@ def test_a_seed_beyond_the_largest_the_schema_allows_shows_a_message_and_no_trac
     session.step()  # the session lives on, with the scenario's own seed
     OUTPUT.mkdir(exist_ok=True)
     page.screenshot(path=str(OUTPUT / "dashboard-seed-too-large.png"), full_page=True)
+
+
+# the dashboard under load: rounds of sessions opened, stepped and closed
+SESSIONS_A_ROUND = 8
+# memory after the second round may exceed that after the first by this share at most
+MEMORY_GROWTH_ALLOWED = 0.10
+
+
+class CensusServer:
+    """The dashboard served by `simulation.dashboard.census`, which on request writes
+    its resident memory, sessions open and models alive (after a garbage collection)."""
+
+    def __init__(self, census_file: Path):
+        self.port = free_port()
+        self.address = f"http://127.0.0.1:{self.port}"
+        self.census_file = census_file
+        census_file.touch()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "simulation.dashboard.census", "--port", str(self.port)]
+            + ["--census", str(census_file)],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    self.stop()
+                    pytest.fail("the census server did not start within a minute")
+                time.sleep(0.3)
+
+    def census(self) -> dict:
+        return request_census(self.process, self.census_file)
+
+    def census_once_closed(self) -> dict:
+        """The census once every session has closed and let go of its model and charts,
+        or after a minute: the pages' notes arrive a moment after the tabs close, and a session
+        takes a moment to close."""
+        deadline = time.monotonic() + 60
+        while (taken := self.census())["sessions"] + taken["models"] + taken["charts"]:
+            if time.monotonic() > deadline:
+                break
+            time.sleep(1)
+        return taken
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def test_closed_sessions_give_back_their_models_and_memory_stays_level(browser, tmp_path):
+    server = CensusServer(tmp_path / "census.jsonl")
+    try:
+        after_round = []
+        for _ in range(2):
+            sessions = [Visit(browser, server.address) for _ in range(SESSIONS_A_ROUND)]
+            for session in sessions:
+                session.step(2)
+            # the census sees open sessions' models and charts, so 0 below means freed
+            during = server.census()
+            assert min(during["models"], during["charts"]) >= SESSIONS_A_ROUND
+            for session in sessions:
+                session.close_tab()
+            after_round.append(server.census_once_closed())
+    finally:
+        server.stop()
+    first, second = after_round
+    assert (first["sessions"], second["sessions"]) == (0, 0), after_round
+    assert (first["models"], second["models"]) == (0, 0), after_round
+    assert (first["charts"], second["charts"]) == (0, 0), after_round
+    assert second["rss_kb"] <= first["rss_kb"] * (1 + MEMORY_GROWTH_ALLOWED), after_round
 
 
 # live_figure.js on its own, in a blank page: a stand-in for the widget's model, and

@@ -3,17 +3,31 @@ the controls, the fixed network layout, and the charts."""
 
 from __future__ import annotations
 
+import gc
 import json
+import threading
+import weakref
 
 import numpy as np
 import plotly.graph_objects as go
 import pytest
 import solara
+import solara.comm
+import solara.lab
+import solara.lifecycle
 
 from simulation.dashboard import figures
+from simulation.dashboard.census import take_census
 from simulation.dashboard.explorer import SCENARIOS, ExplorerModel, preset_names
 from simulation.dashboard.layout import region_layout
 from simulation.dashboard.live_figure import LiveFigure, PlotlyChart, figure_text
+from simulation.dashboard.sessions import (
+    CULL_TIMEOUT_VARIABLE,
+    DISCONNECTED_SESSION_LIFETIME,
+    forget_page_made_singletons,
+    limit_disconnected_sessions,
+    made_by_a_page,
+)
 from simulation.domain import Kind
 from simulation.scenario import load_scenario
 
@@ -285,3 +299,84 @@ def test_figure_text_takes_dicts_with_numpy_values_and_graph_objects():
     assert json.loads(text, parse_constant=pytest.fail)["data"][0]["y"] == [1.5, None, 3]
     plain = scatter([1])
     assert json.loads(figure_text(plain)) == plain
+
+
+# closed sessions give their models and charts back (see simulation/dashboard/sessions.py)
+
+
+def test_a_closed_chart_is_freed(monkeypatch):
+    # outside a server, solara files every widget's comm in a process-wide dict, for
+    # debugging; a server's comms belong to its sessions
+    monkeypatch.setattr(solara.comm, "orphan_comm_stacks", {})
+    chart = PlotlyChart(figure=figure_text(scatter([1, 2])))
+    freed = weakref.ref(chart)
+    chart.close()
+    del chart
+    solara.comm.orphan_comm_stacks.clear()
+    gc.collect()
+    assert freed() is None
+
+
+def made_as_a_page_makes_it():
+    """A task made as Mesa's model controller makes one, drawing a page in a server
+    thread (no module being imported), and a reference to the function it runs."""
+    made = {}
+
+    def make():
+        def step():
+            return None
+
+        made["task"] = solara.lab.task(step, check_for_render_context=False)
+        made["step"] = weakref.ref(step)
+
+    thread = threading.Thread(target=make)
+    thread.start()
+    thread.join()
+    return made
+
+
+def test_a_task_a_page_made_is_let_go_once_its_singleton_is_forgotten():
+    made = made_as_a_page_makes_it()
+    del made["task"]
+    gc.collect()
+    # what leaked each closed session's model: solara's process-wide list still holds it
+    assert made["step"]() is not None
+    assert forget_page_made_singletons() >= 1
+    gc.collect()
+    assert made["step"]() is None
+
+
+def test_callbacks_registered_at_import_are_kept_when_page_made_ones_are_forgotten():
+    import simulation.dashboard.app  # noqa: F401  (registers its own, at import)
+
+    made_as_a_page_makes_it()
+    entries = solara.lifecycle._on_kernel_start_callbacks
+    at_import = [entry for entry in entries if not made_by_a_page(entry)]
+    assert any(entry.module and "theming" in entry.module.__name__ for entry in at_import)
+    assert any(entry.callpoint and entry.callpoint.name == "app.py" for entry in at_import)
+    forget_page_made_singletons()
+    assert entries == at_import
+
+
+def test_a_dropped_session_is_kept_ten_minutes_unless_the_environment_says_otherwise(monkeypatch):
+    import solara.server.settings
+
+    monkeypatch.setattr(solara.server.settings.kernel, "cull_timeout", "24h")
+    monkeypatch.delenv(CULL_TIMEOUT_VARIABLE, raising=False)
+    limit_disconnected_sessions()
+    assert solara.server.settings.kernel.cull_timeout == DISCONNECTED_SESSION_LIFETIME == "10m"
+    monkeypatch.setattr(solara.server.settings.kernel, "cull_timeout", "2h")
+    monkeypatch.setenv(CULL_TIMEOUT_VARIABLE, "2h")
+    limit_disconnected_sessions()
+    assert solara.server.settings.kernel.cull_timeout == "2h"
+
+
+def test_the_census_counts_the_dashboard_models_and_charts_alive():
+    before = take_census()
+    model = ExplorerModel("baseline", "1")
+    chart = PlotlyChart(figure="{}")
+    during = take_census()
+    assert (during["models"], during["charts"]) == (before["models"] + 1, before["charts"] + 1)
+    del model
+    assert take_census()["models"] == before["models"]
+    assert during["rss_kb"] > 0 and chart.figure == "{}"

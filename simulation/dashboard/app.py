@@ -24,7 +24,13 @@ from simulation.dashboard.explorer import (
 )
 from simulation.dashboard.layout import region_layout
 from simulation.dashboard.live_figure import LiveFigure
+from simulation.dashboard.sessions import limit_disconnected_sessions, release_closed_sessions
 from simulation.parameters import Parameters
+
+# without these, every closed session's model stays in memory, and a dropped one for
+# a day (see sessions.py)
+release_closed_sessions()
+limit_disconnected_sessions()
 
 
 def model_params() -> dict:

@@ -38,7 +38,10 @@ class PlotlyChart(anywidget.AnyWidget):
     JSON text (see `figure_text`). Setting a new `figure` sends it in one message; an
     equal one sends nothing."""
 
-    _esm = Path(__file__).with_name("live_figure.js")
+    # the script's text, not its path: anywidget watches a path for edits and ties
+    # every chart ever made to that watcher, so closed sessions' charts (with their
+    # figures) would never be freed
+    _esm = Path(__file__).with_name("live_figure.js").read_text(encoding="utf-8")
     figure = traitlets.Unicode("{}").tag(sync=True)
     config = traitlets.Dict().tag(sync=True)  # Plotly's config: modebar, scroll zoom...
 
