@@ -244,6 +244,22 @@ class AgreementRegistry:
         agreement.discontent.pop(nation, None)
         self._open.pop((agreement.agreement_id, nation)).left_step = step
 
+    def replace_member(self, agreement: Agreement, old: int, new: int, step: int) -> None:
+        """`new` takes `old`'s place in `agreement` (a successor state): `old`'s
+        membership closes, `new`'s opens, and a bilateral agreement's member arrays
+        follow."""
+        agreement.members[agreement.members.index(old)] = new
+        agreement.discontent.pop(old, None)
+        self._open.pop((agreement.agreement_id, old)).left_step = step
+        self._open_membership(agreement, new, step)
+        slot = agreement.slot
+        if self.first[slot] == old:
+            self.first[slot] = new
+            self.discontent_first[slot] = 0
+        elif self.second[slot] == old:
+            self.second[slot] = new
+            self.discontent_second[slot] = 0
+
     def end(self, agreement: Agreement, step: int, reason: ExitReason) -> None:
         for nation in list(agreement.members):
             self._open.pop((agreement.agreement_id, nation)).left_step = step

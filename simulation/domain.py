@@ -60,6 +60,7 @@ class ExitReason(StrEnum):
     NOT_RENEWED = "not_renewed"
     SCHEDULED_WITHDRAWAL = "scheduled_withdrawal"
     DISSOLVED = "dissolved"
+    STATE_ENDED = "state_ended"
 
 
 EXIT_REASON_TEXT: dict[ExitReason, str] = {
@@ -70,4 +71,5 @@ EXIT_REASON_TEXT: dict[ExitReason, str] = {
     ExitReason.NOT_RENEWED: "the term ended and it was not renewed",
     ExitReason.SCHEDULED_WITHDRAWAL: "a scheduled withdrawal (scenario event)",
     ExitReason.DISSOLVED: "fewer than two members remained",
+    ExitReason.STATE_ENDED: "the state left the state system",
 }

@@ -32,6 +32,10 @@ EVENT_COLUMNS: tuple[str, ...] = (
 #   signed, joined, deepened, renewed, exited, ended  -- agreement lifecycle
 #   crisis (outcome: prevented / escalated), ally_call (outcome: honoured / reneged)
 #   scheduled -- a scenario event took effect (reason: its type)
+#   state_entered, state_left -- a nation entered or left the state system
+#     (other: the successor of a leaving state, if any)
+#   inherited -- a successor took over a leaving state's place in an agreement
+#     (nation: the successor, other: the state it succeeds)
 
 
 class EventLog:

@@ -13,15 +13,18 @@ from operator import itemgetter
 
 import numpy as np
 
-from simulation.agreements import Agreement
+from simulation.agreements import SECTOR_CODE, Agreement
 from simulation.domain import EXIT_REASON_TEXT, ExitReason, FundingSplit, Kind, Sector
 from simulation.event_log import TEXT
-from simulation.mechanisms import trust
+from simulation.mechanisms import state_system, trust
 from simulation.state import WorldState
 
 # Steps before nations that parted ways may sign again (or a leaver rejoin a pact):
 # an exit is a political decision, not reversed the next year.
 REAPPROACH_DELAY = 5
+
+# Exits that are no walk-out: no trust lost with the partners, no door closed
+QUIET_EXITS = frozenset({ExitReason.NOT_RENEWED, ExitReason.STATE_ENDED})
 
 
 def sign(
@@ -164,7 +167,7 @@ def leave(
     and closes the door for `REAPPROACH_DELAY` steps."""
     state.counts["exits"] += 1
     others = [m for m in agreement.members if m != member]
-    walked_out = reason is not ExitReason.NOT_RENEWED
+    walked_out = reason not in QUIET_EXITS
     if walked_out:
         trust.trust_shock(
             state.trust,
@@ -203,4 +206,84 @@ def leave(
         agreement,
         reason=agreement.end_reason.value,
         detail=f"{agreement.name} ended: {EXIT_REASON_TEXT[agreement.end_reason]}",
+    )
+
+
+def enter_system(state: WorldState, nation: int, step: int) -> None:
+    """A state is born: it enters the state system with trust at the baseline, no
+    interoperability and no agreements."""
+    state.trust[nation] = state.trust_baseline[nation]
+    state.trust[:, nation] = state.trust_baseline[:, nation]
+    state.interoperability[nation] = 0.0
+    state.interoperability[:, nation] = 0.0
+    state.in_system[nation] = True
+    name = state.names[nation]
+    state.events.add(step, "state_entered", nation=name, detail=f"{name} entered the state system")
+
+
+def leave_system(state: WorldState, nation: int, step: int, successor: int | None) -> None:
+    """A state is gone. With a `successor`, each of its agreements passes to it
+    (`state_system.inherited_agreements`; those that cannot pass end with reason
+    `state_ended`), and the successor takes over its trust and interoperability where
+    they exceed its own; without one, its bilateral agreements end and it leaves its
+    pacts, with reason `state_ended`."""
+    names = state.names
+    registry = state.registry
+    agreements = registry.of_nation(nation)
+    bilateral = [a for a in agreements if a.kind is Kind.BILATERAL]
+    passes = np.zeros(len(bilateral), dtype=bool)
+    if successor is not None and bilateral:
+        held = {
+            (other, SECTOR_CODE[a.sector])
+            for a in registry.of_nation(successor)
+            if a.kind is Kind.BILATERAL
+            for other in a.members
+            if other != successor
+        }
+        partner = np.array([a.members[0] + a.members[1] - nation for a in bilateral])
+        sector = np.array([SECTOR_CODE[a.sector] for a in bilateral])
+        passes = state_system.inherited_agreements(partner, sector, successor, held)
+    for agreement, inherited in zip(bilateral, passes.tolist()):
+        if inherited:
+            _inherit(state, agreement, nation, successor, step)
+        else:
+            leave(state, agreement, nation, step, ExitReason.STATE_ENDED)
+    for pact in (a for a in agreements if a.kind is Kind.MULTILATERAL):
+        if successor is not None and successor not in pact.members:
+            _inherit(state, pact, nation, successor, step)
+        else:
+            leave(state, pact, nation, step, ExitReason.STATE_ENDED)
+    if successor is not None:
+        for matrix in (state.trust, state.interoperability):
+            row, column = state_system.inherited_relations(matrix, nation, successor)
+            matrix[successor] = row
+            matrix[:, successor] = column
+    state.in_system[nation] = False
+    state.ties_stale = True
+    heir = names[successor] if successor is not None else ""
+    state.events.add(
+        step,
+        "state_left",
+        nation=names[nation],
+        other=heir,
+        detail=f"{names[nation]} left the state system" + (f"; {heir} succeeds it" if heir else ""),
+    )
+
+
+def _inherit(
+    state: WorldState, agreement: Agreement, leaver: int, successor: int, step: int
+) -> None:
+    """The successor takes the leaving state's place in an agreement."""
+    state.registry.replace_member(agreement, leaver, successor, step)
+    wording = state.renewal_wording
+    if agreement.slot < len(wording[3]):  # renewals name the first member
+        wording[3][agreement.slot] = state.names[agreement.members[0]]
+    names = state.names
+    state.events.add(
+        step,
+        "inherited",
+        agreement,
+        nation=names[successor],
+        other=names[leaver],
+        detail=f"{names[successor]} took over the place of {names[leaver]} in {agreement.name}",
     )

@@ -67,7 +67,9 @@ class DefenseCooperationModel(Model):
         place_standing_agreements(state)
         refresh_ties(state)
         state.threat = environment.perceive_threat(state)
-        state.reputation = reputation_target(state.degree, state.capability)
+        state.reputation = reputation_target(
+            state.degree, state.capability, state.states_if_not_all()
+        )
         state.start_step(COUNTED_COLUMNS)
         partner_valuation.value_partners(state)
         member_evaluation.evaluate_members(state)

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 MODEL_COLUMNS: tuple[str, ...] = (
     "step",
+    "states",
     "stability_index",
     "conflict_prevention_rate",
     "crises",
@@ -98,6 +99,7 @@ NATION_COLUMNS: tuple[str, ...] = (
     "step",
     "nation",
     "region",
+    "in_system",
     "capability",
     "capability_share",
     "threat",
@@ -119,19 +121,27 @@ def model_outcomes(state: WorldState) -> dict[str, float | int]:
     """The model table's row for the step just ended (every column but `step`), as plain
     Python numbers."""
     counts = state.counts
-    n = state.size
+    # every count and mean is over the states in the system (`states`: None when every
+    # nation is one, and the whole arrays serve)
+    states = state.states_if_not_all()
+    n = state.size if states is None else int(np.count_nonzero(states))
     registry = state.registry
     active = registry.active_slots()
     multilateral = int(registry.active_slots(Kind.MULTILATERAL).size)
     # the diagonal (trust in oneself) is 1 by construction: leave it out of the mean
-    trust_total = float(state.trust.sum(dtype=np.float64)) - n
+    trust = state.trust if states is None else state.trust[np.ix_(states, states)]
+    trust_total = float(trust.sum(dtype=np.float64)) - n
     mean_trust = trust_total / (n * (n - 1)) if n > 1 else 0.0
     total_cost = float(state.sovereignty_cost_borne.sum())
     total_benefit = max(float(state.benefit_received.sum()), 0.0)
     tension = total_cost / (total_cost + total_benefit) if total_cost > 0 else 0.0
     prevention = counts["conflicts_prevented"] / counts["crises"] if counts["crises"] else 1.0
     degree = state.degree
+    capability, reputation = state.capability, state.reputation
+    if states is not None:
+        degree, capability, reputation = degree[states], capability[states], reputation[states]
     return {
+        "states": n,
         "stability_index": stability_index(counts["conflicts_escalated"], n, mean_trust, tension),
         "conflict_prevention_rate": float(prevention),
         "crises": counts["crises"],
@@ -147,15 +157,15 @@ def model_outcomes(state: WorldState) -> dict[str, float | int]:
         "downgrades": counts["downgrades"],
         "renewals": counts["renewals"],
         "exits": counts["exits"],
-        "network_density": network.density(state.ties, pairs=state.tie_pairs),
+        "network_density": network.density(state.ties, pairs=state.tie_pairs, nations=n),
         "transitivity": network.transitivity(
             state.ties, state.common_partners, pairs=state.tie_pairs
         ),
         "mean_trust": mean_trust,
-        "capability_gini": capability_mechanism.gini(state.capability),
+        "capability_gini": capability_mechanism.gini(capability),
         "sovereignty_tension": float(tension),
-        "mean_degree": float(degree.mean()),
-        "max_degree": int(degree.max()),
+        "mean_degree": float(degree.mean()) if degree.size else 0.0,
+        "max_degree": int(degree.max()) if degree.size else 0,
         "nations_with_agreements": int(np.count_nonzero(degree)),
         "components": network.count_components(
             state.ties, pairs=state.tie_pairs, adjacency=state.adjacency
@@ -163,7 +173,7 @@ def model_outcomes(state: WorldState) -> dict[str, float | int]:
         "mean_interoperability": float(state.interoperability.ravel()[state.tie_flat].mean())
         if state.tie_flat.size
         else 0.0,
-        "mean_reputation": float(state.reputation.mean()),
+        "mean_reputation": float(reputation.mean()) if reputation.size else 0.0,
         "allies_called": counts["allies_called"],
         "allies_honoured": counts["allies_honoured"],
         "allies_reneged": counts["allies_reneged"],
@@ -187,21 +197,33 @@ def nation_outcomes(state: WorldState, step: int) -> dict[str, np.ndarray]:
     n = state.size
     rows = state.tie_pairs[0]  # per-partner figures from the sparse ties
     partners = state.degree
-    trust_off = state.trust.sum(axis=1, dtype=np.float64) - np.diag(state.trust)
+    states = state.states_if_not_all()
+    if states is None:
+        trust_off = state.trust.sum(axis=1, dtype=np.float64) - np.diag(state.trust)
+        others = max(n - 1, 1)
+        share = state.capability / state.capability.sum()
+    else:
+        # shares of, and trust in, the states in the system; a nation outside holds none
+        trust_off = state.trust[:, states].sum(axis=1, dtype=np.float64)
+        trust_off -= np.where(states, np.diag(state.trust), 0.0)
+        others = np.maximum(np.count_nonzero(states) - states, 1)
+        total = state.capability[states].sum()
+        share = np.where(states, state.capability / total, 0.0) if total > 0 else np.zeros(n)
     interoperability = np.bincount(
         rows, weights=state.interoperability.ravel()[state.tie_flat], minlength=n
     ) / np.maximum(partners, 1)
     return {
         "step": np.full(n, step, dtype=np.int64),
+        "in_system": state.in_system.copy(),
         "capability": state.capability.copy(),
-        "capability_share": state.capability / state.capability.sum(),
+        "capability_share": share,
         "threat": state.threat.copy(),
         "sovereignty_sensitivity": state.sovereignty_sensitivity.copy(),
         "policy_position": state.policy_position.copy(),
         "degree": partners.astype(np.int64),
         "agreements": memberships_per_nation(state.registry, n),
         "max_depth": state.tie_depth.max(axis=1).astype(np.int64),
-        "mean_trust": trust_off / max(n - 1, 1),
+        "mean_trust": trust_off / others,
         "mean_interoperability": interoperability,
         "reputation": state.reputation.copy(),
         "sovereignty_cost": state.sovereignty_cost_borne.copy(),

@@ -344,3 +344,9 @@ class Parameters(BaseModel):
 
 
 PARAMETER_NAMES: tuple[str, ...] = tuple(Parameters.model_fields)
+
+# Parameters read only to build the initial world (the trust baseline, the random
+# rivalries): a `parameter_change` event cannot move them, since nothing reads them again.
+FIXED_AT_START: frozenset[str] = frozenset(
+    {"initial_trust_within_region", "initial_trust_across_regions", "rivals_per_nation"}
+)

@@ -19,6 +19,7 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationError,
     ValidationInfo,
     field_validator,
     model_validator,
@@ -26,7 +27,7 @@ from pydantic import (
 
 from simulation.domain import MAX_DEPTH, MIN_DEPTH, FundingSplit, Kind, Sector
 from simulation.guards import LOGNORMAL_TAIL, capability_outlook
-from simulation.parameters import Float, Int, Parameters
+from simulation.parameters import FIXED_AT_START, Float, Int, Parameters
 from simulation.scenario_files import (
     ID_PATTERN,
     FieldProblem,
@@ -144,6 +145,29 @@ class NationSpec(_Strict):
     threat: Float | None = Field(
         None, ge=0, le=1, description="Overrides the region's threat for this nation."
     )
+    enters: Int = Field(
+        0,
+        ge=0,
+        le=10_000,
+        description="Step at which it enters the state system (0: a state "
+        "from the start); before it, it takes part in nothing.",
+    )
+    leaves: Int | None = Field(
+        None,
+        ge=1,
+        le=10_000,
+        description="Step from which it is gone from the state system "
+        "(after enters); None: it stays.",
+    )
+    successor: Name | None = Field(
+        None,
+        description="A listed nation that takes over its agreements when it leaves "
+        "(needs leaves); without one they end (exit reason state_ended).",
+    )
+
+    def in_system(self, step: int) -> bool:
+        """A state of the system at `step` (see `mechanisms.state_system.in_system`)."""
+        return self.enters <= step and (self.leaves is None or step < self.leaves)
 
 
 class AgreementSpec(_Strict):
@@ -171,6 +195,12 @@ class Rivalry(_Strict):
 
 class _EventBase(_Strict):
     step: Int = Field(ge=1)
+
+
+PHASE_IN = (
+    "Steps over which the change phases in linearly (an equal share at each of steps "
+    "step .. step + over - 1)."
+)
 
 
 class CrisisEvent(_EventBase):
@@ -217,6 +247,7 @@ class SovereigntyShiftEvent(_EventBase):
     region: Name | None = None
     nations: list[Name] | None = Field(None, min_length=1, max_length=MAX_NATIONS)
     delta: Float = Field(ge=-1, le=1)
+    over: Int = Field(1, ge=1, le=10_000, description=PHASE_IN)
 
     @model_validator(mode="after")
     def _one_target(self) -> SovereigntyShiftEvent:
@@ -227,11 +258,29 @@ class SovereigntyShiftEvent(_EventBase):
 
 
 class ThreatShiftEvent(_EventBase):
-    """A region's baseline threat changes (a rising power next door)."""
+    """The baseline threat of a region or of some nations changes (a rising power next
+    door, the end of the Cold War)."""
 
     type: Literal["threat_shift"]
-    region: Name
+    region: Name | None = None
+    nations: list[Name] | None = Field(None, min_length=1, max_length=MAX_NATIONS)
     delta: Float = Field(ge=-1, le=1)
+    over: Int = Field(1, ge=1, le=10_000, description=PHASE_IN)
+
+    @model_validator(mode="after")
+    def _one_target(self) -> ThreatShiftEvent:
+        if (self.region is None) == (self.nations is None):
+            raise ValueError("give either region or nations, not both or neither")
+        return self
+
+
+class ParameterChangeEvent(_EventBase):
+    """A model parameter takes a new value (a change of policy or of the times)."""
+
+    type: Literal["parameter_change"]
+    parameter: Identifier = Field(description="The name of a numeric model parameter.")
+    value: Float = Field(description="Its new value, within the parameter's own bounds.")
+    over: Int = Field(1, ge=1, le=10_000, description=PHASE_IN)
 
 
 Event = Annotated[
@@ -239,11 +288,19 @@ Event = Annotated[
     | CapabilitySurgeEvent
     | LeaveAgreementEvent
     | SovereigntyShiftEvent
-    | ThreatShiftEvent,
+    | ThreatShiftEvent
+    | ParameterChangeEvent,
     Field(discriminator="type"),
 ]
 
-EVENT_TYPES = ("crisis", "capability_surge", "leave_agreement", "sovereignty_shift", "threat_shift")
+EVENT_TYPES = (
+    "crisis",
+    "capability_surge",
+    "leave_agreement",
+    "sovereignty_shift",
+    "threat_shift",
+    "parameter_change",
+)
 
 
 class Scenario(_Strict):
@@ -329,6 +386,7 @@ def _check_references(scenario: Scenario) -> None:
     if len(names) < 2:
         raise FieldProblem(("regions",), "a scenario needs at least two nations")
     _no_duplicate_nations(scenario)
+    _check_state_system(scenario)
     known = set(names)
 
     def check_nation(name: str, location: tuple) -> None:
@@ -339,6 +397,17 @@ def _check_references(scenario: Scenario) -> None:
         if name not in regions:
             raise FieldProblem(
                 location, f"unknown region {name!r}; expected {_one_of(sorted(regions))}"
+            )
+
+    listed = {nation.name: nation for nation in scenario.nations}
+
+    def check_in_system(name: str, step: int, location: tuple, what: str) -> None:
+        nation = listed.get(name)  # generated nations are states throughout
+        if nation is not None and not nation.in_system(step):
+            raise FieldProblem(
+                location,
+                f"{what} at step {step} names {name!r}, which is not in the state system "
+                f"then ({_membership_span(nation)})",
             )
 
     for i, rivalry in enumerate(scenario.rivalries):
@@ -354,6 +423,7 @@ def _check_references(scenario: Scenario) -> None:
     for i, agreement in enumerate(scenario.agreements):
         for k, name in enumerate(agreement.members):
             check_nation(name, ("agreements", i, "members", k))
+            check_in_system(name, 0, ("agreements", i, "members", k), "an agreement in force")
         for k, name in enumerate(agreement.regions):
             check_region(name, ("agreements", i, "regions", k))
         members = resolve_members(scenario, agreement, region_of)
@@ -381,14 +451,90 @@ def _check_references(scenario: Scenario) -> None:
         nation = getattr(event, "nation", None)
         if nation is not None:
             check_nation(nation, ("events", i, "nation"))
+            if event.type == "leave_agreement":
+                check_in_system(nation, event.step, ("events", i, "nation"), "a withdrawal")
         for k, name in enumerate(getattr(event, "nations", None) or ()):
             check_nation(name, ("events", i, "nations", k))
+            if event.type == "crisis":
+                check_in_system(name, event.step, ("events", i, "nations", k), "a crisis")
+        if event.type == "parameter_change":
+            _check_parameter_change(scenario, event, i)
         agreement = getattr(event, "agreement", None)
         if agreement is not None and agreement not in known_agreements:
             raise FieldProblem(
                 ("events", i, "agreement"),
                 f"unknown agreement id {agreement!r}; expected {_one_of(agreement_ids)}",
             )
+
+
+def _membership_span(nation: NationSpec) -> str:
+    """When a listed nation is a state, in words, for a message."""
+    if nation.leaves is None:
+        return f"it enters at step {nation.enters}"
+    return f"it is a state from step {nation.enters} until step {nation.leaves}"
+
+
+def _check_state_system(scenario: Scenario) -> None:
+    """A nation leaves after it enters; a successor is another listed nation that is a
+    state when its predecessor leaves."""
+    listed = {nation.name: nation for nation in scenario.nations}
+    for i, nation in enumerate(scenario.nations):
+        if nation.leaves is not None and nation.leaves <= nation.enters:
+            raise FieldProblem(
+                ("nations", i, "leaves"),
+                f"leaves ({nation.leaves}) must come after enters ({nation.enters})",
+            )
+        if nation.successor is None:
+            continue
+        where = ("nations", i, "successor")
+        if nation.leaves is None:
+            raise FieldProblem(where, "a successor needs leaves: the step at which it takes over")
+        if nation.successor == nation.name:
+            raise FieldProblem(where, "a nation cannot be its own successor")
+        heir = listed.get(nation.successor)
+        if heir is None:
+            raise FieldProblem(
+                where, f"unknown successor {nation.successor!r}; expected a listed nation"
+            )
+        if not heir.in_system(nation.leaves):
+            raise FieldProblem(
+                where,
+                f"successor {heir.name!r} is not in the state system at step {nation.leaves}, "
+                f"when {nation.name!r} leaves ({_membership_span(heir)})",
+            )
+
+
+def _check_parameter_change(scenario: Scenario, event: ParameterChangeEvent, i: int) -> None:
+    """The parameter is a numeric one a run reads as it goes, and the value is within its
+    bounds (the parameter's own validation, so the bounds are stated once)."""
+    name = event.parameter
+    fields = Parameters.model_fields
+    numeric = [key for key, info in fields.items() if info.annotation in (int, float)]
+    if name not in fields or name not in numeric:
+        raise FieldProblem(
+            ("events", i, "parameter"),
+            f"unknown numeric parameter {name!r}; expected {_one_of(numeric)}",
+        )
+    if name in FIXED_AT_START:
+        raise FieldProblem(
+            ("events", i, "parameter"),
+            f"parameter {name!r} is fixed at the start (it builds the initial world); "
+            "set it under parameters instead",
+        )
+    value = event.value
+    if fields[name].annotation is int:
+        if not float(value).is_integer():
+            raise FieldProblem(
+                ("events", i, "value"), f"parameter {name!r} takes a whole number, got {value!r}"
+            )
+        value = int(value)
+    try:
+        Parameters.model_validate({**scenario.parameters.model_dump(), name: value})
+    except ValidationError as error:
+        reason = error.errors()[0]["msg"]
+        raise FieldProblem(
+            ("events", i, "value"), f"{value!r} does not fit parameter {name!r}: {reason}"
+        ) from None
 
 
 def _within_nation_limit(scenario: Scenario) -> None:
@@ -448,8 +594,10 @@ def resolve_members(
     if agreement.regions:
         wanted = set(agreement.regions)
         region_of = region_of if region_of is not None else nation_regions(scenario)
+        # a region's nations that are not yet states are not parties to its agreements
+        later = {nation.name for nation in scenario.nations if nation.enters > 0}
         for name, region in region_of.items():
-            if region in wanted:
+            if region in wanted and name not in later:
                 members.setdefault(name)
     return list(members)
 

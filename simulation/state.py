@@ -19,7 +19,7 @@ import numpy as np
 
 from simulation.agreements import AgreementRegistry
 from simulation.event_log import EventLog
-from simulation.mechanisms import utility
+from simulation.mechanisms import state_system, utility
 
 if TYPE_CHECKING:
     from scipy.sparse import csr_matrix
@@ -65,6 +65,19 @@ class WorldState:
     rivalry: np.ndarray  # DYADIC in [0, 1], symmetric
     trust: np.ndarray  # DYADIC in [0, 1]; the diagonal is 1
     interoperability: np.ndarray  # DYADIC in [0, 1]; the diagonal is 0
+
+    # ---- the state system (`simulation.mechanisms.state_system`) -------------------
+    # fixed for the run: the step each nation enters, the step from which it is gone
+    # (`state_system.NEVER` if it stays), the successor of each nation that has one,
+    # and the nations that enter and leave, by step
+    enters: np.ndarray = None  # (N) int
+    leaves: np.ndarray = None  # (N) int
+    successor: dict[int, int] = field(default_factory=dict)
+    system_changes: dict[int, tuple[list[int], list[int]]] = field(default_factory=dict)
+    in_system: np.ndarray = None  # (N) bool: a state of the system this step (environment)
+
+    # ---- changes phased in over several steps (`phases.environment`) ----------------
+    phase_ins: list = field(default_factory=list)  # the unfinished ones, in start order
 
     # ---- the agreements ------------------------------------------------------------
     registry: AgreementRegistry = field(default_factory=AgreementRegistry)
@@ -130,16 +143,18 @@ class WorldState:
         for event in scenario.events:
             scheduled.setdefault(event.step, []).append(event)
         trust_baseline = world.trust_baseline.astype(DYADIC)
+        enters, leaves, successor, system_changes = state_system_schedule(scenario, world.names)
         return cls(
             scenario=scenario,
-            parameters=parameters,
+            # a copy of its own: parameter_change events move it during the run
+            parameters=parameters.model_copy(),
             rng=rng,
             names=world.names,
             region_names=world.region_names,
             region=world.region,
             same_region=world.region[:, None] == world.region[None, :],
             alignment=alignment,
-            homophily=np.multiply(alignment, 2.0 * parameters.homophily_weight),
+            homophily=weighed_homophily(alignment, parameters.homophily_weight),
             trust_baseline=trust_baseline,
             scheduled=scheduled,
             capability=world.capability,
@@ -152,6 +167,11 @@ class WorldState:
             rivalry=world.rivalry.astype(DYADIC),
             trust=trust_baseline.copy(),
             interoperability=np.zeros((n, n), dtype=DYADIC),
+            enters=enters,
+            leaves=leaves,
+            successor=successor,
+            system_changes=system_changes,
+            in_system=state_system.in_system(enters, leaves, 0),
             ties=np.zeros((n, n), dtype=bool),
             tie_depth=np.zeros((n, n), dtype=np.int8),
             training_depth=np.zeros((n, n), dtype=DYADIC),
@@ -166,8 +186,48 @@ class WorldState:
             dependence_scratch=np.zeros((n, n)),
         )
 
+    def states_if_not_all(self) -> np.ndarray | None:
+        """`in_system` when some nation is outside the state system, else None: the
+        mechanisms then take their whole-array path, unchanged."""
+        return None if self.in_system.all() else self.in_system
+
+    def refresh_parameter_caches(self) -> None:
+        """Rebuild what is derived from parameters and kept between steps, after a
+        parameter changed during the run (a `parameter_change` event)."""
+        self.homophily = weighed_homophily(self.alignment, self.parameters.homophily_weight)
+
     def start_step(self, counted: tuple[str, ...]) -> None:
         """Clear what is counted afresh each step: the `counted` events (the outcome
         columns that count, `simulation.outcomes.COUNTED_COLUMNS`) and the pacts left."""
         self.pacts_left = set()
         self.counts = dict.fromkeys(counted, 0)
+
+
+def weighed_homophily(alignment: np.ndarray, homophily_weight: float) -> np.ndarray:
+    """The homophily term of partner benefit, 2 x homophily_weight x alignment, in the
+    alignment's precision: weighed once, not every step."""
+    return np.multiply(alignment, 2.0 * homophily_weight)
+
+
+def state_system_schedule(
+    scenario: Scenario, names: list[str]
+) -> tuple[np.ndarray, np.ndarray, dict[int, int], dict[int, tuple[list[int], list[int]]]]:
+    """When each nation enters and leaves the state system, its successor, and who
+    enters and leaves at each step (only listed nations enter late or leave)."""
+    n = len(names)
+    enters = np.zeros(n, dtype=np.int64)
+    leaves = np.full(n, state_system.NEVER, dtype=np.int64)
+    successor: dict[int, int] = {}
+    changes: dict[int, tuple[list[int], list[int]]] = {}
+    index = {name: i for i, name in enumerate(names)}
+    for nation in scenario.nations:
+        i = index[nation.name]
+        enters[i] = nation.enters
+        if nation.enters > 0:
+            changes.setdefault(nation.enters, ([], []))[0].append(i)
+        if nation.leaves is not None:
+            leaves[i] = nation.leaves
+            changes.setdefault(nation.leaves, ([], []))[1].append(i)
+        if nation.successor is not None:
+            successor[i] = index[nation.successor]
+    return enters, leaves, successor, changes

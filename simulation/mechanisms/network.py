@@ -143,9 +143,11 @@ def degree(ties: np.ndarray, pairs: tuple | None = None) -> np.ndarray:
     return np.bincount(pairs[0], minlength=ties.shape[0]).astype(np.int64)
 
 
-def density(ties: np.ndarray, pairs: tuple | None = None) -> float:
-    """Tied dyads over possible dyads, in [0, 1]; `pairs` as for `degree`."""
-    n = ties.shape[0]
+def density(ties: np.ndarray, pairs: tuple | None = None, nations: int | None = None) -> float:
+    """Tied dyads over possible dyads, in [0, 1]; `pairs` as for `degree`. `nations`:
+    how many nations the possible dyads are among (the states in the system), if not
+    all of `ties`' (the others then hold no tie)."""
+    n = ties.shape[0] if nations is None else nations
     if n < 2:
         return 0.0
     tied = np.count_nonzero(ties) if pairs is None else pairs[0].size

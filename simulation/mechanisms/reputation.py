@@ -10,12 +10,20 @@ REPUTATION_DRIFT = 0.1
 HONOUR_GAIN = 0.05
 
 
-def reputation_target(degree: np.ndarray, capability: np.ndarray) -> np.ndarray:
+def reputation_target(
+    degree: np.ndarray, capability: np.ndarray, states: np.ndarray | None = None
+) -> np.ndarray:
     """Where reputation drifts: a quarter for everyone, up to a half more for being a
-    hub (partners against the mean, saturating), up to a quarter for capability."""
+    hub (partners against the mean, saturating), up to a quarter for capability
+    (against the strongest). `states` (N bool): the states in the system, whose mean
+    degree and strongest capability are the yardsticks, when not all nations are."""
     degree = degree.astype(np.float64)
-    hub = degree / (degree + degree.mean() + 1.0)
-    return 0.25 + 0.5 * hub + 0.25 * capability / capability.max()
+    if states is None:
+        mean_degree, strongest = degree.mean(), capability.max()
+    else:
+        mean_degree, strongest = degree[states].mean(), capability[states].max()
+    hub = degree / (degree + mean_degree + 1.0)
+    return 0.25 + 0.5 * hub + 0.25 * capability / strongest
 
 
 def drift_reputation(reputation: np.ndarray, target: np.ndarray) -> np.ndarray:

@@ -88,11 +88,13 @@ def alignment(region: np.ndarray, policy_position: np.ndarray) -> np.ndarray:
     return 0.5 * same_region + 0.5 * closeness
 
 
-def absorptive_capacity(capability: np.ndarray) -> np.ndarray:
+def absorptive_capacity(capability: np.ndarray, reference: np.ndarray | None = None) -> np.ndarray:
     """How many partnerships a state can run, relative to the median state: the square
     root of its capability relative to the median, kept within [0.5, 10]. A great power
-    at 100 times the median runs ten times as many before each new one is worth half."""
-    relative = np.sqrt(capability / _median(capability))
+    at 100 times the median runs ten times as many before each new one is worth half.
+    `reference`: the capabilities the median is taken over (the states in the system),
+    if not all of `capability`."""
+    relative = np.sqrt(capability / _median(capability if reference is None else reference))
     return np.minimum(np.maximum(relative, 0.5), 10.0)
 
 
@@ -130,6 +132,7 @@ def partner_benefit(
     rivalry: np.ndarray | None = None,
     capacity: np.ndarray | None = None,
     homophily: np.ndarray | None = None,
+    states: np.ndarray | None = None,
 ) -> np.ndarray:
     """Benefit to i of full cooperation with j, before costs (may be negative).
 
@@ -153,7 +156,8 @@ def partner_benefit(
     `share`, `dominance_matrix`, `common_pairs` (the nonzero entries of
     `common_partners`), `capacity` (`absorptive_capacity(capability)`) and `homophily`
     ((2 x homophily_weight) x alignment, in the benefit's precision) may be passed when
-    already computed.
+    already computed. `states` (N bool) marks the states in the system when not all
+    nations are: the mean degree (and the median capability) are theirs.
     """
     # built in place, term by term: at 1000 nations each N x N temporary costs a millisecond
     if share is None:
@@ -185,7 +189,8 @@ def partner_benefit(
             add_weighted(2.0 * homophily_weight, alignment)
         else:
             benefit += homophily
-    mean_degree = float(degree.mean()) if degree.size else 0.0
+    counted = degree if states is None else degree[states]
+    mean_degree = float(counted.mean()) if counted.size else 0.0
     attachment = preferential_attachment_weight * (degree / (degree + mean_degree + 1.0))
     benefit += (status_weight * reputation + attachment - 0.5 - homophily_weight)[None, :].astype(
         dtype
@@ -203,7 +208,7 @@ def partner_benefit(
             1.0 - np.exp(-common_partners.ravel()[shared])
         )
     if capacity is None:
-        capacity = absorptive_capacity(capability)
+        capacity = absorptive_capacity(capability, None if states is None else capability[states])
     held_well = (partner_saturation * capacity).astype(dtype)
     others_held = (degree - 1.0).astype(dtype)
     # per nation, two factors only: j already among i's partners, or one more of them
@@ -237,6 +242,7 @@ def partner_benefit_reference(
     preferential_attachment_weight: float,
     partner_saturation: float,
     rivalry: np.ndarray | None = None,
+    states: np.ndarray | None = None,
 ) -> np.ndarray:
     """Benefit to i of full cooperation with j, written as docs/MODEL.md (7.2) states it.
 
@@ -263,8 +269,9 @@ def partner_benefit_reference(
         sat_ij = K_i / (K_i + k_i − 1 + [i and j not tied])
         benefit_ij = B_ij · sat_ij where B_ij > 0, else B_ij;  benefit_ii = 0
 
-    `rivalry` (ρ, 0-1) None means no nation is anyone's rival. Every other argument is
-    as for `partner_benefit`.
+    `rivalry` (ρ, 0-1) None means no nation is anyone's rival. `states` (N bool) marks
+    the states in the system, over which k̄ and median(c) are taken (None: all nations).
+    Every other argument is as for `partner_benefit`.
     """
     capability = np.asarray(capability, dtype=np.float64)
     threat = np.asarray(threat, dtype=np.float64)
@@ -281,7 +288,8 @@ def partner_benefit_reference(
     partner_capability = capability[None, :]  # c_j, across the columns
     partner_share = partner_capability / (own_capability + partner_capability)  # s_ij
     partner_dominance = np.clip(2.0 * partner_share - 1.0, 0.0, 1.0)  # D_ij
-    mean_degree = degree.mean() if degree.size else 0.0  # k̄
+    states = np.ones(degree.size, dtype=bool) if states is None else np.asarray(states)
+    mean_degree = degree[states].mean() if states.any() else 0.0  # k̄ over the states
     partner_degree = degree[None, :]  # k_j
 
     security = 2.0 * threat_weight * threat[:, None] * partner_share
@@ -310,7 +318,7 @@ def partner_benefit_reference(
         + triadic_closure
     )
 
-    absorptive_capacity = np.clip(np.sqrt(capability / np.median(capability)), 0.5, 10.0)
+    absorptive_capacity = np.clip(np.sqrt(capability / np.median(capability[states])), 0.5, 10.0)
     held_well = (partner_saturation * absorptive_capacity)[:, None]  # K_i
     # i's partners other than j, once j is counted among them: j is counted whether or
     # not it is tied yet, so an agreement is worth the same before and after signing

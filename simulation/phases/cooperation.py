@@ -29,5 +29,6 @@ def cooperate(state: WorldState) -> None:
     )
     # promises kept or broken move reputation directly, in the crisis phase
     state.reputation = reputation.drift_reputation(
-        state.reputation, reputation.reputation_target(state.degree, state.capability)
+        state.reputation,
+        reputation.reputation_target(state.degree, state.capability, state.states_if_not_all()),
     )

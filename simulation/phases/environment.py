@@ -1,7 +1,10 @@
-"""Phase 1, the environment: threat shocks fade, scheduled scenario events take effect,
+"""Phase 1, the environment: states enter and leave the system, threat shocks fade,
+changes phased in over several steps go on, scheduled scenario events take effect,
 capabilities grow (with last year's technology transfer and upkeep), threat is perceived."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -9,17 +12,21 @@ from simulation import lifecycle
 from simulation.domain import ExitReason
 from simulation.guards import check_capability
 from simulation.mechanisms import capability as capability_mechanism
-from simulation.mechanisms import threat
+from simulation.mechanisms import schedule, threat
 from simulation.state import WorldState
 
 
 def advance_environment(state: WorldState, step: int) -> None:
-    p = state.parameters
     state.forced_crises = []
+    if step in state.system_changes:
+        change_state_system(state, step)
     # old shocks fade before this step's events add theirs at full strength
-    state.threat_shock *= 1.0 - p.threat_shock_decay
+    state.threat_shock *= 1.0 - state.parameters.threat_shock_decay
+    if state.phase_ins:
+        continue_phase_ins(state, step)
     for event in state.scheduled.get(step, ()):
         apply_scheduled_event(state, event, step)
+    p = state.parameters  # after the events: a parameter_change may have replaced a value
     shocks = state.rng.standard_normal(state.size)
     grown = capability_mechanism.grow_capability(
         state.capability, shocks, growth=p.capability_growth, volatility=p.capability_volatility
@@ -49,11 +56,102 @@ def perceive_threat(state: WorldState) -> np.ndarray:
 
 
 def rival_pairs(state: WorldState) -> tuple[np.ndarray, np.ndarray]:
-    """Rival dyads (i < j), cached: rivalry changes only when crises escalate (which
-    clears the cache when they make new rivals)."""
+    """Rival dyads (i < j) of states in the system, cached: rivalry changes only when
+    crises escalate (which clears the cache when they make new rivals), the system
+    when a state enters or leaves (which clears it too). A rival outside the system
+    threatens no one and has no crises."""
     if state.rival_pairs_cache is None:
-        state.rival_pairs_cache = np.nonzero(np.triu(state.rivalry, 1))
+        first, second = np.nonzero(np.triu(state.rivalry, 1))
+        if not state.in_system.all():
+            states = state.in_system[first] & state.in_system[second]
+            first, second = first[states], second[states]
+        state.rival_pairs_cache = (first, second)
     return state.rival_pairs_cache
+
+
+def change_state_system(state: WorldState, step: int) -> None:
+    """States born this step enter, then states gone this step leave (a successor may
+    be born the step its predecessor goes), each through `lifecycle`."""
+    entering, leaving = state.system_changes[step]
+    for nation in entering:
+        lifecycle.enter_system(state, nation, step)
+    for nation in leaving:
+        lifecycle.leave_system(state, nation, step, state.successor.get(nation))
+    state.rival_pairs_cache = None
+
+
+@dataclass(slots=True)
+class PhaseIn:
+    """A scheduled change spread over several steps: it applies a share at each step
+    from `first_step` up to `first_step + over - 1`."""
+
+    event: object  # the scenario event (threat_shift, sovereignty_shift, parameter_change)
+    first_step: int
+    over: int
+    start: float = 0.0  # a parameter_change: the parameter's value before the change
+
+    @property
+    def last_step(self) -> int:
+        return self.first_step + self.over - 1
+
+
+def continue_phase_ins(state: WorldState, step: int) -> None:
+    """The next share of the changes begun in earlier steps; finished ones are dropped."""
+    for change in state.phase_ins:
+        apply_share(state, change, step)
+    state.phase_ins = [change for change in state.phase_ins if change.last_step > step]
+
+
+def begin_phase_in(state: WorldState, change: PhaseIn) -> None:
+    """Apply the first share of a change; keep it if more are to come. A parameter
+    changed again before its last change is complete takes the new course only."""
+    if change.event.type == "parameter_change":
+        state.phase_ins = [
+            other
+            for other in state.phase_ins
+            if other.event.type != "parameter_change"
+            or other.event.parameter != change.event.parameter
+        ]
+    apply_share(state, change, change.first_step)
+    if change.over > 1:
+        state.phase_ins.append(change)
+
+
+def apply_share(state: WorldState, change: PhaseIn, step: int) -> None:
+    event = change.event
+    if event.type == "parameter_change":
+        name = event.parameter
+        value = schedule.phased_value(
+            change.start,
+            event.value,
+            change.over,
+            step - change.first_step + 1,
+            integer=type(change.start) is int,
+        )
+        setattr(state.parameters, name, value)  # validated against its bounds again
+        state.refresh_parameter_caches()
+        return
+    delta = schedule.phased_delta(event.delta, change.over)
+    targets = event_targets(state, event)
+    if event.type == "threat_shift":
+        state.base_threat[targets] = np.clip(state.base_threat[targets] + delta, 0, 1)
+    else:
+        state.sovereignty_sensitivity[targets] = np.clip(
+            state.sovereignty_sensitivity[targets] + delta, 0.0, 1.0
+        )
+
+
+def event_targets(state: WorldState, event) -> np.ndarray:
+    """The nations a shift applies to: every nation of its region (states or not: the
+    region's environment changes for those yet to enter too), or the listed ones."""
+    if event.region is not None:
+        return region_members(state, event.region)
+    index = {name: i for i, name in enumerate(state.names)}
+    return np.array([index[name] for name in event.nations])
+
+
+def _over(event) -> str:
+    return f" over {event.over} steps" if event.over > 1 else ""
 
 
 def apply_scheduled_event(state: WorldState, event, step: int) -> None:
@@ -68,6 +166,7 @@ def apply_scheduled_event(state: WorldState, event, step: int) -> None:
             text = f"crisis forced between {event.nations[0]} and {event.nations[1]}"
         else:
             targets = region_members(state, event.region)
+            targets = targets[state.in_system[targets]]  # only states have crises
             force_regional_crises(state, targets, event.severity)
             text = f"crisis in {event.region} (severity {event.severity})"
         state.threat_shock[targets] += event.severity
@@ -76,20 +175,17 @@ def apply_scheduled_event(state: WorldState, event, step: int) -> None:
         state.capability[i] *= event.factor
         text = f"capability of {event.nation} multiplied by {event.factor}"
     elif kind == "sovereignty_shift":
-        targets = (
-            region_members(state, event.region)
-            if event.region is not None
-            else np.array([index[name] for name in event.nations])
-        )
-        state.sovereignty_sensitivity[targets] = np.clip(
-            state.sovereignty_sensitivity[targets] + event.delta, 0.0, 1.0
-        )
+        begin_phase_in(state, PhaseIn(event, step, event.over))
         where = event.region if event.region is not None else ", ".join(event.nations)
-        text = f"sovereignty sensitivity {event.delta:+g} in {where}"
+        text = f"sovereignty sensitivity {event.delta:+g} in {where}{_over(event)}"
     elif kind == "threat_shift":
-        targets = region_members(state, event.region)
-        state.base_threat[targets] = np.clip(state.base_threat[targets] + event.delta, 0, 1)
-        text = f"threat {event.delta:+g} in {event.region}"
+        begin_phase_in(state, PhaseIn(event, step, event.over))
+        where = event.region if event.region is not None else ", ".join(event.nations)
+        text = f"threat {event.delta:+g} in {where}{_over(event)}"
+    elif kind == "parameter_change":
+        start = getattr(state.parameters, event.parameter)
+        begin_phase_in(state, PhaseIn(event, step, event.over, start))
+        text = f"parameter {event.parameter} from {start:g} to {event.value:g}{_over(event)}"
     elif kind == "leave_agreement":
         nation = index[event.nation]
         agreement = state.registry.by_id[event.agreement]

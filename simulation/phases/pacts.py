@@ -30,7 +30,7 @@ def join_pacts(state: WorldState, step: int) -> None:
     # joining one pact leaves the others' terms as they were: value all at once
     terms = pact_terms(state, pacts) if pacts else None
     for column, pact in enumerate(pacts):
-        near = terms.near[:, column].copy()
+        near = terms.near[:, column] & state.in_system  # only states apply
         for barred, until in pact.barred_until.items():
             if until > step:
                 near[barred] = False
@@ -80,6 +80,8 @@ def found_pacts(state: WorldState, step: int) -> None:
     first = np.minimum(registry.first[deep], registry.second[deep])
     second = np.maximum(registry.first[deep], registry.second[deep])
     trusting = (state.trust[first, second] >= threshold) & (state.trust[second, first] >= threshold)
+    # only states found pacts (a bilateral agreement's members are states; kept explicit)
+    trusting &= state.in_system[first] & state.in_system[second]
     # strong ties as flat positions a n + b (a < b), sorted: (a, b) in lexicographic order
     n = state.size
     edges = np.unique(first[trusting] * n + second[trusting])

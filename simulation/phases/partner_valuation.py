@@ -25,7 +25,11 @@ def value_partners(state: WorldState) -> None:
     state.pact_terms_cache = None
     share = utility.relative_share(state.capability.astype(DYADIC))
     state.dominance = utility.dominance(state.capability, share)
-    state.absorptive_capacity = utility.absorptive_capacity(state.capability)
+    # the median state and the mean degree are those of the states in the system
+    states = state.states_if_not_all()
+    state.absorptive_capacity = utility.absorptive_capacity(
+        state.capability, None if states is None else state.capability[states]
+    )
     state.benefit = utility.partner_benefit(
         state.capability,
         state.threat,
@@ -49,6 +53,7 @@ def value_partners(state: WorldState) -> None:
         rivalry=state.rivalry,
         capacity=state.absorptive_capacity,
         homophily=state.homophily,
+        states=states,
     )
     state.sovereignty = utility.sovereignty_cost(
         state.sovereignty_sensitivity[:, None].astype(DYADIC),

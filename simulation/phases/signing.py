@@ -47,6 +47,10 @@ def sign_bilateral_agreements(state: WorldState, step: int) -> None:
         eligible[estranged[:, 0], estranged[:, 1]] = False
         eligible[estranged[:, 1], estranged[:, 0]] = False
     np.fill_diagonal(eligible, False)
+    if not state.in_system.all():  # only states sign, with states
+        outside = ~state.in_system
+        eligible[outside] = False
+        eligible[:, outside] = False
     proposers, targets = choose_partners(
         value, eligible, p.diplomatic_capacity, p.decision_noise, state.rng
     )
