@@ -8,6 +8,8 @@ of a jump.
 
 from __future__ import annotations
 
+import math
+
 
 def phased_delta(delta: float, over: int) -> float:
     """The share of a shift applied at each of its `over` steps: delta / over, so the
@@ -18,6 +20,6 @@ def phased_delta(delta: float, over: int) -> float:
 def phased_value(start: float, target: float, over: int, done: int, integer: bool) -> float | int:
     """A parameter's value after `done` of the `over` steps of its change (1 at the
     change's first step, `over` at its last, when it reaches `target`): linear from
-    `start`, rounded to the nearest whole number for an integer parameter."""
+    `start`, rounded to the nearest whole number (halves up) for an integer parameter."""
     value = target if done >= over else start + (target - start) * done / over
-    return int(round(value)) if integer else value
+    return math.floor(value + 0.5) if integer else value

@@ -139,6 +139,15 @@ def test_density_counts_each_dyad_once():
     assert network.density(PATH) == pytest.approx(0.5)
 
 
+def test_density_among_the_states_counts_only_their_possible_dyads():
+    # the star's 3 ties among 4 nations of 6: 3 of 4 x 3 / 2 dyads = 0.5; counted
+    # among 4 states of 6 nations (two outside, untied) it is still 0.5
+    ties = np.zeros((6, 6), dtype=bool)
+    ties[:4, :4] = STAR
+    assert network.density(ties, nations=4) == pytest.approx(0.5)
+    assert network.density(ties) == pytest.approx(3 / 15)
+
+
 def test_density_is_zero_with_fewer_than_two_nations():
     assert network.density(np.zeros((1, 1), dtype=bool)) == 0.0
     assert network.density(np.zeros((0, 0), dtype=bool)) == 0.0

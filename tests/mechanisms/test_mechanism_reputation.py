@@ -36,6 +36,15 @@ def test_reputation_target_on_a_hand_computed_example():
     np.testing.assert_allclose(target, expected)
 
 
+def test_reputation_target_measures_against_the_states_in_the_system_only():
+    # a fourth nation outside the system (degree 0, capability 8) changes no yardstick:
+    # the mean degree stays 2 and the strongest capability 4
+    states = np.array([True, True, True, False])
+    target = reputation_target(np.array([0, 2, 4, 0]), np.array([1.0, 2.0, 4.0, 8.0]), states)
+    alone = reputation_target(np.array([0, 2, 4]), np.array([1.0, 2.0, 4.0]))
+    np.testing.assert_allclose(target[:3], alone)
+
+
 def test_an_isolated_weak_nation_keeps_a_quarter_and_capability_counts_against_the_strongest():
     # nobody has partners: the hub term is 0 for all
     target = reputation_target(np.zeros(2, dtype=np.int64), np.array([1e-9, 10.0]))

@@ -228,6 +228,14 @@ def test_absorptive_capacity_is_the_square_root_of_relative_capability_within_bo
     )
 
 
+def test_absorptive_capacity_takes_the_median_of_the_reference_states():
+    capability = np.array([1.0, 4.0, 16.0, 100.0])
+    # the median of the states 1, 4, 16 is 4: sqrt(c / 4)
+    np.testing.assert_allclose(
+        utility.absorptive_capacity(capability, reference=capability[:3]), [0.5, 1.0, 2.0, 5.0]
+    )
+
+
 @FAST
 @given(hnp.arrays(np.float64, st.integers(1, 12), elements=positive))
 def test_absorptive_capacity_is_bounded_and_monotone(capability):
@@ -617,3 +625,47 @@ def test_fast_partner_benefit_matches_the_reference_with_and_without_each_cache(
         np.testing.assert_allclose(
             fast, expected, rtol=1e-4, atol=1e-5, err_msg=f"caches passed: {passed}"
         )
+    # some nations outside the state system: mean degree and median capability are the
+    # states' own, in both versions
+    states = np.arange(n) % 3 != 2
+    expected = utility.partner_benefit_reference(
+        *arrays, **weights, rivalry=caches["rivalry"], states=states
+    )
+    fast = utility.partner_benefit(*arrays, **weights, rivalry=caches["rivalry"], states=states)
+    np.testing.assert_allclose(fast, expected, rtol=1e-4, atol=1e-5, err_msg="states")
+
+
+def test_preferential_attachment_and_capacity_use_the_states_yardsticks():
+    # nation 2 is outside the system: with it counted the mean degree would be 2/3,
+    # among the states it is 1; the median capability would be 2, among the states 1.5
+    capability = np.array([1.0, 2.0, 9.0])
+    ties = np.array([[0, 1, 0], [1, 0, 0], [0, 0, 0]], dtype=bool)
+    arrays = (
+        capability,
+        np.zeros(3),
+        np.zeros(3),
+        np.full((3, 3), 0.5),
+        np.full((3, 3), 0.5),
+        np.zeros((3, 3)),
+        np.array([1, 1, 0]),
+        ties,
+        np.zeros((3, 3)),
+    )
+    weights = dict.fromkeys(
+        (
+            "threat_weight",
+            "technology_weight",
+            "status_weight",
+            "homophily_weight",
+            "triadic_closure_weight",
+        ),
+        0.0,
+    )
+    weights.update(preferential_attachment_weight=1.0, partner_saturation=1000.0)
+    states = np.array([True, True, False])
+    benefit = utility.partner_benefit_reference(*arrays, **weights, states=states)
+    # raw benefit of 0 with 1: k_1 / (k_1 + mean 1 + 1) = 1/3, saturation
+    # K / (K + k_0 - 1) = 1 with K = 1000 sqrt(1 / 1.5)
+    assert benefit[0, 1] == pytest.approx(1 / 3)
+    everyone = utility.partner_benefit_reference(*arrays, **weights)
+    assert everyone[0, 1] == pytest.approx(1 / (1 + 2 / 3 + 1))
