@@ -10,6 +10,7 @@ sweep files; this module holds what is particular to scenarios.
 
 from __future__ import annotations
 
+import difflib
 import math
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -511,9 +512,10 @@ def _check_parameter_change(scenario: Scenario, event: ParameterChangeEvent, i: 
     fields = Parameters.model_fields
     numeric = [key for key, info in fields.items() if info.annotation in (int, float)]
     if name not in fields or name not in numeric:
+        close = difflib.get_close_matches(name, numeric, n=1)
+        expected = f"did you mean {close[0]!r}?" if close else f"expected {_one_of(numeric)}"
         raise FieldProblem(
-            ("events", i, "parameter"),
-            f"unknown numeric parameter {name!r}; expected {_one_of(numeric)}",
+            ("events", i, "parameter"), f"unknown numeric parameter {name!r}; {expected}"
         )
     if name in FIXED_AT_START:
         raise FieldProblem(

@@ -183,6 +183,31 @@ def test_nation_outcomes_of_the_tiny_world(model):
     assert all(rows[column].size == 5 for column in rows)
 
 
+def test_outcomes_are_taken_over_the_states_in_the_system():
+    # Elmet (untied, capability 1) is not yet a state: four states remain
+    data = {**TINY_WORLD, "nations": [dict(n) for n in TINY_WORLD["nations"]]}
+    data["nations"][4]["enters"] = 2
+    state = DefenseCooperationModel(scenario_from_dict(data)).state
+    trust = np.repeat(0.1 * np.arange(1, 6)[:, None], 5, axis=1)
+    np.fill_diagonal(trust, 1.0)
+    state.trust[...] = trust
+    state.reputation[:] = [0.2, 0.4, 0.6, 0.8, 0.0]
+    outcomes = model_outcomes(state)
+    assert outcomes["states"] == 4
+    # 4 tied dyads of 4 x 3 / 2 = 6; partners 3, 1, 2, 2
+    assert outcomes["network_density"] == pytest.approx(4 / 6)
+    assert outcomes["mean_degree"] == pytest.approx(2.0)
+    # (0.1 + 0.2 + 0.3 + 0.4) / 4 among the states; Elmet's 0.5 left out
+    assert outcomes["mean_trust"] == pytest.approx(0.25)
+    assert outcomes["mean_reputation"] == pytest.approx(0.5)
+    rows = nation_outcomes(state, 0)
+    np.testing.assert_array_equal(rows["in_system"], [True, True, True, True, False])
+    # capabilities 4, 1, 2, 3 of the states' 10; Elmet holds no share
+    np.testing.assert_allclose(rows["capability_share"], [0.4, 0.1, 0.2, 0.3, 0.0])
+    # mean trust in the other states (three for a state, four for Elmet)
+    np.testing.assert_allclose(rows["mean_trust"], [0.1, 0.2, 0.3, 0.4, 0.5], rtol=1e-6)
+
+
 # ------------------------------------------------------------------- recorder
 
 
@@ -215,6 +240,7 @@ def test_model_table_columns_are_whole_numbers_for_counts_and_floats_for_measure
     table = recorder.model_table()
     whole = {
         "step",
+        "states",
         *COUNTED_COLUMNS,
         "active_agreements",
         "bilateral_agreements",

@@ -25,6 +25,7 @@ BASELINE = ROOT / "scenarios" / "baseline.yaml"
 
 
 MODEL_COLUMNS = [
+    "states",
     "stability_index",
     "conflict_prevention_rate",
     "crises",

@@ -350,6 +350,116 @@ CASES = [
         "events[0]",
         ("region", "nations"),
     ),
+    # --- the state system and changes over time -----------------------------
+    Case(
+        "nation_leaves_before_it_enters",
+        edit(
+            "    capability: 0.5\n", f"    capability: 0.5\n    enters: 3\n    leaves: 2  {MARK}\n"
+        ),
+        "nations[2].leaves",
+        ("after enters",),
+    ),
+    Case(
+        "successor_without_leaves",
+        edit("    capability: 0.5\n", f"    capability: 0.5\n    successor: Beta  {MARK}\n"),
+        "nations[2].successor",
+        ("needs leaves",),
+    ),
+    Case(
+        "successor_of_itself",
+        edit(
+            "    capability: 0.5\n",
+            f"    capability: 0.5\n    leaves: 5\n    successor: Gamma  {MARK}\n",
+        ),
+        "nations[2].successor",
+        ("own successor",),
+    ),
+    Case(
+        "successor_not_listed",
+        edit(
+            "    capability: 0.5\n",
+            f"    capability: 0.5\n    leaves: 5\n    successor: North 1  {MARK}\n",
+        ),
+        "nations[2].successor",
+        ("listed nation", "'North 1'"),
+    ),
+    Case(
+        "successor_gone_when_it_should_take_over",
+        edit(
+            "    capability: 1.0\n  - name: Gamma\n    region: South\n    capability: 0.5\n",
+            "    capability: 1.0\n    leaves: 5\n  - name: Gamma\n    region: South\n"
+            f"    capability: 0.5\n    leaves: 5\n    successor: Beta  {MARK}\n",
+        ),
+        "nations[2].successor",
+        ("not in the state system at step 5",),
+    ),
+    Case(
+        "agreement_in_force_with_a_state_not_yet_born",
+        edit("    capability: 2.0\n", "    capability: 2.0\n    enters: 2\n").replace(
+            "    members: [Alpha, Beta]\n", f"    members: [Alpha, Beta]  {MARK}\n"
+        ),
+        "agreements[0].members[0]",
+        ("not in the state system", "'Alpha'"),
+    ),
+    Case(
+        "crisis_with_a_state_not_yet_born",
+        edit("    capability: 0.5\n", "    capability: 0.5\n    enters: 3\n").replace(
+            "    nations: [Alpha, Beta]\n  - step: 3",
+            f"    nations: [Alpha, Gamma]  {MARK}\n  - step: 3",
+        ),
+        "events[0].nations[1]",
+        ("crisis", "not in the state system", "'Gamma'"),
+    ),
+    Case(
+        "withdrawal_by_a_state_that_is_gone",
+        edit("    capability: 2.0\n", "    capability: 2.0\n    leaves: 3\n").replace(
+            "    nation: Alpha\n", f"    nation: Alpha  {MARK}\n"
+        ),
+        "events[1].nation",
+        ("withdrawal", "not in the state system"),
+    ),
+    Case(
+        "threat_shift_with_region_and_nations",
+        TINY + f"  - step: 5  {MARK}\n    type: threat_shift\n    region: North\n"
+        "    nations: [Alpha]\n    delta: 0.1\n",
+        "events[3]",
+        ("region", "nations"),
+    ),
+    Case(
+        "phase_in_over_zero_steps",
+        TINY + f"  - step: 5\n    type: threat_shift\n    region: North\n    delta: 0.1\n"
+        f"    over: 0  {MARK}\n",
+        "events[3].over",
+        ("greater than or equal to 1",),
+    ),
+    Case(
+        "parameter_change_of_an_unknown_parameter",
+        TINY + f"  - step: 5\n    type: parameter_change\n    parameter: crisis_rat  {MARK}\n"
+        "    value: 0.5\n",
+        "events[3].parameter",
+        ("unknown numeric parameter", "'crisis_rat'", "crisis_rate"),
+    ),
+    Case(
+        "parameter_change_of_a_parameter_fixed_at_the_start",
+        TINY + "  - step: 5\n    type: parameter_change\n"
+        f"    parameter: rivals_per_nation  {MARK}\n    value: 2\n",
+        "events[3].parameter",
+        ("fixed at the start",),
+    ),
+    Case(
+        "parameter_change_outside_the_parameters_bounds",
+        TINY + "  - step: 5\n    type: parameter_change\n    parameter: crisis_rate\n"
+        f"    value: 1.5  {MARK}\n",
+        "events[3].value",
+        ("crisis_rate", "less than or equal to 1"),
+    ),
+    Case(
+        "parameter_change_of_an_integer_parameter_to_a_fraction",
+        TINY + "  - step: 5\n    type: parameter_change\n    parameter: diplomatic_capacity\n"
+        f"    value: 2.5  {MARK}\n",
+        "events[3].value",
+        ("whole number",),
+    ),
     Case(
         "fewer_than_two_nations",
         f"name: lonely\nregions:  {MARK}\n  - name: Island\n    nations: 1\n",
