@@ -378,3 +378,29 @@ def test_renew_many_with_no_slots_changes_nothing():
     registry.renew_many(np.array([], dtype=np.int64))
 
     assert (registry.expires[0], registry.renewals[0]) == (4, 0)
+
+
+# ----------------------------------------------------------------- succession
+
+
+def test_a_successor_takes_a_members_place_in_a_bilateral_agreement():
+    registry = AgreementRegistry()
+    agreement = sign(registry, "B00001", [4, 7], signed_step=1)
+    registry.discontent_second[agreement.slot] = 2
+    registry.replace_member(agreement, 7, 9, step=6)
+    assert agreement.members == [4, 9]
+    assert (registry.first[0], registry.second[0]) == (4, 9)
+    assert registry.discontent_second[0] == 0  # the successor starts content
+    assert spells(registry) == [("B00001", 4, 1, None), ("B00001", 7, 1, 6), ("B00001", 9, 6, None)]
+    assert agreement.active
+
+
+def test_a_successor_takes_a_members_place_in_a_pact():
+    registry = AgreementRegistry()
+    pact = sign(registry, "M00001", [1, 2, 3], kind=Kind.MULTILATERAL, signed_step=0)
+    pact.discontent[2] = 1
+    registry.replace_member(pact, 2, 8, step=4)
+    assert pact.members == [1, 8, 3]
+    assert 2 not in pact.discontent
+    assert (registry.first[0], registry.second[0]) == (-1, -1)
+    assert ("M00001", 2, 0, 4) in spells(registry) and ("M00001", 8, 4, None) in spells(registry)
