@@ -38,7 +38,16 @@ class Nation(Agent):
 
     @property
     def capability_share(self) -> float:
-        return float(self.model.state.capability[self.index] / self.model.state.capability.sum())
+        """Its share of the capability of the states in the system (0 outside it)."""
+        state = self.model.state
+        if not state.in_system[self.index]:
+            return 0.0
+        return float(state.capability[self.index] / state.capability[state.in_system].sum())
+
+    @property
+    def in_system(self) -> bool:
+        """A state of the state system this step (see `mechanisms.state_system`)."""
+        return bool(self.model.state.in_system[self.index])
 
     @property
     def sovereignty_sensitivity(self) -> float:

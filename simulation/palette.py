@@ -75,6 +75,8 @@ NOT_TIED_COLOUR = "#bdbdbd"
 
 # the ring around a nation's marker, which keeps overlapping nations apart
 MARKER_OUTLINE_COLOUR = "white"
+# a nation outside the state system (not yet born, or gone), drawn faint in the network
+OUTSIDE_SYSTEM_COLOUR = "#d9d9d9"
 
 # a continuous value over two swept parameters
 HEATMAP_COLOURSCALE = "Viridis"

@@ -29,7 +29,10 @@ from simulation.dashboard.sessions import (
     made_by_a_page,
 )
 from simulation.domain import Kind
-from simulation.scenario import load_scenario
+from simulation.model import DefenseCooperationModel
+from simulation.palette import OUTSIDE_SYSTEM_COLOUR
+from simulation.scenario import load_scenario, scenario_from_dict
+from tests.conftest import small_world
 
 
 def test_the_scenario_picker_lists_every_preset_and_no_sweep_file():
@@ -160,6 +163,25 @@ def test_the_network_draws_every_bilateral_agreement_pact_and_nation(stepped):
             in (hovers[nation.name])
         )
     assert figure["layout"]["title"]["text"] == f"Cooperation network at step {model.steps}"
+
+
+def test_the_network_greys_out_nations_outside_the_state_system():
+    data = small_world(steps=4, events=[])
+    data["nations"].append({"name": "Newland", "region": "East", "capability": 1.0, "enters": 3})
+    model = DefenseCooperationModel(scenario_from_dict(data))
+    model.step()
+
+    def east(figure):
+        return next(t for t in figure["data"] if t["name"] == "East")
+
+    positions = region_layout(model.state.region, model.state.capability, 1)
+    trace = east(figures.network_figure(model, positions))
+    where = trace["text"].index("<b>Newland</b> (East)<br>not a state at this step")
+    assert trace["marker"]["color"][where] == OUTSIDE_SYSTEM_COLOUR
+    assert sum(colour == OUTSIDE_SYSTEM_COLOUR for colour in trace["marker"]["color"]) == 1
+    for _ in range(2):
+        model.step()
+    assert isinstance(east(figures.network_figure(model, positions))["marker"]["color"], str)
 
 
 def test_network_traces_keep_their_ids_across_steps_and_the_ids_suit_css():

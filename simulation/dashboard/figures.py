@@ -24,6 +24,7 @@ from simulation.model import DefenseCooperationModel
 from simulation.palette import (
     MARKER_OUTLINE_COLOUR,
     NOT_TIED_COLOUR,
+    OUTSIDE_SYSTEM_COLOUR,
     PARTNER_COLOUR,
     SECTOR_COLOURS,
     SERIES_COLOURS,
@@ -143,8 +144,12 @@ def network_figure(
             in_force[np.unique(pact.members)] += 1
     capability = model.state.capability
     size = 5 + 17 * np.sqrt(capability / capability.max())
+    outside = ~model.state.in_system
     for code, region in enumerate(model.state.region_names):
         members = np.flatnonzero(model.state.region == code)
+        colour = group_colour(code)
+        if outside[members].any():  # nations not (or no longer) states: greyed out
+            colour = [OUTSIDE_SYSTEM_COLOUR if out else colour for out in outside[members]]
         traces.append(
             {
                 "type": "scatter",
@@ -154,7 +159,7 @@ def network_figure(
                 "mode": "markers",
                 "marker": {
                     "size": size[members].tolist(),
-                    "color": group_colour(code),
+                    "color": colour,
                     "line": {"width": 1, "color": MARKER_OUTLINE_COLOUR},
                 },
                 "name": region,
@@ -319,6 +324,8 @@ def _hull(points: np.ndarray) -> np.ndarray:
 
 def _nation_text(model: DefenseCooperationModel, i: int, agreements: int) -> str:
     nation = model.nations[i]
+    if not nation.in_system:
+        return f"<b>{nation.name}</b> ({nation.region})<br>not a state at this step"
     return (
         f"<b>{nation.name}</b> ({nation.region})<br>"
         f"capability share {nation.capability_share:.3f}<br>"
