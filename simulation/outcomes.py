@@ -129,8 +129,13 @@ def model_outcomes(state: WorldState) -> dict[str, float | int]:
     active = registry.active_slots()
     multilateral = int(registry.active_slots(Kind.MULTILATERAL).size)
     # the diagonal (trust in oneself) is 1 by construction: leave it out of the mean
-    trust = state.trust if states is None else state.trust[np.ix_(states, states)]
-    trust_total = float(trust.sum(dtype=np.float64)) - n
+    trust_total = float(state.trust.sum(dtype=np.float64)) - n
+    if states is not None:
+        # less the rows and columns of the few nations outside (their block counted twice)
+        outside = np.flatnonzero(~states)
+        trust_total -= float(state.trust[outside].sum(dtype=np.float64))
+        trust_total -= float(state.trust[:, outside].sum(dtype=np.float64))
+        trust_total += float(state.trust[np.ix_(outside, outside)].sum(dtype=np.float64))
     mean_trust = trust_total / (n * (n - 1)) if n > 1 else 0.0
     total_cost = float(state.sovereignty_cost_borne.sum())
     total_benefit = max(float(state.benefit_received.sum()), 0.0)
@@ -204,7 +209,9 @@ def nation_outcomes(state: WorldState, step: int) -> dict[str, np.ndarray]:
         share = state.capability / state.capability.sum()
     else:
         # shares of, and trust in, the states in the system; a nation outside holds none
-        trust_off = state.trust[:, states].sum(axis=1, dtype=np.float64)
+        outside = np.flatnonzero(~states)
+        trust_off = state.trust.sum(axis=1, dtype=np.float64)
+        trust_off -= state.trust[:, outside].sum(axis=1, dtype=np.float64)
         trust_off -= np.where(states, np.diag(state.trust), 0.0)
         others = np.maximum(np.count_nonzero(states) - states, 1)
         total = state.capability[states].sum()

@@ -48,7 +48,7 @@ def sign_bilateral_agreements(state: WorldState, step: int) -> None:
         eligible[estranged[:, 1], estranged[:, 0]] = False
     np.fill_diagonal(eligible, False)
     if not state.in_system.all():  # only states sign, with states
-        outside = ~state.in_system
+        outside = np.flatnonzero(~state.in_system)
         eligible[outside] = False
         eligible[:, outside] = False
     proposers, targets = choose_partners(
