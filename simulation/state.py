@@ -19,7 +19,7 @@ import numpy as np
 
 from simulation.agreements import AgreementRegistry
 from simulation.event_log import EventLog
-from simulation.mechanisms import utility
+from simulation.mechanisms import geography, utility
 
 if TYPE_CHECKING:
     from scipy.sparse import csr_matrix
@@ -48,7 +48,9 @@ class WorldState:
     region: np.ndarray  # (N) int: each nation's region
     same_region: np.ndarray  # (N, N) bool
     alignment: np.ndarray  # (N, N) DYADIC in [0, 1]: shared region and policy closeness
-    homophily: np.ndarray  # (N, N) DYADIC: 2 x homophily_weight x alignment, weighed once
+    # (N, N) DYADIC: the constant part of the affinity, weighed once: 2 x homophily_weight x
+    # alignment, + 2 x distance_weight x proximity when the world has locations
+    homophily: np.ndarray
     trust_baseline: np.ndarray  # (N, N) DYADIC: the trust every dyad drifts back toward
     scheduled: dict[int, list]  # scenario events by the step they take effect
 
@@ -65,6 +67,11 @@ class WorldState:
     rivalry: np.ndarray  # DYADIC in [0, 1], symmetric
     trust: np.ndarray  # DYADIC in [0, 1]; the diagonal is 1
     interoperability: np.ndarray  # DYADIC in [0, 1]; the diagonal is 0
+
+    # ---- geography, fixed for the run: all None when the scenario gives no location --
+    distance: np.ndarray | None = None  # (N, N) DYADIC: km between capitals, great circle
+    proximity: np.ndarray | None = None  # (N, N) DYADIC: exp(-distance / distance_scale)
+    client_distance: np.ndarray | None = None  # (N, N) DYADIC: a client's worth by distance
 
     # ---- the agreements ------------------------------------------------------------
     registry: AgreementRegistry = field(default_factory=AgreementRegistry)
@@ -125,7 +132,13 @@ class WorldState:
         """The state at step 0, before any agreement is placed."""
         parameters = scenario.parameters
         n = len(world.names)
-        alignment = utility.alignment(world.region, world.policy_position).astype(DYADIC)
+        distance = None
+        if world.latitude is not None:
+            distance = geography.great_circle_distance(world.latitude, world.longitude)
+            distance = distance.astype(DYADIC)
+        alignment, homophily, proximity, client_distance = affinity_matrices(
+            world.region, world.policy_position, distance, parameters
+        )
         scheduled: dict[int, list] = {}
         for event in scenario.events:
             scheduled.setdefault(event.step, []).append(event)
@@ -139,7 +152,7 @@ class WorldState:
             region=world.region,
             same_region=world.region[:, None] == world.region[None, :],
             alignment=alignment,
-            homophily=np.multiply(alignment, 2.0 * parameters.homophily_weight),
+            homophily=homophily,
             trust_baseline=trust_baseline,
             scheduled=scheduled,
             capability=world.capability,
@@ -152,6 +165,9 @@ class WorldState:
             rivalry=world.rivalry.astype(DYADIC),
             trust=trust_baseline.copy(),
             interoperability=np.zeros((n, n), dtype=DYADIC),
+            distance=distance,
+            proximity=proximity,
+            client_distance=client_distance,
             ties=np.zeros((n, n), dtype=bool),
             tie_depth=np.zeros((n, n), dtype=np.int8),
             training_depth=np.zeros((n, n), dtype=DYADIC),
@@ -166,8 +182,36 @@ class WorldState:
             dependence_scratch=np.zeros((n, n)),
         )
 
+    def reweigh_affinity(self) -> None:
+        """Rebuild the affinity matrices from the parameters, after one of `region_weight`,
+        `homophily_weight`, `distance_weight` or `distance_scale` has changed mid-run."""
+        self.alignment, self.homophily, self.proximity, self.client_distance = (
+            affinity_matrices(self.region, self.policy_position, self.distance, self.parameters)
+        )
+
     def start_step(self, counted: tuple[str, ...]) -> None:
         """Clear what is counted afresh each step: the `counted` events (the outcome
         columns that count, `simulation.outcomes.COUNTED_COLUMNS`) and the pacts left."""
         self.pacts_left = set()
         self.counts = dict.fromkeys(counted, 0)
+
+
+def affinity_matrices(
+    region: np.ndarray,
+    policy_position: np.ndarray,
+    distance: np.ndarray | None,
+    parameters: Parameters,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]:
+    """What does not change during a run of who values whom, weighed once: alignment,
+    the constant affinity term (`WorldState.homophily`), and, when the world has
+    locations, proximity and the worth of a client by distance (`None`, `None` without)."""
+    alignment = utility.alignment(region, policy_position, parameters.region_weight)
+    alignment = alignment.astype(DYADIC)
+    homophily = np.multiply(alignment, 2.0 * parameters.homophily_weight)
+    if distance is None:
+        return alignment, homophily, None, None
+    proximity = geography.proximity(distance, parameters.distance_scale).astype(DYADIC)
+    if parameters.distance_weight:
+        homophily += np.multiply(proximity, 2.0 * parameters.distance_weight)
+    client_distance = geography.client_distance_value(proximity).astype(DYADIC)
+    return alignment, homophily, proximity, client_distance
