@@ -45,6 +45,39 @@ class Parameters(BaseModel):
         description="Weight of shared region and policy alignment. "
         "Higher: a larger share of ties inside regions.",
     )
+    region_weight: Float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="Share of alignment (the homophily signal) that is shared region; the rest "
+        "is closeness of policy positions. Higher: a larger share of ties inside regions.",
+    )
+    distance_weight: Float = Field(
+        0.0,
+        ge=0,
+        le=5,
+        description="Weight of proximity between capitals, exp(-distance / distance_scale), "
+        "centred like homophily; no effect in a world without locations. Higher: ties "
+        "between nearer capitals (a shorter mean distance between partners).",
+    )
+    distance_scale: Float = Field(
+        3000.0,
+        ge=100,
+        le=20000,
+        description="Distance in km over which proximity falls to 1/e (it halves every "
+        "0.69 x this). Higher: distance matters less, so partners lie farther apart "
+        "(when distance_weight > 0).",
+    )
+    influence_weight: Float = Field(
+        0.0,
+        ge=0,
+        le=5,
+        description="A great power's gain from a small client (influence, basing, arms "
+        "markets): x its reach (capability relative to the strongest) x how far it "
+        "outweighs the client, and (with locations) more for a distant client. Higher: "
+        "hubs sign with the periphery (lower degree assortativity, more ties between the "
+        "strongest and the weakest nations).",
+    )
     triadic_closure_weight: Float = Field(
         0.6,
         ge=0,

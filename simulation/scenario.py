@@ -115,6 +115,18 @@ class LogNormal(_Strict):
     sigma: Float = Field(1.0, ge=0, le=5, description="Spread of log capability.")
 
 
+MAX_SPREAD_KM = 10_000
+"""Largest radius of the disc over which a region's generated nations are placed: a
+quarter of the Earth's circumference, beyond which a disc folds over itself."""
+
+
+class Location(_Strict):
+    """A point on the Earth: a capital, or the centre of a region."""
+
+    latitude: Float = Field(ge=-90, le=90, description="Degrees north (negative: south).")
+    longitude: Float = Field(ge=-180, le=180, description="Degrees east (negative: west).")
+
+
 class Region(_Strict):
     """A region: its threat environment and, optionally, nations generated from distributions."""
 
@@ -124,6 +136,18 @@ class Region(_Strict):
     capability: LogNormal = LogNormal()
     sovereignty_sensitivity: Spread = Spread(mean=0.4, sd=0.15)
     policy_position: Spread = Spread(mean=0.5, sd=0.15)
+    location: Location | None = Field(
+        None,
+        description="Centre around which the region's generated nations are placed; "
+        "also the capital of a listed nation of the region that gives none.",
+    )
+    spread_km: Float = Field(
+        1500.0,
+        ge=0,
+        le=MAX_SPREAD_KM,
+        description="Radius in km of the disc around `location` over which generated "
+        "nations are placed evenly.",
+    )
 
     @field_validator("sovereignty_sensitivity", "policy_position")
     @classmethod
@@ -145,6 +169,9 @@ class NationSpec(_Strict):
     policy_position: Float = Field(0.5, ge=0, le=1)
     threat: Float | None = Field(
         None, ge=0, le=1, description="Overrides the region's threat for this nation."
+    )
+    location: Location | None = Field(
+        None, description="The capital; without it, the region's location (if any)."
     )
     enters: Int = Field(
         0,
@@ -338,8 +365,15 @@ class Scenario(_Strict):
     @model_validator(mode="after")
     def _references_resolve(self) -> Scenario:
         _check_references(self)
+        _check_locations(self)
         _check_capability_outlook(self)
         return self
+
+    def has_geography(self) -> bool:
+        """Whether any nation or region has a location (then every nation has one)."""
+        return any(n.location is not None for n in self.nations) or any(
+            r.location is not None for r in self.regions
+        )
 
     def nation_names(self) -> list[str]:
         """Listed nations first, then generated ones, in a fixed order."""
@@ -366,6 +400,30 @@ def _check_capability_outlook(scenario: Scenario) -> None:
     why = capability_outlook(largest, scenario.steps, scenario.parameters.capability_growth, surges)
     if why is not None:
         raise FieldProblem(("steps",), why)
+
+
+def _check_locations(scenario: Scenario) -> None:
+    """All or nothing: once any nation or region has a location, every nation needs
+    one (its own, or its region's), since a distance to a nation nowhere is undefined."""
+    if not scenario.has_geography():
+        return
+    located_regions = {r.name for r in scenario.regions if r.location is not None}
+    for i, nation in enumerate(scenario.nations):
+        if nation.location is None and nation.region not in located_regions:
+            raise FieldProblem(
+                ("nations", i, "location"),
+                f"nation {nation.name!r} has no location and neither has its region "
+                f"{nation.region!r}; once any nation or region has a location, every "
+                "nation needs one (its own or its region's)",
+            )
+    for k, region in enumerate(scenario.regions):
+        if region.nations and region.location is None:
+            raise FieldProblem(
+                ("regions", k, "location"),
+                f"region {region.name!r} generates nations but has no location to place "
+                "them around; once any nation or region has a location, every nation "
+                "needs one",
+            )
 
 
 def generated_name(region: str, k: int) -> str:

@@ -19,7 +19,7 @@ import numpy as np
 
 from simulation.agreements import AgreementRegistry
 from simulation.event_log import EventLog
-from simulation.mechanisms import state_system, utility
+from simulation.mechanisms import geography, state_system, utility
 
 if TYPE_CHECKING:
     from scipy.sparse import csr_matrix
@@ -48,7 +48,9 @@ class WorldState:
     region: np.ndarray  # (N) int: each nation's region
     same_region: np.ndarray  # (N, N) bool
     alignment: np.ndarray  # (N, N) DYADIC in [0, 1]: shared region and policy closeness
-    homophily: np.ndarray  # (N, N) DYADIC: 2 x homophily_weight x alignment, weighed once
+    # (N, N) DYADIC: the constant part of the affinity, weighed once: 2 x homophily_weight x
+    # alignment, + 2 x distance_weight x proximity when the world has locations
+    homophily: np.ndarray
     trust_baseline: np.ndarray  # (N, N) DYADIC: the trust every dyad drifts back toward
     scheduled: dict[int, list]  # scenario events by the step they take effect
 
@@ -78,6 +80,10 @@ class WorldState:
 
     # ---- changes phased in over several steps (`phases.environment`) ----------------
     phase_ins: list = field(default_factory=list)  # the unfinished ones, in start order
+    # ---- geography, fixed for the run: all None when the scenario gives no location --
+    distance: np.ndarray | None = None  # (N, N) DYADIC: km between capitals, great circle
+    proximity: np.ndarray | None = None  # (N, N) DYADIC: exp(-distance / distance_scale)
+    client_distance: np.ndarray | None = None  # (N, N) DYADIC: a client's worth by distance
 
     # ---- the agreements ------------------------------------------------------------
     registry: AgreementRegistry = field(default_factory=AgreementRegistry)
@@ -138,7 +144,13 @@ class WorldState:
         """The state at step 0, before any agreement is placed."""
         parameters = scenario.parameters
         n = len(world.names)
-        alignment = utility.alignment(world.region, world.policy_position).astype(DYADIC)
+        distance = None
+        if world.latitude is not None:
+            distance = geography.great_circle_distance(world.latitude, world.longitude)
+            distance = distance.astype(DYADIC)
+        alignment, homophily, proximity, client_distance = affinity_matrices(
+            world.region, world.policy_position, distance, parameters
+        )
         scheduled: dict[int, list] = {}
         for event in scenario.events:
             scheduled.setdefault(event.step, []).append(event)
@@ -154,7 +166,7 @@ class WorldState:
             region=world.region,
             same_region=world.region[:, None] == world.region[None, :],
             alignment=alignment,
-            homophily=weighed_homophily(alignment, parameters.homophily_weight),
+            homophily=homophily,
             trust_baseline=trust_baseline,
             scheduled=scheduled,
             capability=world.capability,
@@ -172,6 +184,9 @@ class WorldState:
             successor=successor,
             system_changes=system_changes,
             in_system=state_system.in_system(enters, leaves, 0),
+            distance=distance,
+            proximity=proximity,
+            client_distance=client_distance,
             ties=np.zeros((n, n), dtype=bool),
             tie_depth=np.zeros((n, n), dtype=np.int8),
             training_depth=np.zeros((n, n), dtype=DYADIC),
@@ -194,7 +209,14 @@ class WorldState:
     def refresh_parameter_caches(self) -> None:
         """Rebuild what is derived from parameters and kept between steps, after a
         parameter changed during the run (a `parameter_change` event)."""
-        self.homophily = weighed_homophily(self.alignment, self.parameters.homophily_weight)
+        self.reweigh_affinity()
+
+    def reweigh_affinity(self) -> None:
+        """Rebuild the affinity matrices from the parameters, after one of `region_weight`,
+        `homophily_weight`, `distance_weight` or `distance_scale` has changed mid-run."""
+        self.alignment, self.homophily, self.proximity, self.client_distance = (
+            affinity_matrices(self.region, self.policy_position, self.distance, self.parameters)
+        )
 
     def start_step(self, counted: tuple[str, ...]) -> None:
         """Clear what is counted afresh each step: the `counted` events (the outcome
@@ -231,3 +253,24 @@ def state_system_schedule(
         if nation.successor is not None:
             successor[i] = index[nation.successor]
     return enters, leaves, successor, changes
+
+
+def affinity_matrices(
+    region: np.ndarray,
+    policy_position: np.ndarray,
+    distance: np.ndarray | None,
+    parameters: Parameters,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]:
+    """What does not change during a run of who values whom, weighed once: alignment,
+    the constant affinity term (`WorldState.homophily`), and, when the world has
+    locations, proximity and the worth of a client by distance (`None`, `None` without)."""
+    alignment = utility.alignment(region, policy_position, parameters.region_weight)
+    alignment = alignment.astype(DYADIC)
+    homophily = np.multiply(alignment, 2.0 * parameters.homophily_weight)
+    if distance is None:
+        return alignment, homophily, None, None
+    proximity = geography.proximity(distance, parameters.distance_scale).astype(DYADIC)
+    if parameters.distance_weight:
+        homophily += np.multiply(proximity, 2.0 * parameters.distance_weight)
+    client_distance = geography.client_distance_value(proximity).astype(DYADIC)
+    return alignment, homophily, proximity, client_distance

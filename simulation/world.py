@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from simulation.mechanisms.geography import place_around
 from simulation.scenario import Scenario
 
 
@@ -20,11 +21,17 @@ class World:
     base_threat: np.ndarray
     rivalry: np.ndarray
     trust_baseline: np.ndarray
+    # capitals in degrees, (N) each; None when the scenario gives no location at all
+    latitude: np.ndarray | None = None
+    longitude: np.ndarray | None = None
 
 
 def build_world(scenario: Scenario, rng: np.random.Generator) -> World:
     """Listed nations as given, then each region's generated nations drawn from its
-    distributions, in a fixed order so the same seed gives the same world."""
+    distributions, in a fixed order so the same seed gives the same world.
+
+    Locations are drawn last, and only when the scenario gives some, so a world without
+    geography draws exactly what it drew before locations existed."""
     region_names = [r.name for r in scenario.regions]
     region_of = {name: k for k, name in enumerate(region_names)}
     names: list[str] = []
@@ -69,6 +76,7 @@ def build_world(scenario: Scenario, rng: np.random.Generator) -> World:
     # like-minded states trust a little more, rivals a good deal less
     baseline = np.clip((baseline + 0.2 * (closeness - 0.5)) * (1.0 - 0.5 * rivalry), 0.0, 1.0)
     np.fill_diagonal(baseline, 1.0)
+    latitude, longitude = _locations(scenario, rng) if scenario.has_geography() else (None, None)
     return World(
         names=names,
         region_names=region_names,
@@ -79,7 +87,40 @@ def build_world(scenario: Scenario, rng: np.random.Generator) -> World:
         base_threat=np.array(threat, dtype=np.float64),
         rivalry=rivalry,
         trust_baseline=baseline,
+        latitude=latitude,
+        longitude=longitude,
     )
+
+
+def _locations(scenario: Scenario, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Capitals: a listed nation's own location, or else its region's; generated nations
+    spread evenly over a disc of `spread_km` around their region's location. One draw of
+    bearings and radii for all generated nations, in nation order."""
+    centre = {r.name: r.location for r in scenario.regions}
+    latitude: list[float] = []
+    longitude: list[float] = []
+    for nation in scenario.nations:
+        location = nation.location if nation.location is not None else centre[nation.region]
+        latitude.append(location.latitude)
+        longitude.append(location.longitude)
+    generated = sum(region.nations for region in scenario.regions)
+    bearing_draws, radius_draws = rng.random((2, generated))
+    cursor = 0
+    for region in scenario.regions:
+        if region.nations == 0:
+            continue
+        placed = slice(cursor, cursor + region.nations)
+        cursor += region.nations
+        lat, lon = place_around(
+            region.location.latitude,
+            region.location.longitude,
+            region.spread_km,
+            bearing_draws[placed],
+            radius_draws[placed],
+        )
+        latitude.extend(lat)
+        longitude.extend(lon)
+    return np.array(latitude, dtype=np.float64), np.array(longitude, dtype=np.float64)
 
 
 def _clipped(rng: np.random.Generator, mean: float, sd: float, count: int) -> np.ndarray:

@@ -390,5 +390,22 @@ def test_every_parameter_a_change_may_move_is_read_during_the_steps():
         model.state.parameters = RecordingParameters(model.state.parameters, read)
         for _ in range(scenario.steps):
             model.step()
+        # what is weighed once and kept (the affinity matrices) is rebuilt on a change
+        model.state.refresh_parameter_caches()
+    # in a world with locations, the distance parameters too (no preset has them yet)
+    from simulation.scenario import Location
+
+    scenario = load_scenario("scenarios/baseline.yaml", {"steps": 1})
+    located = scenario.model_copy(
+        update={
+            "regions": [
+                region.model_copy(update={"location": Location(latitude=10.0 * k, longitude=0.0)})
+                for k, region in enumerate(scenario.regions)
+            ]
+        }
+    )
+    model = DefenseCooperationModel(located)
+    model.state.parameters = RecordingParameters(model.state.parameters, read)
+    model.state.refresh_parameter_caches()
     assert set(MOVABLE) - read == set()
     assert FIXED_AT_START & read == set()

@@ -12,6 +12,7 @@ rises.
 import numpy as np
 
 from simulation.domain import MAX_DEPTH, MIN_DEPTH
+from simulation.mechanisms.geography import client_distance_value
 
 DEPTH_BENEFIT_EXPONENT = 0.7
 
@@ -81,11 +82,21 @@ def dominance(capability: np.ndarray, share: np.ndarray | None = None) -> np.nda
     return np.minimum(outweighs, 1.0, out=outweighs)
 
 
-def alignment(region: np.ndarray, policy_position: np.ndarray) -> np.ndarray:
-    """Homophily signal in [0, 1]: half shared region, half closeness of policy positions."""
+def alignment(
+    region: np.ndarray, policy_position: np.ndarray, region_weight: float = 0.5
+) -> np.ndarray:
+    """Homophily signal in [0, 1]: `region_weight` of it shared region, the rest
+    closeness of policy positions (half and half by default)."""
     same_region = region[:, None] == region[None, :]
     closeness = 1.0 - np.abs(policy_position[:, None] - policy_position[None, :])
-    return 0.5 * same_region + 0.5 * closeness
+    return region_weight * same_region + (1.0 - region_weight) * closeness
+
+
+def influence_reach(capability: np.ndarray) -> np.ndarray:
+    """A state's global reach, in (0, 1]: its capability relative to the strongest
+    state's. Relative to the strongest rather than to the sum, so adding small states
+    to a world does not shrink a great power's reach."""
+    return capability / capability.max()
 
 
 def absorptive_capacity(capability: np.ndarray, reference: np.ndarray | None = None) -> np.ndarray:
@@ -133,6 +144,10 @@ def partner_benefit(
     capacity: np.ndarray | None = None,
     homophily: np.ndarray | None = None,
     states: np.ndarray | None = None,
+    distance_weight: float = 0.0,
+    influence_weight: float = 0.0,
+    proximity: np.ndarray | None = None,
+    client_distance: np.ndarray | None = None,
 ) -> np.ndarray:
     """Benefit to i of full cooperation with j, before costs (may be negative).
 
@@ -150,14 +165,22 @@ def partner_benefit(
     i's partners whether or not they are tied yet, so an agreement is valued the
     same before and after it is signed.
 
+    Geography (`proximity`, exp(-distance / scale); None when the world has no
+    locations, and then distance counts for nothing): a near partner is worth more
+    (`distance_weight`, centred like homophily), and a great power gains influence from
+    a small client (`influence_weight` x i's reach x how far i outweighs j), the more so
+    the farther away the client is.
+
     Built for speed; `partner_benefit_reference` states the same equation term by
     term, and is the version to check the science on.
 
     `share`, `dominance_matrix`, `common_pairs` (the nonzero entries of
-    `common_partners`), `capacity` (`absorptive_capacity(capability)`) and `homophily`
-    ((2 x homophily_weight) x alignment, in the benefit's precision) may be passed when
-    already computed. `states` (N bool) marks the states in the system when not all
-    nations are: the mean degree (and the median capability) are theirs.
+    `common_partners`), `capacity` (`absorptive_capacity(capability)`), `homophily`
+    ((2 x homophily_weight) x alignment + (2 x distance_weight) x proximity, in the
+    benefit's precision: the constant part of the affinity) and `client_distance`
+    (`geography.client_distance_value(proximity)`) may be passed when already computed.
+    `states` (N bool) marks the states in the system when not all nations are: the
+    mean degree (and the median capability) are theirs.
     """
     # built in place, term by term: at 1000 nations each N x N temporary costs a millisecond
     if share is None:
@@ -184,19 +207,33 @@ def partner_benefit(
     benefit += interoperability
     if rivalry is not None:
         benefit -= rivalry
-    if homophily_weight:
-        if homophily is None:
+    # without locations distance is undefined, and counts for nothing
+    near = proximity is not None and bool(distance_weight)
+    if homophily is not None and (homophily_weight or near):
+        benefit += homophily
+    else:
+        if homophily_weight:
             add_weighted(2.0 * homophily_weight, alignment)
-        else:
-            benefit += homophily
+        if near:
+            add_weighted(2.0 * distance_weight, proximity)
     counted = degree if states is None else degree[states]
     mean_degree = float(counted.mean()) if counted.size else 0.0
     attachment = preferential_attachment_weight * (degree / (degree + mean_degree + 1.0))
-    benefit += (status_weight * reputation + attachment - 0.5 - homophily_weight)[None, :].astype(
-        dtype
-    )
+    offset = status_weight * reputation + attachment - 0.5 - homophily_weight
+    if near:
+        offset -= distance_weight  # the proximity term is centred, like homophily
+    benefit += offset[None, :].astype(dtype)
     if status_weight:
         add_weighted(status_weight, dominance_matrix.T)  # a client extends i's influence
+    if influence_weight:
+        # a great power's stake in a small client: reach (of i) x how far i outweighs j
+        reach = (influence_weight * influence_reach(capability)).astype(dtype)
+        influence = np.multiply(dominance_matrix.T, reach[:, None], out=scratch)
+        if proximity is not None:
+            if client_distance is None:
+                client_distance = client_distance_value(proximity)
+            influence *= client_distance
+        benefit += influence
     # triadic closure: over the whole matrix, or only where partners are shared when the
     # caller has those dyads at hand (a sparse set in a large, sparse network)
     if common_pairs is None:
@@ -243,6 +280,9 @@ def partner_benefit_reference(
     partner_saturation: float,
     rivalry: np.ndarray | None = None,
     states: np.ndarray | None = None,
+    distance_weight: float = 0.0,
+    influence_weight: float = 0.0,
+    proximity: np.ndarray | None = None,
 ) -> np.ndarray:
     """Benefit to i of full cooperation with j, written as docs/MODEL.md (7.2) states it.
 
@@ -259,19 +299,25 @@ def partner_benefit_reference(
              + I_ij                                  interoperability already built
              − ρ_ij                                  a rival is a liability
              + w_H · (2 A_ij − 1)                    homophily, centred
+             + w_D · (2 P_ij − 1)                    proximity, centred (0 without locations)
+             + w_I · g_i · D_ji · f_ij               influence: a great power's small client
              + w_PA · k_j / (k_j + k̄ + 1)            preferential attachment
              + w_TC · (1 − exp(−C_ij))               triadic closure
 
         s_ij   = c_j / (c_i + c_j)                   j's weight in the pair
         D_ij   = clip(2 s_ij − 1, 0, 1)              how far j outweighs i
+        P_ij   = exp(−d_ij / L)                      proximity of the capitals
+        g_i    = c_i / max(c)                        i's global reach
+        f_ij   = 1 − 0.5 P_ij (1 without locations)  a far client is worth more
         a_i    = clip(sqrt(c_i / median(c)), 0.5, 10)  absorptive capacity
         K_i    = partner_saturation · a_i
         sat_ij = K_i / (K_i + k_i − 1 + [i and j not tied])
         benefit_ij = B_ij · sat_ij where B_ij > 0, else B_ij;  benefit_ii = 0
 
-    `rivalry` (ρ, 0-1) None means no nation is anyone's rival. `states` (N bool) marks
-    the states in the system, over which k̄ and median(c) are taken (None: all nations).
-    Every other argument is as for `partner_benefit`.
+    `rivalry` (ρ, 0-1) None means no nation is anyone's rival; `proximity` (P) None
+    means the world has no locations. `states` (N bool) marks the states in the system,
+    over which k̄ and median(c) are taken (None: all nations). Every other argument is
+    as for `partner_benefit`.
     """
     capability = np.asarray(capability, dtype=np.float64)
     threat = np.asarray(threat, dtype=np.float64)
@@ -300,6 +346,15 @@ def partner_benefit_reference(
     interoperability_term = interoperability
     rivalry_term = -rivalry
     homophily = homophily_weight * (2.0 * alignment - 1.0)
+    if proximity is None:  # no locations: distance is undefined and counts for nothing
+        proximity_term = 0.0
+        client_at_distance = 1.0
+    else:
+        proximity = np.asarray(proximity, dtype=np.float64)
+        proximity_term = distance_weight * (2.0 * proximity - 1.0)
+        client_at_distance = 1.0 - 0.5 * proximity  # f_ij
+    reach = capability / capability.max()  # g_i
+    influence = influence_weight * reach[:, None] * partner_dominance.T * client_at_distance
     preferential_attachment = (
         preferential_attachment_weight * partner_degree / (partner_degree + mean_degree + 1.0)
     )
@@ -314,6 +369,8 @@ def partner_benefit_reference(
         + interoperability_term
         + rivalry_term
         + homophily
+        + proximity_term
+        + influence
         + preferential_attachment
         + triadic_closure
     )

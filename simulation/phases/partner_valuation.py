@@ -20,7 +20,11 @@ from simulation.state import DYADIC, WorldState
 
 
 def value_partners(state: WorldState) -> None:
-    """Dominance, absorptive capacity, and the benefit and sovereignty matrices."""
+    """Dominance, absorptive capacity, and the benefit and sovereignty matrices.
+
+    Who values whom by alignment and distance is fixed for the run and weighed once
+    (`WorldState.homophily`, `proximity`, `client_distance`); only capability, threat,
+    trust and the network move the benefit from step to step."""
     p = state.parameters
     state.pact_terms_cache = None
     share = utility.relative_share(state.capability.astype(DYADIC))
@@ -54,6 +58,10 @@ def value_partners(state: WorldState) -> None:
         capacity=state.absorptive_capacity,
         homophily=state.homophily,
         states=states,
+        distance_weight=p.distance_weight,
+        influence_weight=p.influence_weight,
+        proximity=state.proximity,
+        client_distance=state.client_distance,
     )
     state.sovereignty = utility.sovereignty_cost(
         state.sovereignty_sensitivity[:, None].astype(DYADIC),
