@@ -158,7 +158,9 @@ def measures_from_model(
     """The observed file's measures from model tables (the `model` table of a run, or
     many runs stacked with key columns such as `seed` or `run_id`, which are kept).
 
-    `nations` is the number of nations in the runs; step s is year `start_year` + s."""
+    `nations` is the number of nations in the runs; step s is year `start_year` + s. The
+    density is over the states in the system: where the table has their number (the
+    `states` column), that is each step's n, else `nations`."""
     missing = [c for c in ("step", *MODEL_COLUMN.values()) if c not in model.columns]
     if missing:
         raise HindcastError(f"model table: missing column(s) {', '.join(missing)}")
@@ -166,7 +168,8 @@ def measures_from_model(
     frame = model[keys].copy()
     frame["step"] = model["step"].astype(int)
     frame["year"] = start_year + frame["step"]
-    possible = nations * (nations - 1) / 2
+    states = model["states"].to_numpy() if "states" in model.columns else nations
+    possible = states * (states - 1) / 2
     for measure in MEASURES:
         if measure == "tied_dyads":
             frame[measure] = np.rint(model["network_density"] * possible).astype(int)

@@ -1,15 +1,12 @@
-"""The world of 1990: the tables in scenarios/data/ derived from COW National Material
-Capabilities v6.0 and the Defense Cooperation Agreement Dataset (DCAD) v1.0 (cited in
-scenarios/data/SOURCES.md), the scenario built from them, the hindcast's scoring and its
-command. The tests read only those derived tables, never the original datasets, and
-nothing asserts a good fit."""
+"""The hindcast of the world of 1990: its scoring against the observed DCA network
+(scenarios/data/dca_network_targets_1990_2010.csv, cited in scenarios/data/SOURCES.md)
+and its command. The world and its data are tested in tests/test_world_data.py. Nothing
+here asserts a good fit."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import math
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -37,216 +34,12 @@ from tests.cli_support import call, one_error_line
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "scenarios" / "data"
 SCENARIO = ROOT / "scenarios" / "world_1990.yaml"
-STATES = DATA / "states_1990.csv"
-TREATIES = DATA / "dcad_v1_treaties_signed_1980_1990.csv"
-ACTIVE = DATA / "dcas_active_1990.csv"
 TARGETS = DATA / "dca_network_targets_1990_2010.csv"
-
-# the data README's ranges, written out again here rather than taken from the script
-COW_RANGES = {
-    "Americas": (2, 165),
-    "Europe": (200, 399),
-    "Africa": (400, 626),
-    "Middle East": (630, 698),
-    "Asia and Oceania": (700, 990),
-}
-
-
-def _build_module():
-    spec = importlib.util.spec_from_file_location("build_world_1990", DATA / "build_world_1990.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-build = _build_module()
-
-
-@pytest.fixture(scope="module")
-def states() -> pd.DataFrame:
-    return pd.read_csv(STATES, keep_default_na=False)
-
-
-@pytest.fixture(scope="module")
-def active() -> pd.DataFrame:
-    return pd.read_csv(ACTIVE)
-
-
-@pytest.fixture(scope="module")
-def treaties() -> pd.DataFrame:
-    return pd.read_csv(TREATIES)
 
 
 @pytest.fixture(scope="module")
 def observed() -> pd.DataFrame:
     return pd.read_csv(TARGETS)
-
-
-# --- the derived data ------------------------------------------------------------------
-
-
-def test_the_1990_state_system_has_165_members_with_unique_codes_and_abbreviations(states):
-    assert len(states) == 165
-    assert states["ccode"].is_unique
-    assert states["stateabb"].is_unique
-    assert states["name"].is_unique
-    assert {"USA", "RUS", "CHN", "GFR", "GDR", "GMY"} <= set(states["stateabb"])
-
-
-def test_every_state_is_in_the_region_of_its_cow_code_range(states):
-    for row in states.itertuples(index=False):
-        regions = [name for name, (lo, hi) in COW_RANGES.items() if lo <= row.ccode <= hi]
-        assert regions == [row.region], (row.ccode, row.stateabb, row.region)
-    assert set(states["region"]) == set(COW_RANGES)
-
-
-def test_cinc_is_positive_and_sums_to_about_one(states):
-    assert (states["cinc"] > 0).all()
-    assert states["cinc"].sum() == pytest.approx(1.0, abs=0.01)
-    assert states.set_index("stateabb")["cinc"].idxmax() in {"USA", "RUS"}
-
-
-def test_the_active_dcas_are_the_shipped_treaties_in_force_in_1990_by_the_dcad_rule(
-    treaties, active
-):
-    assert len(treaties) == 117
-    in_force = treaties[(treaties["signYear"] <= 1990) & (treaties["endYearEstimate"] >= 1990)]
-    assert len(in_force) == len(active) == 98
-    assert sorted(in_force["DCAid"]) == sorted(active["dcad_id"])
-    by_id = in_force.set_index("DCAid")
-    for row in active.itertuples(index=False):
-        treaty = by_id.loc[row.dcad_id]
-        assert (row.ccode1, row.ccode2) == (treaty["ccode1"], treaty["ccode2"])
-        assert row.sign_year == treaty["signYear"]
-        assert row.signed_step == treaty["signYear"] - 1990 <= 0
-
-
-def test_every_agreement_links_two_different_states_of_the_list(states, active):
-    codes = dict(zip(states["ccode"], states["name"], strict=True))
-    for row in active.itertuples(index=False):
-        assert row.ccode1 != row.ccode2
-        assert codes[row.ccode1] == row.state1
-        assert codes[row.ccode2] == row.state2
-
-
-def test_the_mapping_follows_the_documented_choices(active):
-    sector = {
-        "DCA": "general",
-        "COMMISSION": "general",
-        "TREX": "training",
-        "DIC": "technology",
-        "RESEARCH": "technology",
-        "PROCUREMENT": "arms",
-    }
-    assert (active["category"].map(sector) == active["sector"]).all()
-    assert (active["funding"] == np.where(active["asymmetry"] == 0, "equal", "proportional")).all()
-    stated = active["span"].fillna(-1) > 0
-    assert (active.loc[stated, "term"] == active.loc[stated, "span"]).all()
-    assert (active.loc[~stated, "term"] == 5).all()
-    assert (active["depth"] == 1).all()
-
-
-def test_the_observed_figures_cover_1990_to_2010_and_start_from_the_shipped_network(
-    observed, states, active
-):
-    assert observed["year"].tolist() == list(range(1990, 2011))
-    assert {"states", *MEASURES} <= set(observed.columns)
-    first = observed.iloc[0]
-    assert first["states"] == len(states)
-    assert first["active_agreements"] == len(active)
-    pairs = {tuple(sorted(p)) for p in zip(active["ccode1"], active["ccode2"], strict=True)}
-    assert first["tied_dyads"] == len(pairs)
-    partners = set(active["ccode1"]) | set(active["ccode2"])
-    assert first["states_with_dca"] == len(partners)
-
-
-def test_the_derive_stage_rebuilds_the_shipped_tables_from_source_files(tmp_path, states):
-    # the three source files, rebuilt from what ships, plus a year the build must ignore
-    source = tmp_path / "source"
-    source.mkdir()
-    nmc = states[["stateabb", "ccode", "cinc"]].assign(year=1990)
-    other_year = nmc.assign(year=1991, cinc=nmc["cinc"] * 2)
-    pd.concat([nmc, other_year])[["stateabb", "ccode", "year", "cinc"]].to_csv(
-        source / "cow_nmc_v6_1980_2016.csv", index=False
-    )
-    shutil.copyfile(TREATIES, source / TREATIES.name)
-    shutil.copyfile(TARGETS, source / TARGETS.name)
-
-    out = tmp_path / "data"
-    build.derive(source, out)
-    for name in (STATES.name, ACTIVE.name, TREATIES.name, TARGETS.name):
-        assert (out / name).read_bytes() == (DATA / name).read_bytes(), name
-
-
-def test_a_missing_cinc_takes_the_nearest_year_with_a_value():
-    nmc = pd.DataFrame(
-        {
-            "stateabb": ["AAA", "BBB", "BBB", "BBB", "BBB"],
-            "ccode": [2, 200, 200, 200, 200],
-            "year": [1990, 1990, 1988, 1991, 1989],
-            "cinc": [0.5, -9, 0.3, 0.2, 0.1],
-        }
-    )
-    table = build.states(nmc)
-    assert table.set_index("stateabb")["cinc"].to_dict() == {"AAA": 0.5, "BBB": 0.1}
-
-
-def test_a_code_outside_every_range_is_refused():
-    with pytest.raises(build.BuildError, match="no region"):
-        build.region_of(170)
-
-
-def test_the_build_script_reports_a_source_folder_without_the_files_in_one_line(tmp_path, capsys):
-    assert build.main([str(tmp_path)]) == 2
-    err = capsys.readouterr().err
-    assert one_error_line(err).startswith("error: ")
-    assert "cow_nmc_v6_1980_2016.csv" in err
-
-
-# --- the scenario ----------------------------------------------------------------------
-
-
-def test_the_shipped_scenario_is_what_the_build_makes_from_the_shipped_tables():
-    assert SCENARIO.read_text(encoding="utf-8") == build.scenario_text(DATA)
-
-
-def test_the_scenario_lists_every_state_and_every_active_dca(states, active):
-    scenario = load_scenario(SCENARIO)
-    assert scenario.name == "world_1990"
-    assert scenario.steps == 20
-    assert [n.name for n in scenario.nations] == states["name"].tolist()
-    assert [n.region for n in scenario.nations] == states["region"].tolist()
-    assert [n.capability for n in scenario.nations] == states["cinc"].tolist()
-    assert [a.id for a in scenario.agreements] == sorted(active["dcad_id"])
-    specs = {a.id: a for a in scenario.agreements}
-    for row in active.itertuples(index=False):
-        spec = specs[row.dcad_id]
-        assert spec.members == [row.state1, row.state2]
-        assert (spec.sector, spec.funding, spec.term, spec.signed_step) == (
-            row.sector,
-            row.funding,
-            row.term,
-            row.signed_step,
-        )
-    assert scenario.parameters.multilateralisation_rate == 0.0
-
-
-def test_the_scenario_validates_on_the_command_line(capsys):
-    code, out, err = call(capsys, "validate", SCENARIO)
-    assert code == 0, err
-    assert "165 nations, 20 steps" in out
-
-
-def test_step_zero_is_the_observed_network_of_1990(observed):
-    model = DefenseCooperationModel(load_scenario(SCENARIO))
-    first = observed.iloc[0]
-    outcomes = model.outcomes
-    assert outcomes["active_agreements"] == first["active_agreements"]
-    assert outcomes["nations_with_agreements"] == first["states_with_dca"]
-    assert outcomes["max_degree"] == first["max_degree"]
-    assert outcomes["network_density"] * 165 * 164 / 2 == pytest.approx(first["tied_dyads"])
-    assert outcomes["mean_degree"] == pytest.approx(first["mean_degree"], abs=0.005)
-    assert outcomes["transitivity"] == pytest.approx(first["transitivity"], abs=0.0005)
 
 
 # --- the hindcast: scoring --------------------------------------------------------------
@@ -259,6 +52,7 @@ def _model_like(observed: pd.DataFrame, factor: float, seed: int, n: int = 165) 
         {
             "seed": seed,
             "step": observed["year"] - 1990,
+            "states": n,  # in the system: the tied dyads are over them
             "active_agreements": observed["active_agreements"] * factor,
             "network_density": density,
             "nations_with_agreements": observed["states_with_dca"] * factor,
@@ -344,7 +138,7 @@ def test_a_hindcast_of_given_runs_scores_them_without_running_the_model(observed
     model_runs = pd.concat([_model_like(observed, 1.1, seed=9), _model_like(observed, 1.3, seed=4)])
     result = hindcast_from_runs(model_runs, scenario, observed, wall_seconds=2.5)
     assert result.seeds == [9, 4]  # in the order they were run
-    assert result.nations == 165
+    assert result.nations == 199  # every nation of the scenario, in the system or not
     assert result.steps == scenario.steps
     assert result.wall_seconds == 2.5
     expected = compare(measures_from_model(model_runs, 165), observed, run_column="seed")

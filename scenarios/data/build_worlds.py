@@ -426,7 +426,9 @@ def defence_pairs(alliances: pd.DataFrame) -> pd.DataFrame:
     """The pairs of states with an ATOP defence obligation in 1990."""
     _require(alliances, ALLIANCE_COLUMNS, ALLIANCE_FILE)
     pairs = alliances[alliances["atop_defense"] == 1]
-    return pairs[["ccode1", "ccode2", "atopids"]].sort_values(["ccode1", "ccode2"], ignore_index=True)
+    return pairs[["ccode1", "ccode2", "atopids"]].sort_values(
+        ["ccode1", "ccode2"], ignore_index=True
+    )
 
 
 def alliance_members(pairs: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
@@ -438,7 +440,12 @@ def alliance_members(pairs: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
     names = dict(zip(table["ccode"], table["name"], strict=True))
     rows = []
     for atop_id in (NATO, WARSAW_PACT):
-        listed = pairs["atopids"].astype(str).str.split(";").map(lambda ids: str(atop_id) in ids)
+        listed = (
+            pairs["atopids"]
+            .astype(str)
+            .str.split(";")
+            .map(lambda ids, wanted=str(atop_id): wanted in ids)
+        )
         codes = set(pairs.loc[listed, "ccode1"]) | set(pairs.loc[listed, "ccode2"])
         codes -= set(LEFT_BEFORE_UNITY.get(atop_id, ()))
         if len(codes) < 2:
@@ -473,7 +480,11 @@ def structure(treaties: pd.DataFrame, table: pd.DataFrame, years=STRUCTURE_YEARS
         regions = {c: region_of(c) for c in members}
         live = in_force(treaties, year)
         pairs = [
-            tuple(sorted((in_system_code(int(a), year, members), in_system_code(int(b), year, members))))
+            tuple(
+                sorted(
+                    (in_system_code(int(a), year, members), in_system_code(int(b), year, members))
+                )
+            )
             for a, b in zip(live["ccode1"], live["ccode2"], strict=True)
         ]
         tied = set(pairs)
@@ -517,7 +528,9 @@ def cross_region_share(treaties: pd.DataFrame, first: int, last: int) -> float:
     """The share of the treaties signed `first`-`last` whose two sides lie in different
     regions (by the DCAD codes as coded: region ranges do not change with recoding)."""
     signed = treaties[(treaties["signYear"] >= first) & (treaties["signYear"] <= last)]
-    crossing = [region_of(int(a)) != region_of(int(b)) for a, b in zip(signed["ccode1"], signed["ccode2"])]
+    crossing = [
+        region_of(int(a)) != region_of(int(b)) for a, b in zip(signed["ccode1"], signed["ccode2"])
+    ]
     return sum(crossing) / len(crossing)
 
 
@@ -545,7 +558,9 @@ def derive(source_dir: Path, data_dir: Path = HERE) -> dict[str, Path]:
         frame.to_csv(written[key], index=False, lineterminator="\n")
 
     for start in START_YEARS:
-        write(f"states_{start}", world_states(table, start, nmc, ideal, capitals), states_file(start))
+        write(
+            f"states_{start}", world_states(table, start, nmc, ideal, capitals), states_file(start)
+        )
         write(f"active_{start}", agreements(treaties, table, start), active_file(start))
     write("treaties", treaties, TREATY_FILE)
     write("defence_pairs", pairs, DEFENCE_PAIRS_FILE)
@@ -603,9 +618,13 @@ def scenario_text(start: int, data_dir: Path = HERE) -> str:
     by_category = active["category"].value_counts()
     categories_text = ", ".join(f"{c} {by_category.get(c, 0)}" for c in SECTOR_OF_CATEGORY)
     by_funding = active["funding"].value_counts()
-    pairs = active.assign(
-        pair=[tuple(sorted(p)) for p in zip(active["state1"], active["state2"], strict=True)]
-    ).groupby("pair").size()
+    pairs = (
+        active.assign(
+            pair=[tuple(sorted(p)) for p in zip(active["state1"], active["state2"], strict=True)]
+        )
+        .groupby("pair")
+        .size()
+    )
     stated = int((pd.to_numeric(active["span"], errors="coerce") > 0).sum())
     recoded = active[
         (active["state1"] != active["ccode1"].map(dict(zip(states["ccode"], states["name"]))))
@@ -862,11 +881,7 @@ def _scalar(text: str) -> str:
 
     plain = str(text)
     try:
-        ok = (
-            yaml.safe_load(f"k: {plain}") == {"k": plain}
-            and "," not in plain
-            and "(" not in plain
-        )
+        ok = yaml.safe_load(f"k: {plain}") == {"k": plain} and "," not in plain and "(" not in plain
     except yaml.YAMLError:
         ok = False
     return plain if ok else json.dumps(plain)
