@@ -186,6 +186,11 @@ def command_hindcast(args: argparse.Namespace) -> int:
 
     if args.seeds < 1:
         raise UsageError(f"--seeds: expected a whole number of at least 1, got {args.seeds}")
+    if not 1990 <= args.start_year <= 2010:
+        raise UsageError(
+            f"--start-year: expected a year of the observed figures, 1990 to 2010, "
+            f"got {args.start_year}"
+        )
     overrides = parse_assignments(args.set or [])
     scenario = load_scenario(args.scenario, overrides)  # bad input fails before any run
     out = Path(args.out) if args.out else default_output_dir(f"{scenario.name}-hindcast")
@@ -211,6 +216,7 @@ def command_hindcast(args: argparse.Namespace) -> int:
             source=str(args.scenario),
             overrides=overrides,
             wall_seconds=time.perf_counter() - started,
+            start_year=args.start_year,
         )
         if not args.out:
             check_inside(out, RESULTS_ROOT)
@@ -437,6 +443,12 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         default=Path("scenarios/world_1990.yaml"),
         help="scenario whose step 0 is 1990 (default: scenarios/world_1990.yaml)",
+    )
+    hindcast.add_argument(
+        "--start-year",
+        type=int,
+        default=1990,
+        help="the year of the scenario's step 0 (1990; 2000 for scenarios/world_2000.yaml)",
     )
     hindcast.add_argument(
         "--seeds", type=int, default=5, help="runs: the scenario's seed and the next ones (5)"

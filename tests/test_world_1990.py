@@ -221,6 +221,7 @@ def test_the_hindcast_command_prints_the_comparison_and_writes_table_and_figures
     ("arguments", "expected"),
     [
         (["--seeds", "0"], "--seeds"),
+        (["--start-year", "1989"], "--start-year"),
         (["--set", "steps=0"], "steps"),
         (["--set", "no_such_parameter=1"], "no_such_parameter"),
         (["--set", "oops"], "expected name=value"),

@@ -342,3 +342,27 @@ def test_the_build_script_reports_a_source_folder_without_the_files_in_one_line(
     err = capsys.readouterr().err
     assert one_error_line(err).startswith("error: ")
     assert "cow_nmc_v6_1980_2016.csv" in err
+
+
+def test_the_hindcast_of_world_2000_labels_step_zero_2000(tmp_path, capsys):
+    out = tmp_path / "hindcast"
+    code, stdout, err = call(
+        capsys,
+        "hindcast",
+        "--scenario",
+        build.scenario_path(2000),
+        "--start-year",
+        "2000",
+        "--seeds",
+        "1",
+        "--set",
+        "steps=1",
+        "--out",
+        out,
+        "--quiet",
+    )
+    assert code == 0, err
+    table = pd.read_csv(out / "hindcast.csv")
+    assert sorted(set(table["year"])) == [2000, 2001]
+    step_zero = table[(table["year"] == 2000) & (table["measure"] == "active_agreements")]
+    assert step_zero["simulated_mean"].iloc[0] == 805  # 804 DCAs and NATO
