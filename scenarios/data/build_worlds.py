@@ -690,7 +690,8 @@ seeds and compares it,
 # in 2000, {int(last.active_agreements)} in 2010; the treaties signed after 2000 are \
 withheld, only the yearly
 # figures of {TARGET_FILE} are known). Use it as the test:
-# `python run.py hindcast --scenario scenarios/world_2000.yaml` scores 2000-2010."""
+# `python run.py hindcast --scenario scenarios/world_2000.yaml --start-year 2000`
+# scores 2000-2010."""
         history = """\
 # NATO in 2000: its 1990 members (West Germany's seat is united Germany's) and the
 # Czech Republic, Hungary and Poland, who joined on 12 March 1999 (after the one year
