@@ -409,3 +409,54 @@ def test_every_parameter_a_change_may_move_is_read_during_the_steps():
     model.state.refresh_parameter_caches()
     assert set(MOVABLE) - read == set()
     assert FIXED_AT_START & read == set()
+
+
+def test_a_regions_agreement_in_force_leaves_out_its_nations_not_yet_states():
+    data = small_world(steps=3, events=[])
+    data["nations"].append({"name": "Newland", "region": "East", "capability": 1.0, "enters": 2})
+    data["agreements"].append({"id": "east-forum", "kind": "multilateral", "regions": ["East"]})
+    model = model_of(data)
+    forum = model.registry.by_id["east-forum"]
+    assert model.names.index("Newland") not in forum.members
+    assert len(forum.members) == 9  # Dunmore and the eight generated nations of East
+
+
+def test_two_states_uniting_into_a_new_one_leave_it_their_agreements_but_not_their_own():
+    # North and South Yemen unite: both leave at step 4 with Yemen, born at 4, succeeding
+    data = small_world(steps=6, events=[])
+    data["nations"] += [
+        {
+            "name": "North Yemen",
+            "region": "South",
+            "capability": 1.0,
+            "leaves": 4,
+            "successor": "Yemen",
+        },
+        {
+            "name": "South Yemen",
+            "region": "South",
+            "capability": 1.0,
+            "leaves": 4,
+            "successor": "Yemen",
+        },
+        {"name": "Yemen", "region": "South", "capability": 2.0, "enters": 4},
+    ]
+    data["agreements"] += [
+        {"id": "yemeni", "members": ["North Yemen", "South Yemen"]},
+        {"id": "north-caldera", "members": ["North Yemen", "Caldera"], "sector": "training"},
+        {"id": "south-caldera", "members": ["South Yemen", "Caldera"], "sector": "training"},
+    ]
+    model = run(data, steps=4)
+    registry, yemen = model.registry, model.names.index("Yemen")
+    # the agreement between the two parts: it passes to Yemen from the first, and then
+    # would be an agreement of Yemen with itself: it ends
+    assert registry.by_id["yemeni"].end_reason.value == "state_ended"
+    # Caldera's: the first passes, the second would duplicate it (same sector): it ends
+    assert registry.by_id["north-caldera"].active
+    assert yemen in registry.by_id["north-caldera"].members
+    assert registry.by_id["south-caldera"].end_reason.value == "state_ended"
+    left = all_tables(model)["events"].query("event == 'state_left'")
+    assert left[["nation", "other"]].values.tolist() == [
+        ["North Yemen", "Yemen"],
+        ["South Yemen", "Yemen"],
+    ]
