@@ -2,6 +2,7 @@
 """Milliseconds per step (data collection included) and peak memory, by number of nations.
 
     python benchmarks/step_time.py [--sizes 20 50 200 1000] [--steps 40] [--repeats 3]
+                                   [--geography]
 
 Prints one line per size, `nations=<N> ms_per_step=<float> peak_mb=<float>`, then
 `mesa_alliance_formation nations=200 ms_per_step=<float>` for Mesa's own example
@@ -11,6 +12,8 @@ libraries included, about 100 MB of it). The world is the default scenario
 (scenarios/baseline.yaml) with its regions scaled to N nations; the first steps,
 while the network forms, are run before timing starts. ms_per_step is the best
 of `--repeats` timed runs (the least disturbed by other work on the machine).
+`--geography` places the regions on the map (`GEOGRAPHY`) and turns on proximity and
+the influence motive, to time the model with them.
 """
 
 from __future__ import annotations
@@ -27,9 +30,18 @@ from fresh_process import in_fresh_process
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = ROOT / "scenarios" / "baseline.yaml"
 WARM_UP_STEPS = 10
+# region centres and the parameters that put geography to work, for --geography
+GEOGRAPHY = {
+    "Europe": (50.0, 10.0),
+    "Americas": (10.0, -75.0),
+    "Asia-Pacific": (20.0, 115.0),
+    "Middle East": (30.0, 45.0),
+    "Africa": (0.0, 20.0),
+}
+GEOGRAPHY_PARAMETERS = {"region_weight": 0.25, "distance_weight": 1.0, "influence_weight": 1.0}
 
 
-def scaled_baseline(nations: int, steps: int):
+def scaled_baseline(nations: int, steps: int, geography: bool = False):
     import yaml
 
     from simulation.scenario import scenario_from_dict
@@ -40,15 +52,21 @@ def scaled_baseline(nations: int, steps: int):
         region["nations"] = max(1, round(region["nations"] * nations / total))
     data["steps"] = steps
     data["events"] = []
+    if geography:
+        for region in data["regions"]:
+            latitude, longitude = GEOGRAPHY[region["name"]]
+            region["location"] = {"latitude": latitude, "longitude": longitude}
+            region["spread_km"] = 2500.0
+        data.setdefault("parameters", {}).update(GEOGRAPHY_PARAMETERS)
     return scenario_from_dict(data, str(BASELINE))
 
 
-def time_model(nations: int, steps: int, repeats: int) -> dict:
+def time_model(nations: int, steps: int, repeats: int, geography: bool = False) -> dict:
     from simulation.model import DefenseCooperationModel
 
     best = float("inf")
     for _ in range(repeats):
-        model = DefenseCooperationModel(scaled_baseline(nations, WARM_UP_STEPS + steps))
+        model = DefenseCooperationModel(scaled_baseline(nations, WARM_UP_STEPS + steps, geography))
         for _ in range(WARM_UP_STEPS):
             model.step()
         started = time.perf_counter()
@@ -79,12 +97,15 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[20, 50, 200, 1000])
     parser.add_argument("--steps", type=int, default=40)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument(
+        "--geography", action="store_true", help="regions on the map, proximity and influence on"
+    )
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--alliance", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     if args.one is not None:
-        print(json.dumps(time_model(args.one, args.steps, args.repeats)))
+        print(json.dumps(time_model(args.one, args.steps, args.repeats, args.geography)))
         return
     if args.alliance is not None:
         print(json.dumps(time_alliance_formation(args.alliance, args.steps)))
@@ -94,7 +115,14 @@ def main() -> None:
     for size in args.sizes:
         steps = args.steps if size <= 200 else max(10, args.steps // 2)
         result = in_fresh_process(
-            __file__, "--one", str(size), "--steps", str(steps), "--repeats", str(args.repeats)
+            __file__,
+            "--one",
+            str(size),
+            "--steps",
+            str(steps),
+            "--repeats",
+            str(args.repeats),
+            *(["--geography"] if args.geography else []),
         )
         print(
             f"nations={result['nations']} ms_per_step={result['ms_per_step']:.3f} "

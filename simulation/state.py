@@ -214,8 +214,8 @@ class WorldState:
     def reweigh_affinity(self) -> None:
         """Rebuild the affinity matrices from the parameters, after one of `region_weight`,
         `homophily_weight`, `distance_weight` or `distance_scale` has changed mid-run."""
-        self.alignment, self.homophily, self.proximity, self.client_distance = (
-            affinity_matrices(self.region, self.policy_position, self.distance, self.parameters)
+        self.alignment, self.homophily, self.proximity, self.client_distance = affinity_matrices(
+            self.region, self.policy_position, self.distance, self.parameters
         )
 
     def start_step(self, counted: tuple[str, ...]) -> None:

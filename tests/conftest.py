@@ -66,6 +66,25 @@ def small_world(**changes) -> dict:
     return data
 
 
+# region centres for a world with geography: North and South a continent apart, East
+# across the world (capitals of listed nations default to their region's centre)
+REGION_LOCATIONS = {
+    "North": {"latitude": 52.0, "longitude": 10.0},
+    "South": {"latitude": 5.0, "longitude": 20.0},
+    "East": {"latitude": 30.0, "longitude": 105.0},
+}
+
+
+def located_world(**changes) -> dict:
+    """SMALL_WORLD with its regions placed on the map (`REGION_LOCATIONS`, nations spread
+    over 2,500 km around each centre); keyword `parameters` merges as in `small_world`."""
+    data = small_world(**changes)
+    for region in data["regions"]:
+        region.setdefault("location", REGION_LOCATIONS[region["name"]])
+        region.setdefault("spread_km", 2500.0)
+    return data
+
+
 def build(**changes) -> Scenario:
     return scenario_from_dict(small_world(**changes))
 

@@ -14,18 +14,25 @@ import pandas as pd
 from simulation.model import DefenseCooperationModel
 from simulation.scenario import scenario_from_dict
 from simulation.tables import all_tables
-from tests.conftest import small_world
+from tests.conftest import located_world, small_world
 
 SEEDS = (1, 2, 3, 4, 5, 6)
 STEPS = 30
 
 
 def run_tables(
-    parameters: dict, seed: int, steps: int = STEPS, **changes
+    parameters: dict,
+    seed: int,
+    steps: int = STEPS,
+    located: bool = False,
+    fixed: dict | None = None,
+    **changes,
 ) -> dict[str, pd.DataFrame]:
-    scenario = scenario_from_dict(
-        small_world(seed=seed, steps=steps, parameters=parameters, **changes)
-    )
+    """One run of the small test world; `located` places its regions on the map, and
+    `fixed` holds other parameters at given values under the compared ones."""
+    world = located_world if located else small_world
+    parameters = {**(fixed or {}), **parameters}
+    scenario = scenario_from_dict(world(seed=seed, steps=steps, parameters=parameters, **changes))
     model = DefenseCooperationModel(scenario)
     for _ in range(scenario.steps):
         model.step()
@@ -92,7 +99,39 @@ def measures(tables: dict) -> dict[str, float]:
         "dominance_exits": float((exits["reason"] == "dominance").sum()),
         "trust_collapse_exits": float((exits["reason"] == "trust_collapse").sum()),
         "funding_exits": float((exits["reason"] == "funding_burden").sum()),
+        "mean_tie_distance": mean_tie_distance(model),
+        "degree_assortativity": degree_assortativity(ties),
+        "strong_weak_ties": strong_weak_ties(ties, model.state.capability),
+        "weaker_half_degree": float(
+            degrees[np.argsort(model.state.capability)[: degrees.size // 2]].mean()
+        ),
     }
+
+
+def mean_tie_distance(model) -> float:
+    """Mean km between the capitals of tied nations at the last step (0 without
+    locations or ties)."""
+    if model.state.distance is None or not model.state.ties.any():
+        return 0.0
+    return float(model.state.distance[model.state.ties].mean())
+
+
+def degree_assortativity(ties: np.ndarray) -> float:
+    """Pearson correlation of the degrees at the two ends of the ties at the last step
+    (networkx's degree assortativity of the simple graph); 0 when undefined."""
+    rows, cols = np.nonzero(np.triu(ties, 1))
+    degree = ties.sum(axis=1)
+    ends = np.r_[degree[rows], degree[cols]], np.r_[degree[cols], degree[rows]]
+    if rows.size < 2 or np.std(ends[0]) == 0:
+        return 0.0
+    return float(np.corrcoef(*ends)[0, 1])
+
+
+def strong_weak_ties(ties: np.ndarray, capability: np.ndarray) -> float:
+    """Ties at the last step between the four strongest nations and the weaker half."""
+    order = np.argsort(capability)
+    strongest, weaker_half = order[-4:], order[: capability.size // 2]
+    return float(ties[np.ix_(strongest, weaker_half)].sum())
 
 
 def sharing_gap(model) -> float:

@@ -14,11 +14,36 @@ from simulation.parameters import Parameters
 from tests.parameter_effects import compare
 
 UP, DOWN = "up", "down"
+# the test world with its regions on the map, for claims about distance
+LOCATED = {"located": True}
 
-# parameter, low, high, measure, direction of the measure as the parameter rises
+# parameter, low, high, measure, direction of the measure as the parameter rises, and
+# (optionally) how the world differs from the test world (`parameter_effects.run_tables`)
 CLAIMS = [
     ("threat_weight", 0.3, 2.5, "signings", UP),
     ("homophily_weight", 0.0, 1.5, "within_region_share", UP),
+    ("region_weight", 0.0, 1.0, "within_region_share", UP),
+    # proximity instead of region: with region_weight 0, distance alone keeps ties near
+    (
+        "distance_weight",
+        0.0,
+        2.0,
+        "mean_tie_distance",
+        DOWN,
+        {**LOCATED, "fixed": {"region_weight": 0.0}},
+    ),
+    (
+        "distance_scale",
+        1000.0,
+        8000.0,
+        "mean_tie_distance",
+        UP,
+        {**LOCATED, "fixed": {"distance_weight": 1.5}},
+    ),
+    ("influence_weight", 0.0, 3.0, "degree_assortativity", DOWN, LOCATED),
+    ("influence_weight", 0.0, 3.0, "strong_weak_ties", UP, LOCATED),
+    # the periphery is courted, not crowded out: small states still find partners
+    ("influence_weight", 0.0, 3.0, "weaker_half_degree", UP, LOCATED),
     ("triadic_closure_weight", 0.0, 2.0, "transitivity", UP),
     ("preferential_attachment_weight", 0.0, 2.5, "degree_spread", UP),
     ("status_weight", 0.0, 1.5, "signings", UP),
@@ -78,15 +103,19 @@ QUICK_CASE = ("crisis_rate", "crises")
 
 
 @pytest.mark.parametrize(
-    ("name", "low", "high", "measure", "direction"),
+    ("name", "low", "high", "measure", "direction", "world"),
     [
-        pytest.param(*claim, marks=() if (claim[0], claim[3]) == QUICK_CASE else pytest.mark.slow)
+        pytest.param(
+            *claim[:5],
+            claim[5] if len(claim) > 5 else {},
+            marks=() if (claim[0], claim[3]) == QUICK_CASE else pytest.mark.slow,
+        )
         for claim in CLAIMS
     ],
     ids=[f"{c[0]}-{c[3]}-{c[4]}" for c in CLAIMS],
 )
-def test_parameter_moves_its_documented_outcome(name, low, high, measure, direction):
-    summary = compare(name, low, high)
+def test_parameter_moves_its_documented_outcome(name, low, high, measure, direction, world):
+    summary = compare(name, low, high, **world)
     at_low, at_high = summary.loc[measure, "low"], summary.loc[measure, "high"]
     if direction == UP:
         assert at_high > at_low, f"{name} {low}->{high}: {measure} {at_low:.4g} -> {at_high:.4g}"

@@ -459,6 +459,34 @@ CASES = [
         f"    value: 2.5  {MARK}\n",
         "events[3].value",
         ("whole number",),
+    # --- locations: all or nothing ---------------------------------------------
+    Case(
+        "listed_nation_without_location_in_a_located_world",
+        edit(
+            "    threat: 0.4\n", "    threat: 0.4\n    location: {latitude: 50, longitude: 5}\n"
+        ).replace("  - name: Beta\n", f"  - name: Beta  {MARK}\n"),
+        "nations[1].location",
+        ("'Beta'", "no location", "'South'"),
+    ),
+    Case(
+        "region_generating_nations_without_location",
+        edit("    threat: 0.4\n", "    threat: 0.4\n    location: {latitude: 50, longitude: 5}\n")
+        .replace(
+            "    region: South\n",
+            "    region: South\n    location: {latitude: 10, longitude: 20}\n",
+        )
+        .replace("  - name: South\n", f"  - name: South  {MARK}\n"),
+        "regions[1].location",
+        ("'South'", "generates nations", "no location"),
+    ),
+    Case(
+        "latitude_out_of_range",
+        edit(
+            "    threat: 0.4\n",
+            f"    threat: 0.4\n    location: {{latitude: 95, longitude: 5}}  {MARK}\n",
+        ),
+        "regions[0].location.latitude",
+        ("90",),
     ),
     Case(
         "fewer_than_two_nations",

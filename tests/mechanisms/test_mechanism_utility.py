@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from simulation.domain import MAX_DEPTH, FundingSplit
-from simulation.mechanisms import network, utility
+from simulation.mechanisms import geography, network, utility
 
 FAST = settings(max_examples=80, deadline=None)
 
@@ -121,6 +121,33 @@ def test_alignment_is_half_region_half_policy_closeness():
     assert aligned[1, 2] == pytest.approx(0.5 * 0.6)
     np.testing.assert_allclose(np.diag(aligned), 1.0)
     np.testing.assert_allclose(aligned, aligned.T)
+
+
+def test_alignment_at_the_default_region_weight_is_todays_half_and_half_to_the_bit():
+    rng = np.random.default_rng(3)
+    region, policy = rng.integers(0, 3, 40), rng.random(40)
+    same_region = region[:, None] == region[None, :]
+    closeness = 1.0 - np.abs(policy[:, None] - policy[None, :])
+    np.testing.assert_array_equal(
+        utility.alignment(region, policy, 0.5), 0.5 * same_region + 0.5 * closeness
+    )
+    np.testing.assert_array_equal(
+        utility.alignment(region, policy), utility.alignment(region, policy, 0.5)
+    )
+
+
+def test_region_weight_splits_alignment_between_region_and_policy():
+    region = np.array([0, 0, 1])
+    policy = np.array([0.2, 0.6, 0.2])
+    region_only = utility.alignment(region, policy, 1.0)
+    policy_only = utility.alignment(region, policy, 0.0)
+    np.testing.assert_array_equal(region_only, region[:, None] == region[None, :])
+    assert policy_only[0, 2] == pytest.approx(1.0)  # other region, same policy
+    assert policy_only[0, 1] == pytest.approx(0.6)  # same region, policies 0.4 apart
+
+
+def test_influence_reach_is_capability_relative_to_the_strongest():
+    np.testing.assert_allclose(utility.influence_reach(np.array([10.0, 5.0, 0.1])), [1, 0.5, 0.01])
 
 
 # ----------------------------------------------------------- partner benefit
@@ -540,6 +567,106 @@ def test_partner_benefit_reference_on_a_hand_computed_three_nation_world():
     np.testing.assert_array_equal(np.diag(benefit), 0.0)
 
 
+# ------------------------------------------------------ geography and influence
+
+# three equal nations: 1 next door to 0, 2 far away (proximity as exp(-d / 3000 km))
+NEAR_AND_FAR = np.array([[1.0, 0.8, 0.1], [0.8, 1.0, 0.1], [0.1, 0.1, 1.0]])
+
+
+def test_with_geography_off_the_benefit_is_todays_to_the_bit():
+    rng = np.random.default_rng(5)
+    n = 30
+    upper = np.triu(rng.random((n, n)) < 0.2, 1)
+    ties = upper | upper.T
+    common = ties.astype(float) @ ties.astype(float)
+    np.fill_diagonal(common, 0.0)
+    inputs = {
+        "capability": rng.uniform(0.1, 10.0, n),
+        "threat": rng.random(n),
+        "trust": rng.random((n, n)),
+        "alignment": rng.random((n, n)),
+        "common": common,
+        "degree": ties.sum(axis=1),
+        "ties": ties,
+    }
+    today = benefit_of(**inputs)
+    proximity = np.exp(-rng.uniform(0, 10_000, (n, n)) / 3000.0)
+    # locations given but both weights at their defaults (0); or a weight without locations
+    for extra in (
+        {"proximity": proximity, "distance_weight": 0.0, "influence_weight": 0.0},
+        {"proximity": proximity, "client_distance": 1.0 - 0.5 * proximity},
+        {"distance_weight": 2.0},
+    ):
+        np.testing.assert_array_equal(benefit_of(**inputs, **extra), today, err_msg=str(extra))
+
+
+def test_a_near_partner_is_worth_more_than_an_equal_far_one_by_the_proximity_gap():
+    # no partners yet, so nothing saturates: the gap is 2 w_D (P_near - P_far) exactly
+    weights = {"proximity": NEAR_AND_FAR, "distance_weight": 1.5}
+    benefit = benefit_of([1.0, 1.0, 1.0], **weights)
+    assert benefit[0, 1] > 0 and benefit[0, 2] > 0
+    assert benefit[0, 1] - benefit[0, 2] == pytest.approx(2 * 1.5 * (0.8 - 0.1))
+    # centred: a partner at proximity 0.5 is valued as without geography
+    half = benefit_of([1.0, 1.0], proximity=np.full((2, 2), 0.5), distance_weight=1.5)
+    assert half[0, 1] == pytest.approx(benefit_of([1.0, 1.0])[0, 1])
+
+
+def test_influence_is_zero_at_weight_zero():
+    capability = [100.0, 1.0, 10.0]
+    np.testing.assert_array_equal(
+        benefit_of(capability, influence_weight=0.0), benefit_of(capability)
+    )
+
+
+def test_influence_favours_the_small_partners_of_a_big_state():
+    capability = [100.0, 1.0, 10.0, 100.0, 50.0]
+    gain = benefit_of(capability, influence_weight=1.0) - benefit_of(capability)
+    # the strongest (reach 1) gains w_I x how far it outweighs the client
+    assert gain[0, 1] == pytest.approx(2 * 100 / 101 - 1)
+    assert gain[0, 2] == pytest.approx(2 * 100 / 110 - 1)
+    assert gain[0, 1] > gain[0, 2] > gain[0, 4] > 0
+    assert gain[0, 3] == 0.0  # an equal is no client
+    assert np.all(gain[1, :] == 0.0)  # the weakest has no client
+    assert gain[2, 0] == 0.0  # nor does a client gain influence over its patron
+    # a lesser power gains less from the same client: its reach is half the strongest's
+    assert gain[4, 1] == pytest.approx(0.5 * (2 * 50 / 51 - 1))
+
+
+def test_influence_is_worth_more_over_a_distant_client():
+    capability = [100.0, 1.0, 1.0]
+    weights = {"proximity": NEAR_AND_FAR, "influence_weight": 1.0}
+    without = benefit_of(capability, proximity=NEAR_AND_FAR)
+    gain = benefit_of(capability, **weights) - without
+    dominance = 2 * 100 / 101 - 1
+    assert gain[0, 1] == pytest.approx(dominance * (1 - 0.5 * 0.8))
+    assert gain[0, 2] == pytest.approx(dominance * (1 - 0.5 * 0.1))
+
+
+def test_partner_benefit_reference_adds_proximity_and_influence_as_documented():
+    common_arguments = (
+        np.array([4.0, 1.0]),  # capability: 0 outweighs 1 by (4 - 1) / (4 + 1) = 0.6
+        np.array([0.5, 0.5]),
+        np.array([0.5, 0.5]),
+        np.full((2, 2), 0.5),
+        np.full((2, 2), 0.5),
+        np.zeros((2, 2)),
+        np.array([0, 0]),
+        np.zeros((2, 2), dtype=bool),
+        np.zeros((2, 2)),
+    )
+    weights = {**WEIGHTS, "partner_saturation": 1.0}
+    proximity = np.array([[1.0, 0.25], [0.25, 1.0]])
+    plain = utility.partner_benefit_reference(*common_arguments, **weights)
+    with_geography = utility.partner_benefit_reference(
+        *common_arguments, **weights, proximity=proximity, distance_weight=2.0, influence_weight=3.0
+    )
+    # proximity: 2 x (2 x 0.25 - 1) = -1 on both sides; influence, to 0 only:
+    # 3 x reach 1 x dominance 0.6 x (1 - 0.5 x 0.25)
+    influence = 3.0 * 0.6 * (1.0 - 0.5 * 0.25)
+    assert with_geography[0, 1] - plain[0, 1] == pytest.approx(-1.0 + influence)
+    assert with_geography[1, 0] - plain[1, 0] == pytest.approx(-1.0)
+
+
 PARTNER_BENEFIT_CACHES = (
     "share",
     "dominance_matrix",
@@ -547,6 +674,7 @@ PARTNER_BENEFIT_CACHES = (
     "rivalry",
     "capacity",
     "homophily",
+    "client_distance",
 )
 unit_interval = st.floats(0.0, 1.0)
 
@@ -580,7 +708,16 @@ def small_worlds(draw) -> dict:
             "preferential_attachment_weight": draw(st.floats(0.0, 5.0)),
             # gt 0 in the parameters; far below 1e-3 it underflows in single precision
             "partner_saturation": draw(st.floats(1e-3, 1000.0)),
+            "distance_weight": draw(st.floats(0.0, 5.0)),
+            "influence_weight": draw(st.floats(0.0, 5.0)),
         },
+        # a world with locations, or one without (None: distance counts for nothing)
+        "proximity": draw(
+            st.none()
+            | hnp.arrays(np.float64, (n, n), elements=st.floats(1e-4, 1.0)).map(
+                lambda m: np.minimum(m, m.T) + np.diag(1.0 - np.minimum(np.diag(m), 1.0))
+            )
+        ),
     }
 
 
@@ -613,13 +750,28 @@ def test_fast_partner_benefit_matches_the_reference_with_and_without_each_cache(
         "rivalry": world["rivalry"].astype(dyadic),
         "capacity": utility.absorptive_capacity(capability),
         "homophily": np.multiply(arrays[4], 2.0 * weights["homophily_weight"]),
+        "client_distance": None,
     }
+    # the state's proximity matrices, in its precision (`state.affinity_matrices`)
+    proximity = world["proximity"]
+    if proximity is not None:
+        proximity = proximity.astype(dyadic)
+        if weights["distance_weight"]:
+            caches["homophily"] = caches["homophily"] + np.multiply(
+                proximity, 2.0 * weights["distance_weight"]
+            )
+        caches["client_distance"] = geography.client_distance_value(proximity)
     # rivalry is a term, not only a cache: without it no nation is anyone's rival
-    without_rivalry = utility.partner_benefit_reference(*arrays, **weights)
-    with_rivalry = utility.partner_benefit_reference(*arrays, **weights, rivalry=caches["rivalry"])
+    without_rivalry = utility.partner_benefit_reference(*arrays, **weights, proximity=proximity)
+    with_rivalry = utility.partner_benefit_reference(
+        *arrays, **weights, proximity=proximity, rivalry=caches["rivalry"]
+    )
     for passed in [(), *((name,) for name in PARTNER_BENEFIT_CACHES), PARTNER_BENEFIT_CACHES]:
         fast = utility.partner_benefit(
-            *arrays, **weights, **{name: caches[name] for name in passed}
+            *arrays,
+            **weights,
+            proximity=proximity,
+            **{name: caches[name] for name in passed},
         )
         expected = with_rivalry if "rivalry" in passed else without_rivalry
         np.testing.assert_allclose(
