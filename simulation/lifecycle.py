@@ -160,11 +160,11 @@ def leave(
 ) -> None:
     """A member leaves; a bilateral agreement (or a pact left with one member) ends.
 
-    Walking out (anything but declining to renew) costs trust with those left behind
-    and closes the door for `REAPPROACH_DELAY` steps."""
+    Walking out (anything but declining to renew, or letting the agreement lapse) costs
+    trust with those left behind and closes the door for `REAPPROACH_DELAY` steps."""
     state.counts["exits"] += 1
     others = [m for m in agreement.members if m != member]
-    walked_out = reason is not ExitReason.NOT_RENEWED
+    walked_out = reason is not ExitReason.NOT_RENEWED and reason is not ExitReason.LAPSED
     if walked_out:
         trust.trust_shock(
             state.trust,
