@@ -2,6 +2,7 @@
 """Milliseconds per step (data collection included) and peak memory, by number of nations.
 
     python benchmarks/step_time.py [--sizes 20 50 200 1000] [--steps 40] [--repeats 3]
+                                   [--set agreements_per_pair=3 --set lapse_rate=0.15]
 
 Prints one line per size, `nations=<N> ms_per_step=<float> peak_mb=<float>`, then
 `mesa_alliance_formation nations=200 ms_per_step=<float>` for Mesa's own example
@@ -29,7 +30,7 @@ BASELINE = ROOT / "scenarios" / "baseline.yaml"
 WARM_UP_STEPS = 10
 
 
-def scaled_baseline(nations: int, steps: int):
+def scaled_baseline(nations: int, steps: int, parameters: dict | None = None):
     import yaml
 
     from simulation.scenario import scenario_from_dict
@@ -40,15 +41,18 @@ def scaled_baseline(nations: int, steps: int):
         region["nations"] = max(1, round(region["nations"] * nations / total))
     data["steps"] = steps
     data["events"] = []
+    data.setdefault("parameters", {}).update(parameters or {})
     return scenario_from_dict(data, str(BASELINE))
 
 
-def time_model(nations: int, steps: int, repeats: int) -> dict:
+def time_model(nations: int, steps: int, repeats: int, parameters: dict | None = None) -> dict:
     from simulation.model import DefenseCooperationModel
 
     best = float("inf")
     for _ in range(repeats):
-        model = DefenseCooperationModel(scaled_baseline(nations, WARM_UP_STEPS + steps))
+        model = DefenseCooperationModel(
+            scaled_baseline(nations, WARM_UP_STEPS + steps, parameters)
+        )
         for _ in range(WARM_UP_STEPS):
             model.step()
         started = time.perf_counter()
@@ -79,12 +83,25 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[20, 50, 200, 1000])
     parser.add_argument("--steps", type=int, default=40)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a model parameter for the timed runs (YAML value), e.g. agreements_per_pair=3",
+    )
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--alliance", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
+    import yaml
+
+    parameters = {}
+    for setting in args.set:
+        name, _, value = setting.partition("=")
+        parameters[name] = yaml.safe_load(value)
     if args.one is not None:
-        print(json.dumps(time_model(args.one, args.steps, args.repeats)))
+        print(json.dumps(time_model(args.one, args.steps, args.repeats, parameters)))
         return
     if args.alliance is not None:
         print(json.dumps(time_alliance_formation(args.alliance, args.steps)))
@@ -93,8 +110,16 @@ def main() -> None:
     ours_at_200 = None
     for size in args.sizes:
         steps = args.steps if size <= 200 else max(10, args.steps // 2)
+        settings = [f"--set={setting}" for setting in args.set]
         result = in_fresh_process(
-            __file__, "--one", str(size), "--steps", str(steps), "--repeats", str(args.repeats)
+            __file__,
+            "--one",
+            str(size),
+            "--steps",
+            str(steps),
+            "--repeats",
+            str(args.repeats),
+            *settings,
         )
         print(
             f"nations={result['nations']} ms_per_step={result['ms_per_step']:.3f} "

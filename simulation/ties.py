@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulation.agreements import CHANNELS_BY_CODE, SECTOR_CODE
-from simulation.domain import MAX_DEPTH, Kind
+from simulation.domain import MAX_DEPTH, SECTORS, Kind
 from simulation.mechanisms import network, scope, utility
 from simulation.mechanisms.funding import bilateral_funding_shares
 from simulation.state import DYADIC, WorldState
@@ -70,29 +70,37 @@ class PairHoldings:
     count: np.ndarray  # bilateral agreements in force
     open_widths: np.ndarray  # (pairs, 3) training, intelligence, technology widths open
     held: np.ndarray  # (pairs, sectors) bool: sectors it holds
+    added: np.ndarray  # (pairs, sectors): share a further agreement of the sector would add
+    rows: dict[int, int]  # row of each key
 
     def row(self, pair: tuple[int, int], size: int) -> int | None:
         """The row of the pair (i, j), i < j, or None when it holds no agreement."""
-        key = pair[0] * size + pair[1]
-        at = int(np.searchsorted(self.key, key))
-        return at if at < self.key.size and self.key[at] == key else None
+        return self.rows.get(pair[0] * size + pair[1])
+
+    def held_sectors(self, row: int) -> frozenset[str]:
+        return frozenset(sector.value for sector, held in zip(SECTORS, self.held[row]) if held)
 
 
 def pair_holdings(state: WorldState) -> PairHoldings:
-    """What each pair holds in bilateral agreements in force."""
+    """What each pair holds in bilateral agreements in force, and what a further
+    agreement of each sector would add to it (`mechanisms.scope.added_share`)."""
     slots = state.registry.active_slots(Kind.BILATERAL)
     keys = pair_key(state, slots)
     order, _, starts = scope.pair_groups(keys)
     count = np.diff(np.append(starts, keys.size))
     sector = state.registry.sector[slots][order]
-    held = np.zeros((starts.size, len(SECTOR_CODE)), dtype=bool)
+    held = np.zeros((starts.size, len(SECTORS)), dtype=bool)
     held[np.repeat(np.arange(starts.size), count), sector] = True
     open_widths = (
         np.maximum.reduceat(CHANNELS_BY_CODE[sector], starts, axis=0)
         if starts.size
         else np.zeros((0, 3))
     )
-    return PairHoldings(keys[order][starts], count, open_widths, held)
+    added = scope.added_share(CHANNELS_BY_CODE[None, :, :], open_widths[:, None, :])
+    key = keys[order][starts]
+    return PairHoldings(
+        key, count, open_widths, held, added, dict(zip(key.tolist(), range(key.size)))
+    )
 
 
 def refresh_ties(state: WorldState) -> None:

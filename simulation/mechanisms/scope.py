@@ -71,13 +71,11 @@ def added_share_in_signing_order(pair: np.ndarray, widths: np.ndarray) -> np.nda
     return share
 
 
-def best_further_share(
-    already_open: np.ndarray, held: np.ndarray, widths_by_sector: np.ndarray
-) -> np.ndarray:
+def best_further_share(added: np.ndarray, held: np.ndarray) -> np.ndarray:
     """For each pair, the largest added share among the sectors it does not yet hold:
-    what its most useful further agreement would add. `already_open`: (pairs, 3)
-    widths open; `held`: (pairs, sectors) bool; `widths_by_sector`: (sectors, 3).
-    0 for a pair that holds every sector."""
-    shares = added_share(widths_by_sector[None, :, :], already_open[:, None, :])
-    shares[held] = 0.0
-    return shares.max(axis=1) if shares.shape[1] else np.zeros(shares.shape[0])
+    what its most useful further agreement would add. `added`: (pairs, sectors) share
+    each sector would add (`added_share` of its widths against those open); `held`:
+    (pairs, sectors) bool. 0 for a pair that holds every sector."""
+    if added.shape[1] == 0:
+        return np.zeros(added.shape[0])
+    return np.where(held, 0.0, added).max(axis=1)

@@ -13,13 +13,13 @@ from __future__ import annotations
 import numpy as np
 
 from simulation import lifecycle
-from simulation.agreements import CHANNELS_BY_CODE, SECTOR_CODE, SECTOR_EXPOSURE
-from simulation.domain import MAX_DEPTH, SECTOR_BY_NAME, SECTORS, Kind
+from simulation.agreements import SECTOR_CODE, SECTOR_EXPOSURE
+from simulation.domain import MAX_DEPTH, SECTOR_BY_NAME, Kind
 from simulation.mechanisms import utility
 from simulation.mechanisms.capacity import negotiating_capacity
 from simulation.mechanisms.choice import choose_partners
 from simulation.mechanisms.funding import negotiate_funding
-from simulation.mechanisms.scope import added_share, best_further_share
+from simulation.mechanisms.scope import best_further_share
 from simulation.mechanisms.sector_choice import choose_sector
 from simulation.state import WorldState
 from simulation.ties import PairHoldings, pair_holdings
@@ -104,7 +104,7 @@ def open_further_agreements(
     room = holdings.count < p.agreements_per_pair
     if not room.any():
         return
-    share = best_further_share(holdings.open_widths[room], holdings.held[room], CHANNELS_BY_CODE)
+    share = best_further_share(holdings.added[room], holdings.held[room])
     lower, upper = np.divmod(holdings.key[room], state.size)
     costs = p.funding_cost * MAX_DEPTH * utility.DIALOGUE_COST + p.negotiation_cost
     for where in (lower * state.size + upper, upper * state.size + lower):
@@ -134,9 +134,7 @@ def sign_pair(
     then one it does not hold, and the benefit only the share of channels it adds."""
     p = state.parameters
     a, b = pair
-    excluded = frozenset()
-    if held is not None:
-        excluded = frozenset(SECTORS[code].value for code in np.flatnonzero(holdings.held[held]))
+    excluded = frozenset() if held is None else holdings.held_sectors(held)
     name = choose_sector(
         draws[0],
         draws[1],
@@ -148,11 +146,7 @@ def sign_pair(
         return False
     sector = SECTOR_BY_NAME[name]
     exposure = SECTOR_EXPOSURE[sector]
-    share = 1.0
-    if held is not None:
-        share = float(
-            added_share(CHANNELS_BY_CODE[SECTOR_CODE[sector]], holdings.open_widths[held])
-        )
+    share = 1.0 if held is None else float(holdings.added[held, SECTOR_CODE[sector]])
     # plain floats: this runs once a signing, on two numbers
     funding = negotiate_funding(
         (share * float(state.benefit[a, b]), share * float(state.benefit[b, a])),

@@ -67,9 +67,8 @@ def test_best_further_share_takes_the_most_useful_sector_not_held():
     held[1, TRAINING] = True  # training only: intelligence (0, 1, 0) adds all of itself
     held[2, :] = True  # every sector held: nothing more to sign
     open_widths = np.array([CHANNELS_BY_CODE[GENERAL], CHANNELS_BY_CODE[TRAINING], np.ones(3)])
-    np.testing.assert_allclose(
-        best_further_share(open_widths, held, CHANNELS_BY_CODE), [0.5, 1.0, 0.0]
-    )
+    added = added_share(CHANNELS_BY_CODE[None, :, :], open_widths[:, None, :])
+    np.testing.assert_allclose(best_further_share(added, held), [0.5, 1.0, 0.0])
 
 
 @FAST
