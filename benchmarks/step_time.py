@@ -50,9 +50,7 @@ def time_model(nations: int, steps: int, repeats: int, parameters: dict | None =
 
     best = float("inf")
     for _ in range(repeats):
-        model = DefenseCooperationModel(
-            scaled_baseline(nations, WARM_UP_STEPS + steps, parameters)
-        )
+        model = DefenseCooperationModel(scaled_baseline(nations, WARM_UP_STEPS + steps, parameters))
         for _ in range(WARM_UP_STEPS):
             model.step()
         started = time.perf_counter()

@@ -121,8 +121,13 @@ def duplicated_protocol() -> list:
     # a second training protocol between the same two nations: it opens nothing the
     # first does not
     agreements.append(
-        {"id": "caldera-south-again", "members": ["Caldera", "South 1"], "depth": 2,
-         "sector": "training", "term": 10}
+        {
+            "id": "caldera-south-again",
+            "members": ["Caldera", "South 1"],
+            "depth": 2,
+            "sector": "training",
+            "term": 10,
+        }
     )
     return agreements
 

@@ -58,7 +58,9 @@ def test_a_base_of_zero_means_nobody_negotiates():
 )
 def test_capacity_never_falls_as_capability_rises(capabilities, base, elasticity, network):
     capability = np.sort(np.array(capabilities))
-    capacity = negotiating_capacity(capability, np.full(capability.size, 2), base, elasticity, network)
+    capacity = negotiating_capacity(
+        capability, np.full(capability.size, 2), base, elasticity, network
+    )
     assert np.all(np.diff(capacity) >= 0)
     assert capacity.min() >= 1
     assert capacity.max() <= max(base, MAX_NEGOTIATING_CAPACITY)

@@ -63,7 +63,9 @@ def test_pair_groups_rank_agreements_within_each_pair_in_given_order():
 
 def test_best_further_share_takes_the_most_useful_sector_not_held():
     held = np.zeros((3, len(CHANNELS_BY_CODE)), dtype=bool)
-    held[0, GENERAL] = True  # framework only: a training, intelligence or technology protocol adds 0.5
+    held[0, GENERAL] = (
+        True  # framework only: a training, intelligence or technology protocol adds 0.5
+    )
     held[1, TRAINING] = True  # training only: intelligence (0, 1, 0) adds all of itself
     held[2, :] = True  # every sector held: nothing more to sign
     open_widths = np.array([CHANNELS_BY_CODE[GENERAL], CHANNELS_BY_CODE[TRAINING], np.ones(3)])
