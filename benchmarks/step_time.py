@@ -3,6 +3,7 @@
 
     python benchmarks/step_time.py [--sizes 20 50 200 1000] [--steps 40] [--repeats 3]
                                    [--geography]
+                                   [--set agreements_per_pair=3 --set lapse_rate=0.15]
 
 Prints one line per size, `nations=<N> ms_per_step=<float> peak_mb=<float>`, then
 `mesa_alliance_formation nations=200 ms_per_step=<float>` for Mesa's own example
@@ -41,7 +42,9 @@ GEOGRAPHY = {
 GEOGRAPHY_PARAMETERS = {"region_weight": 0.25, "distance_weight": 1.0, "influence_weight": 1.0}
 
 
-def scaled_baseline(nations: int, steps: int, geography: bool = False):
+def scaled_baseline(
+    nations: int, steps: int, geography: bool = False, parameters: dict | None = None
+):
     import yaml
 
     from simulation.scenario import scenario_from_dict
@@ -58,15 +61,20 @@ def scaled_baseline(nations: int, steps: int, geography: bool = False):
             region["location"] = {"latitude": latitude, "longitude": longitude}
             region["spread_km"] = 2500.0
         data.setdefault("parameters", {}).update(GEOGRAPHY_PARAMETERS)
+    data.setdefault("parameters", {}).update(parameters or {})
     return scenario_from_dict(data, str(BASELINE))
 
 
-def time_model(nations: int, steps: int, repeats: int, geography: bool = False) -> dict:
+def time_model(
+    nations: int, steps: int, repeats: int, geography: bool = False, parameters: dict | None = None
+) -> dict:
     from simulation.model import DefenseCooperationModel
 
     best = float("inf")
     for _ in range(repeats):
-        model = DefenseCooperationModel(scaled_baseline(nations, WARM_UP_STEPS + steps, geography))
+        model = DefenseCooperationModel(
+            scaled_baseline(nations, WARM_UP_STEPS + steps, geography, parameters)
+        )
         for _ in range(WARM_UP_STEPS):
             model.step()
         started = time.perf_counter()
@@ -100,12 +108,27 @@ def main() -> None:
     parser.add_argument(
         "--geography", action="store_true", help="regions on the map, proximity and influence on"
     )
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a model parameter for the timed runs (YAML value), e.g. agreements_per_pair=3",
+    )
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--alliance", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
+    import yaml
+
+    parameters = {}
+    for setting in args.set:
+        name, _, value = setting.partition("=")
+        parameters[name] = yaml.safe_load(value)
     if args.one is not None:
-        print(json.dumps(time_model(args.one, args.steps, args.repeats, args.geography)))
+        print(
+            json.dumps(time_model(args.one, args.steps, args.repeats, args.geography, parameters))
+        )
         return
     if args.alliance is not None:
         print(json.dumps(time_alliance_formation(args.alliance, args.steps)))
@@ -114,6 +137,7 @@ def main() -> None:
     ours_at_200 = None
     for size in args.sizes:
         steps = args.steps if size <= 200 else max(10, args.steps // 2)
+        settings = [f"--set={setting}" for setting in args.set]
         result = in_fresh_process(
             __file__,
             "--one",
@@ -123,6 +147,7 @@ def main() -> None:
             "--repeats",
             str(args.repeats),
             *(["--geography"] if args.geography else []),
+            *settings,
         )
         print(
             f"nations={result['nations']} ms_per_step={result['ms_per_step']:.3f} "

@@ -58,6 +58,7 @@ class ExitReason(StrEnum):
     DOMINANCE = "dominance"
     FUNDING_BURDEN = "funding_burden"
     NOT_RENEWED = "not_renewed"
+    LAPSED = "lapsed"  # both would have renewed, but nobody took the renewal up
     SCHEDULED_WITHDRAWAL = "scheduled_withdrawal"
     DISSOLVED = "dissolved"
     STATE_ENDED = "state_ended"
@@ -69,6 +70,7 @@ EXIT_REASON_TEXT: dict[ExitReason, str] = {
     ExitReason.DOMINANCE: "it was dominated by a much stronger partner",
     ExitReason.FUNDING_BURDEN: "its share of the costs exceeded the benefit",
     ExitReason.NOT_RENEWED: "the term ended and it was not renewed",
+    ExitReason.LAPSED: "the term ended and the agreement lapsed, though both would have renewed",
     ExitReason.SCHEDULED_WITHDRAWAL: "a scheduled withdrawal (scenario event)",
     ExitReason.DISSOLVED: "fewer than two members remained",
     ExitReason.STATE_ENDED: "the state left the state system",

@@ -24,7 +24,7 @@ from simulation.state import WorldState
 REAPPROACH_DELAY = 5
 
 # Exits that are no walk-out: no trust lost with the partners, no door closed
-QUIET_EXITS = frozenset({ExitReason.NOT_RENEWED, ExitReason.STATE_ENDED})
+QUIET_EXITS = frozenset({ExitReason.NOT_RENEWED, ExitReason.LAPSED, ExitReason.STATE_ENDED})
 
 
 def sign(
@@ -163,8 +163,8 @@ def leave(
 ) -> None:
     """A member leaves; a bilateral agreement (or a pact left with one member) ends.
 
-    Walking out (anything but declining to renew) costs trust with those left behind
-    and closes the door for `REAPPROACH_DELAY` steps."""
+    Walking out (anything but declining to renew, or letting the agreement lapse) costs
+    trust with those left behind and closes the door for `REAPPROACH_DELAY` steps."""
     state.counts["exits"] += 1
     others = [m for m in agreement.members if m != member]
     walked_out = reason not in QUIET_EXITS

@@ -8,6 +8,8 @@ from typing import Annotated, Any
 
 from pydantic import AllowInfNan, BaseModel, BeforeValidator, ConfigDict, Field
 
+from simulation.sectors import SECTOR_TABLE
+
 
 def _refuse_booleans(expected: str):
     # YAML reads yes/true as booleans, which pydantic would quietly take as 1
@@ -159,6 +161,34 @@ class Parameters(BaseModel):
         description="Proposals a nation can send, and new agreements it can sign, per step. "
         "Higher: more signings.",
     )
+    capacity_capability_elasticity: Float = Field(
+        0.0,
+        ge=0,
+        le=2,
+        description="How a nation's negotiating capacity (proposals and new agreements per "
+        "step) grows with its capability relative to the median nation: diplomatic_capacity "
+        "x (capability / median)^elasticity, at least 1. 0: every nation has "
+        "diplomatic_capacity. Higher: strong nations sign more per step, a larger largest "
+        "degree.",
+    )
+    capacity_network_elasticity: Float = Field(
+        0.0,
+        ge=0,
+        le=2,
+        description="How a nation's negotiating capacity grows with the partners it already "
+        "has: x ((1 + partners) / (1 + median partners))^elasticity. 0: no effect. Higher: "
+        "well-connected nations keep adding partners, a larger largest degree.",
+    )
+    agreements_per_pair: Int = Field(
+        1,
+        ge=1,
+        le=len(SECTOR_TABLE),
+        description="Most bilateral agreements two nations may hold at once, each in a "
+        "different sector (a framework and sector protocols). 1: a tied pair signs nothing "
+        "more. Above 1 a further agreement is worth only the channels it opens beyond those "
+        "already open, and every agreement of a pair is valued that way. Higher: more "
+        "agreements per tied pair.",
+    )
     deepening_rate: Float = Field(
         0.3,
         ge=0,
@@ -179,6 +209,14 @@ class Parameters(BaseModel):
         le=50,
         description="Stated term of a new agreement in steps (real DCAs: median 5 years). "
         "Shorter: more renewals.",
+    )
+    lapse_rate: Float = Field(
+        0.0,
+        ge=0,
+        le=1,
+        description="Chance that a bilateral agreement both members would renew lapses at "
+        "its term end all the same (nobody takes the renewal up; exit reason `lapsed`). "
+        "Pacts do not lapse. Higher: fewer renewals, shorter-lived agreements.",
     )
     exit_patience: Int = Field(
         2,

@@ -10,11 +10,13 @@ running bill (`funding_load`).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from simulation.agreements import CHANNELS_BY_CODE, SECTOR_CODE
-from simulation.domain import MAX_DEPTH, Kind
-from simulation.mechanisms import network, utility
+from simulation.domain import MAX_DEPTH, SECTORS, Kind
+from simulation.mechanisms import network, scope, utility
 from simulation.mechanisms.funding import bilateral_funding_shares
 from simulation.state import DYADIC, WorldState
 
@@ -41,6 +43,63 @@ def bilateral_shares(state: WorldState, slots: np.ndarray) -> tuple[np.ndarray, 
     first, second = registry.first[slots], registry.second[slots]
     return bilateral_funding_shares(
         state.capability[first], state.capability[second], registry.funding_code[slots] == 1
+    )
+
+
+def pair_key(state: WorldState, slots: np.ndarray) -> np.ndarray:
+    """One number per bilateral agreement in `slots` naming its pair, the same whichever
+    member is listed first: the flat position i N + j of the pair with i < j."""
+    first, second = state.registry.first[slots], state.registry.second[slots]
+    return np.minimum(first, second) * state.size + np.maximum(first, second)
+
+
+def added_shares(state: WorldState, slots: np.ndarray) -> np.ndarray:
+    """What each bilateral agreement in `slots` (in signing order) adds to the channels
+    its pair had open before it (`mechanisms.scope.added_share_in_signing_order`): 1 for
+    the first agreement of a pair."""
+    widths = CHANNELS_BY_CODE[state.registry.sector[slots]]
+    return scope.added_share_in_signing_order(pair_key(state, slots), widths)
+
+
+@dataclass(frozen=True, slots=True)
+class PairHoldings:
+    """The bilateral agreements each tied pair holds: one row a pair, by `key`
+    (`pair_key`, ascending)."""
+
+    key: np.ndarray
+    count: np.ndarray  # bilateral agreements in force
+    open_widths: np.ndarray  # (pairs, 3) training, intelligence, technology widths open
+    held: np.ndarray  # (pairs, sectors) bool: sectors it holds
+    added: np.ndarray  # (pairs, sectors): share a further agreement of the sector would add
+    rows: dict[int, int]  # row of each key
+
+    def row(self, pair: tuple[int, int], size: int) -> int | None:
+        """The row of the pair (i, j), i < j, or None when it holds no agreement."""
+        return self.rows.get(pair[0] * size + pair[1])
+
+    def held_sectors(self, row: int) -> frozenset[str]:
+        return frozenset(sector.value for sector, held in zip(SECTORS, self.held[row]) if held)
+
+
+def pair_holdings(state: WorldState) -> PairHoldings:
+    """What each pair holds in bilateral agreements in force, and what a further
+    agreement of each sector would add to it (`mechanisms.scope.added_share`)."""
+    slots = state.registry.active_slots(Kind.BILATERAL)
+    keys = pair_key(state, slots)
+    order, _, starts = scope.pair_groups(keys)
+    count = np.diff(np.append(starts, keys.size))
+    sector = state.registry.sector[slots][order]
+    held = np.zeros((starts.size, len(SECTORS)), dtype=bool)
+    held[np.repeat(np.arange(starts.size), count), sector] = True
+    open_widths = (
+        np.maximum.reduceat(CHANNELS_BY_CODE[sector], starts, axis=0)
+        if starts.size
+        else np.zeros((0, 3))
+    )
+    added = scope.added_share(CHANNELS_BY_CODE[None, :, :], open_widths[:, None, :])
+    key = keys[order][starts]
+    return PairHoldings(
+        key, count, open_widths, held, added, dict(zip(key.tolist(), range(key.size)))
     )
 
 

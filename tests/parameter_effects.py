@@ -11,6 +11,7 @@ import sys
 import numpy as np
 import pandas as pd
 
+from simulation.domain import Kind
 from simulation.model import DefenseCooperationModel
 from simulation.scenario import scenario_from_dict
 from simulation.tables import all_tables
@@ -78,6 +79,7 @@ def measures(tables: dict) -> dict[str, float]:
         "transitivity": float(model_table["transitivity"].mean()),
         "density": float(model_table["network_density"].mean()),
         "max_degree": float(model_table["max_degree"].mean()),
+        "agreements_per_tied_pair": agreements_per_tied_pair(model),
         "degree_spread": float(np.std(degrees)),
         "within_region_share": float(same_region.sum() / ties.sum()) if ties.sum() else 0.0,
         "sovereignty_tension": float(model_table["sovereignty_tension"].mean()),
@@ -93,7 +95,7 @@ def measures(tables: dict) -> dict[str, float]:
             model_table["allies_reneged"].sum() / max(model_table["allies_called"].sum(), 1)
         ),
         "early_exits": float(
-            (~exits["reason"].isin(["not_renewed", "scheduled_withdrawal"])).sum()
+            (~exits["reason"].isin(["not_renewed", "lapsed", "scheduled_withdrawal"])).sum()
         ),
         "sovereignty_exits": float((exits["reason"] == "sovereignty_backlash").sum()),
         "dominance_exits": float((exits["reason"] == "dominance").sum()),
@@ -132,6 +134,15 @@ def strong_weak_ties(ties: np.ndarray, capability: np.ndarray) -> float:
     order = np.argsort(capability)
     strongest, weaker_half = order[-4:], order[: capability.size // 2]
     return float(ties[np.ix_(strongest, weaker_half)].sum())
+def agreements_per_tied_pair(model) -> float:
+    """Bilateral agreements in force at the end per pair that holds one (0 with none)."""
+    registry = model.state.registry
+    slots = registry.active_slots(Kind.BILATERAL)
+    if slots.size == 0:
+        return 0.0
+    first, second = registry.first[slots], registry.second[slots]
+    pairs = np.unique(np.minimum(first, second) * model.state.size + np.maximum(first, second))
+    return slots.size / pairs.size
 
 
 def sharing_gap(model) -> float:

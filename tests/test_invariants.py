@@ -31,6 +31,10 @@ parameter_values = st.fixed_dictionaries(
         "capability_volatility": st.floats(0, 0.5),
         "technology_transfer_rate": st.floats(0, 1),
         "rivals_per_nation": st.floats(0, 5),
+        "capacity_capability_elasticity": st.floats(0, 2),
+        "capacity_network_elasticity": st.floats(0, 2),
+        "agreements_per_pair": st.integers(1, 4),
+        "lapse_rate": st.floats(0, 1),
     }
 )
 
@@ -94,6 +98,16 @@ def check_invariants(model: DefenseCooperationModel) -> None:
     assert 0 <= outcomes["transitivity"] <= 1
     assert 0 <= outcomes["sovereignty_tension"] <= 1
     assert outcomes["max_degree"] <= n - 1
+    # a pair's bilateral agreements signed in the run: within the limit, each sector once
+    held: dict[tuple[int, int], list] = {}
+    for agreement in active:
+        if agreement.kind is Kind.BILATERAL:
+            held.setdefault(tuple(sorted(agreement.members)), []).append(agreement)
+    for agreements in held.values():
+        signed = [a for a in agreements if a.signed_step > 0]
+        if signed:
+            assert len(agreements) <= model.parameters.agreements_per_pair
+            assert len({a.sector for a in agreements}) == len(agreements)
     for name, value in outcomes.items():
         assert np.isfinite(value), f"{name} is not finite"
 

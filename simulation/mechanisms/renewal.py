@@ -30,6 +30,13 @@ def fed_up(streak: np.ndarray, patience: int, term_end: np.ndarray | bool) -> np
     return (streak >= patience) | (term_end & (streak > 0))
 
 
+def lapses(draws: np.ndarray, lapse_rate: float) -> np.ndarray:
+    """Which agreements up for renewal lapse all the same: those whose uniform draw falls
+    below `lapse_rate`. Nobody takes the renewal up (DCAD records few formal
+    terminations but many agreements ending with their term)."""
+    return np.asarray(draws) < lapse_rate
+
+
 def settles_lower(
     depth: np.ndarray | int, unhappy: np.ndarray | bool, content_below: np.ndarray | bool
 ) -> np.ndarray:

@@ -9,7 +9,8 @@ def choose_sector(
     threat_level: float,
     gap: float,
     table: tuple[SectorRow, ...] = SECTOR_TABLE,
-) -> str:
+    excluded: frozenset[str] = frozenset(),
+) -> str | None:
     """The name of the sector a dyad chooses, from two uniform draws in [0, 1).
 
     A general framework with chance `GENERAL_FRAMEWORK_SHARE` (about 70% of real DCAs,
@@ -18,9 +19,18 @@ def choose_sector(
     (`threat_level`) is the higher threat of the pair and G (`gap`) the gap between their
     dominances: intelligence follows threat, technology and arms a capability gap,
     basing both.
+
+    `excluded`: sectors the pair already holds (a further agreement between tied states,
+    `agreements_per_pair`); the choice is the same among the others, a held general
+    framework leaving the specialised sectors to the weights alone. None when no
+    sector is left with a positive weight.
     """
     known = _SPLITS.get(id(table))
     _, general, specialised = known if known and known[0] is table else _split(table)
+    if excluded:
+        return _choose_among_the_rest(
+            general_draw, sector_draw, threat_level, gap, general, specialised, excluded
+        )
     if general_draw < GENERAL_FRAMEWORK_SHARE:
         return general
     weights = [
@@ -35,6 +45,33 @@ def choose_sector(
         if cumulative <= sector_draw:
             chosen += 1
     return specialised[min(chosen, len(specialised) - 1)][0]
+
+
+def _choose_among_the_rest(
+    general_draw: float,
+    sector_draw: float,
+    threat_level: float,
+    gap: float,
+    general: str,
+    specialised: list,
+    excluded: frozenset[str],
+) -> str | None:
+    rest = [row for row in specialised if row[0] not in excluded]
+    if general not in excluded and (general_draw < GENERAL_FRAMEWORK_SHARE or not rest):
+        return general
+    weights = [
+        base + threat * threat_level + gap_weight * gap + threat_gap * (gap * threat_level)
+        for _, base, threat, gap_weight, threat_gap in rest
+    ]
+    total = sum(weights)
+    if total <= 0:
+        return None  # nothing left this pair has a use for
+    cumulative = 0.0
+    for (name, *_), weight in zip(rest, weights):
+        cumulative += weight / total
+        if sector_draw < cumulative:
+            return name
+    return next(name for (name, *_), weight in zip(reversed(rest), reversed(weights)) if weight)
 
 
 # tables already split, by identity: this runs once a signing

@@ -3,7 +3,10 @@ members, and what the agreements bring and cost each nation.
 
 The valuation (`MemberValues`) is made once a step, after signing and pacts; it
 serves deepening, renewal and exit, and, brought to the end of the step, the
-per-nation sovereignty cost, benefit and dependence that the step reports.
+per-nation sovereignty cost, benefit and dependence that the step reports. With
+`agreements_per_pair` above 1, each bilateral agreement's benefit is the share of
+channels it adds to those its pair had open before it (`mechanisms.scope`), so a
+redundant protocol is worth its costs alone and is dropped.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from simulation.domain import MAX_DEPTH, Kind
 from simulation.mechanisms import utility
 from simulation.phases.partner_valuation import pact_terms
 from simulation.state import WorldState
-from simulation.ties import bilateral_shares
+from simulation.ties import added_shares, bilateral_shares
 
 # One rung down, the rung itself and one rung up, as a column against a row of depths
 _RUNG_OFFSETS = np.array([[-1], [0], [1]])
@@ -72,12 +75,17 @@ def member_values(state: WorldState) -> MemberValues:
     exposure = EXPOSURE_BY_CODE[registry.sector[slots]]
     shares = np.concatenate(bilateral_shares(state, slots))
     level = registry.depth[slots]
+    benefit = state.benefit.ravel()[where]
+    if p.agreements_per_pair > 1:
+        # each agreement of a pair is worth what it adds to those signed before it
+        added = added_shares(state, slots).astype(benefit.dtype)
+        benefit *= np.concatenate([added, added])
     parts = [
         (
             np.concatenate([slots, slots]),
             rows,
             np.concatenate([level, level]),
-            state.benefit.ravel()[where],
+            benefit,
             state.sovereignty.ravel()[where] * np.concatenate([exposure, exposure]),
             utility.funding_burden(shares, funding_cost=p.funding_cost),
             state.trust.ravel()[where],

@@ -1,9 +1,10 @@
 """Phase 6, renewal, stepping down and exit.
 
 Members who find an agreement not worth its cost for `exit_patience` steps leave
-early; at term end any member who finds it negative declines to renew. Rather than
-break, an agreement steps down a rung when its unhappy members would be content with
-the rung below. Each exit is given its reason. The rules are in
+early; at term end any member who finds it negative declines to renew, and a
+bilateral agreement both would renew still lapses with chance `lapse_rate`. Rather
+than break, an agreement steps down a rung when its unhappy members would be content
+with the rung below. Each exit is given its reason. The rules are in
 `simulation.mechanisms.renewal`; bilateral agreements are handled all at once,
 pacts one by one with capability-weighted votes.
 """
@@ -20,6 +21,7 @@ from simulation.mechanisms.renewal import (
     discontent_streak,
     exit_reason,
     fed_up,
+    lapses,
     settles_lower,
 )
 from simulation.phases.member_evaluation import MemberValues
@@ -72,7 +74,15 @@ def renew_bilateral(
             step,
             leaving_reason(state, values, row, streak, term_ends[k]),
         )
-    lifecycle.renew_many(state, slots[term_ends & ~(quits_first | quits_second)], step)
+    renewing = slots[term_ends & ~(quits_first | quits_second)]
+    if p.lapse_rate > 0 and renewing.size:
+        # drawn only when lapses can happen, so runs without them keep their draws
+        lapsing = lapses(state.rng.random(renewing.size), p.lapse_rate)
+        for slot in renewing[lapsing].tolist():
+            agreement = registry.by_slot[slot]
+            lifecycle.leave(state, agreement, agreement.members[0], step, ExitReason.LAPSED)
+        renewing = renewing[~lapsing]
+    lifecycle.renew_many(state, renewing, step)
 
 
 def renew_pacts(

@@ -1,8 +1,11 @@
-"""Phase 3, signing: bilateral agreements by mutual consent, within diplomatic capacity.
+"""Phase 3, signing: bilateral agreements by mutual consent, within negotiating capacity.
 
-Each nation proposes to the partners it values most (with decision noise), the
-proposal stands if the other side values the tie too, and the pair then agrees on a
-sector and on how to split the bill, or walks away.
+Each nation proposes to the partners it values most (with decision noise), as many as
+its negotiating capacity allows (uniform, or growing with capability and partners:
+`mechanisms.capacity`); the proposal stands if the other side values the tie too, and
+the pair then agrees on a sector and on how to split the bill, or walks away. With
+`agreements_per_pair` above 1, a tied pair may also sign a further agreement in a
+sector it does not yet hold, worth the channels it adds (`mechanisms.scope`).
 """
 
 from __future__ import annotations
@@ -10,13 +13,16 @@ from __future__ import annotations
 import numpy as np
 
 from simulation import lifecycle
-from simulation.agreements import SECTOR_EXPOSURE
+from simulation.agreements import SECTOR_CODE, SECTOR_EXPOSURE
 from simulation.domain import MAX_DEPTH, SECTOR_BY_NAME, Kind
 from simulation.mechanisms import utility
+from simulation.mechanisms.capacity import negotiating_capacity
 from simulation.mechanisms.choice import choose_partners
 from simulation.mechanisms.funding import negotiate_funding
+from simulation.mechanisms.scope import best_further_share
 from simulation.mechanisms.sector_choice import choose_sector
 from simulation.state import WorldState
+from simulation.ties import PairHoldings, pair_holdings
 
 
 def dialogue_value(state: WorldState) -> np.ndarray:
@@ -39,6 +45,10 @@ def sign_bilateral_agreements(state: WorldState, step: int) -> None:
     value = dialogue_value(state)
     eligible = value > 0
     eligible.ravel()[state.tie_flat] = False  # already partners
+    holdings = None
+    if p.agreements_per_pair > 1:
+        holdings = pair_holdings(state)
+        open_further_agreements(state, holdings, value, eligible)
     state.estranged_until = {
         pair: until for pair, until in state.estranged_until.items() if until > step
     }
@@ -51,8 +61,16 @@ def sign_bilateral_agreements(state: WorldState, step: int) -> None:
         outside = np.flatnonzero(~state.in_system)
         eligible[outside] = False
         eligible[:, outside] = False
+    capacity = negotiating_capacity(
+        state.capability,
+        state.degree,
+        p.diplomatic_capacity,
+        p.capacity_capability_elasticity,
+        p.capacity_network_elasticity,
+    )
+    uniform = p.capacity_capability_elasticity == 0 and p.capacity_network_elasticity == 0
     proposers, targets = choose_partners(
-        value, eligible, p.diplomatic_capacity, p.decision_noise, state.rng
+        value, eligible, p.diplomatic_capacity if uniform else capacity, p.decision_noise, state.rng
     )
     accepted = value[targets, proposers] > 0
     proposers, targets = proposers[accepted], targets[accepted]
@@ -60,38 +78,82 @@ def sign_bilateral_agreements(state: WorldState, step: int) -> None:
     signed_today = np.zeros(state.size, dtype=np.int64)
     paired: set[tuple[int, int]] = set()
     sector_draws = state.rng.random((proposers.size, 4))
+    capacity = capacity.tolist()  # read once a proposal: plain integers are faster
     for k in order:
         a, b = int(proposers[k]), int(targets[k])
         pair = (min(a, b), max(a, b))
         if pair in paired:
             continue
-        if signed_today[a] >= p.diplomatic_capacity or signed_today[b] >= p.diplomatic_capacity:
+        if signed_today[a] >= capacity[a] or signed_today[b] >= capacity[b]:
             continue
         paired.add(pair)
-        if sign_pair(state, pair, sector_draws[k], step):
+        held = holdings.row(pair, state.size) if holdings is not None else None
+        if held is None:
+            signed = sign_pair(state, pair, sector_draws[k], step)
+        else:
+            signed = sign_pair(state, pair, sector_draws[k], step, holdings, held)
+        if signed:
             signed_today[a] += 1
             signed_today[b] += 1
 
 
-def sign_pair(state: WorldState, pair: tuple[int, int], draws: np.ndarray, step: int) -> bool:
-    """The pair settles the terms and signs; False when no funding split suits both.
+def open_further_agreements(
+    state: WorldState, holdings: PairHoldings, value: np.ndarray, eligible: np.ndarray
+) -> None:
+    """Tied pairs holding fewer than `agreements_per_pair` bilateral agreements may
+    propose a further one: its screening value is that of a new agreement whose benefit
+    is the largest share of channels a sector they do not yet hold would add
+    (`mechanisms.scope.best_further_share`). Written into `value` and `eligible`."""
+    p = state.parameters
+    room = holdings.count < p.agreements_per_pair
+    if not room.any():
+        return
+    share = best_further_share(holdings.added[room], holdings.held[room])
+    lower, upper = np.divmod(holdings.key[room], state.size)
+    costs = p.funding_cost * MAX_DEPTH * utility.DIALOGUE_COST + p.negotiation_cost
+    for where in (lower * state.size + upper, upper * state.size + lower):
+        further = (
+            share * utility.DIALOGUE_BENEFIT * state.benefit.ravel()[where]
+            - utility.DIALOGUE_EXPOSURE * state.sovereignty.ravel()[where]
+            - costs
+        )
+        value.ravel()[where] = further
+        eligible.ravel()[where] = further > 0
+
+
+def sign_pair(
+    state: WorldState,
+    pair: tuple[int, int],
+    draws: np.ndarray,
+    step: int,
+    holdings: PairHoldings | None = None,
+    held: int | None = None,
+) -> bool:
+    """The pair settles the terms and signs; False when no sector or funding split
+    suits both.
 
     `draws`: four uniform numbers, for the general framework, the specialised sector,
-    the proposed funding split and dispute-resolution provisions."""
+    the proposed funding split and dispute-resolution provisions. `holdings` and
+    `held` (its row for the pair) when the pair already holds agreements: the sector is
+    then one it does not hold, and the benefit only the share of channels it adds."""
     p = state.parameters
     a, b = pair
-    sector = SECTOR_BY_NAME[
-        choose_sector(
-            draws[0],
-            draws[1],
-            threat_level=max(float(state.threat[a]), float(state.threat[b])),
-            gap=abs(float(state.dominance[a, b]) - float(state.dominance[b, a])),
-        )
-    ]
+    excluded = frozenset() if held is None else holdings.held_sectors(held)
+    name = choose_sector(
+        draws[0],
+        draws[1],
+        threat_level=max(float(state.threat[a]), float(state.threat[b])),
+        gap=abs(float(state.dominance[a, b]) - float(state.dominance[b, a])),
+        excluded=excluded,
+    )
+    if name is None:
+        return False
+    sector = SECTOR_BY_NAME[name]
     exposure = SECTOR_EXPOSURE[sector]
+    share = 1.0 if held is None else float(holdings.added[held, SECTOR_CODE[sector]])
     # plain floats: this runs once a signing, on two numbers
     funding = negotiate_funding(
-        (float(state.benefit[a, b]), float(state.benefit[b, a])),
+        (share * float(state.benefit[a, b]), share * float(state.benefit[b, a])),
         (exposure * float(state.sovereignty[a, b]), exposure * float(state.sovereignty[b, a])),
         (float(state.capability[a]), float(state.capability[b])),
         draws[2],
@@ -102,6 +164,7 @@ def sign_pair(state: WorldState, pair: tuple[int, int], draws: np.ndarray, step:
     if funding is None:
         return False
     names = state.names
+    further = "" if held is None else "further "
     lifecycle.sign(
         state,
         step,
@@ -113,6 +176,6 @@ def sign_pair(state: WorldState, pair: tuple[int, int], draws: np.ndarray, step:
         dispute_resolution=bool(draws[3] < p.dispute_resolution_share),
         funding=funding,
         other=names[b],
-        detail=f"{names[a]} and {names[b]} signed a {sector} agreement",
+        detail=f"{names[a]} and {names[b]} signed a {further}{sector} agreement",
     )
     return True

@@ -131,3 +131,51 @@ def test_choose_partners_lists_proposers_in_order_and_each_ones_targets_best_fir
     for proposer in np.unique(proposers):
         chosen = targets[proposers == proposer]
         assert np.all(np.diff(value[proposer, chosen]) <= 0)
+
+
+# ---------------------------------------------------------- capacity by nation
+
+
+@FAST
+@given(st.integers(2, 25), st.integers(0, 10), st.integers(0, 2**32 - 1))
+def test_a_uniform_capacity_array_chooses_exactly_as_the_number(n, capacity, seed):
+    value, eligible = random_problem(n, seed)
+    rng_number, rng_array = np.random.default_rng(seed), np.random.default_rng(seed)
+    by_number = choose_partners(value, eligible, capacity, 0.3, rng_number)
+    by_array = choose_partners(value, eligible, np.full(n, capacity), 0.3, rng_array)
+    np.testing.assert_array_equal(by_number[0], by_array[0])
+    np.testing.assert_array_equal(by_number[1], by_array[1])
+    # the same draws, so the rest of the run is the same too
+    assert rng_number.random() == rng_array.random()
+
+
+@FAST
+@given(
+    st.integers(2, 30),
+    st.lists(st.integers(0, 12), min_size=30, max_size=30),
+    st.floats(0.0, 1.0),
+    st.integers(0, 2**32 - 1),
+)
+def test_each_nation_approaches_up_to_its_own_capacity(n, capacities, p_eligible, seed):
+    value, eligible = random_problem(n, seed, p_eligible)
+    capacity = np.array(capacities[:n])
+    proposers, targets = choose_partners(
+        value, eligible, capacity, 0.4, np.random.default_rng(seed)
+    )
+    assert np.all(eligible[proposers, targets])
+    assert np.all(np.diff(proposers) >= 0)
+    pairs = list(zip(proposers.tolist(), targets.tolist()))
+    assert len(pairs) == len(set(pairs))
+    counts = np.bincount(proposers, minlength=n)
+    np.testing.assert_array_equal(counts, np.minimum(eligible.sum(axis=1), capacity))
+
+
+def test_with_capacity_by_nation_each_takes_its_best_partners_best_first():
+    n = 12
+    value = np.tile(np.arange(n, dtype=np.float64), (n, 1))  # higher index, higher value
+    eligible = ~np.eye(n, dtype=bool)
+    capacity = np.array([1, 2, 3, 4, 5, 6, 7, 8, 0, 1, 9, 2])  # hubs beyond the fast passes
+    proposers, targets = choose_partners(value, eligible, capacity, 1e-6, np.random.default_rng(0))
+    for i in range(n):
+        best = [j for j in range(n - 1, -1, -1) if j != i][: capacity[i]]
+        assert targets[proposers == i].tolist() == best

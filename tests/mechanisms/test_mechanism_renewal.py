@@ -12,6 +12,7 @@ from simulation.mechanisms.renewal import (
     exit_reason,
     fed_up,
     first_expiry,
+    lapses,
     settles_lower,
 )
 
@@ -186,3 +187,10 @@ def test_not_renewed_is_the_reason_exactly_when_the_term_ended_before_patience_r
     assert value not in (ExitReason.SCHEDULED_WITHDRAWAL, ExitReason.DISSOLVED)
     if value is ExitReason.DOMINANCE:
         assert dominated > 0.5
+
+
+def test_an_agreement_lapses_exactly_when_its_draw_falls_below_the_lapse_rate():
+    draws = np.array([0.0, 0.1, 0.15, 0.5, 0.99])
+    np.testing.assert_array_equal(lapses(draws, 0.15), [True, True, False, False, False])
+    assert not lapses(draws, 0.0).any()
+    assert lapses(draws, 1.0).all()

@@ -134,3 +134,51 @@ def test_a_higher_sector_draw_never_chooses_an_earlier_row(first, second, threat
     order = [row.name for row in SECTOR_TABLE]
     low, high = sorted((first, second))
     assert order.index(specialised(low, threat, gap)) <= order.index(specialised(high, threat, gap))
+
+
+# --------------------------------------------- a further agreement: sectors held
+
+
+def test_with_nothing_excluded_the_choice_is_unchanged():
+    for general_draw, sector_draw in ((0.1, 0.3), (0.8, 0.0), (0.95, 0.99)):
+        assert choose_sector(general_draw, sector_draw, 0.4, 0.3) == choose_sector(
+            general_draw, sector_draw, 0.4, 0.3, excluded=frozenset()
+        )
+
+
+def test_a_held_general_framework_leaves_the_specialised_sectors_to_their_weights():
+    # no threat, no gap: training (weight 1) alone has weight
+    for general_draw in (0.0, 0.5, 0.99):
+        assert choose_sector(general_draw, 0.5, 0.0, 0.0, excluded=frozenset({"general"})) == (
+            "training"
+        )
+
+
+def test_a_held_sector_is_never_chosen_again():
+    held = frozenset({"general", "training"})
+    chosen = {
+        choose_sector(0.9, draw / 100, threat_level=0.8, gap=0.6, excluded=held)
+        for draw in range(100)
+    }
+    assert chosen and not chosen & held
+    assert chosen <= {"intelligence", "technology", "arms", "basing"}
+
+
+def test_the_general_framework_is_chosen_below_its_share_when_not_held():
+    held = frozenset({"training"})
+    assert choose_sector(0.1, 0.0, 0.0, 0.0, excluded=held) == "general"
+    # above its share a specialised sector among the rest: technology 0.2, arms 0.2
+    assert choose_sector(0.9, 0.0, 0.0, 0.0, excluded=held) == "technology"
+    assert choose_sector(0.9, 0.99, 0.0, 0.0, excluded=held) == "arms"
+
+
+def test_when_only_the_general_framework_is_left_it_is_chosen():
+    held = frozenset({"training", "intelligence", "technology", "arms", "basing"})
+    assert choose_sector(0.99, 0.5, 0.0, 0.0, excluded=held) == "general"
+
+
+def test_nothing_is_chosen_when_no_sector_left_has_weight():
+    # intelligence (2 T) and basing (G T) weigh nothing without threat
+    held = frozenset({"general", "training", "technology", "arms"})
+    assert choose_sector(0.5, 0.5, 0.0, 0.7, excluded=held) is None
+    assert choose_sector(0.5, 0.5, 0.5, 0.0, excluded=held) == "intelligence"

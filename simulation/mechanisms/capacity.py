@@ -1,0 +1,49 @@
+"""How many agreements a nation can negotiate in a year: its negotiating capacity.
+
+Negotiating a defense cooperation agreement takes ministry staff, attachés and
+political attention. Strong states have more of all three, and a state with many
+partners has the embassies, templates and habits that make the next agreement cheaper
+to conclude: the network effect that Kinne (2018) finds drives DCA diffusion. So
+capacity grows with capability and with the partners already held, and hubs can keep
+adding partners where a uniform capacity caps every state at the same pace.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+# The most agreements any nation negotiates in a year, whatever its size: even the
+# United States signed a few dozen DCAs in its busiest years, not hundreds
+MAX_NEGOTIATING_CAPACITY = 20
+
+
+def negotiating_capacity(
+    capability: np.ndarray,
+    degree: np.ndarray,
+    base: int,
+    capability_elasticity: float,
+    network_elasticity: float,
+) -> np.ndarray:
+    """Agreements each nation can propose and sign this year, a whole number.
+
+        k_i = round(base · (c_i / median c)^ε_c · ((1 + k_i) / (1 + median k))^ε_n)
+
+    kept within [1, max(base, MAX_NEGOTIATING_CAPACITY)]; `base` is the capacity of the
+    median nation (median capability, median number of partners `degree`). With both
+    elasticities 0 every nation has `base`, exactly; with `base` 0 nobody negotiates.
+    """
+    count = capability.size
+    if base <= 0:
+        return np.zeros(count, dtype=np.int64)
+    if capability_elasticity == 0 and network_elasticity == 0:
+        return np.full(count, base, dtype=np.int64)
+    scale = np.full(count, float(base))
+    if capability_elasticity:
+        relative = np.asarray(capability, dtype=np.float64) / np.median(capability)
+        scale *= relative**capability_elasticity
+    if network_elasticity:
+        partners = 1.0 + np.asarray(degree, dtype=np.float64)
+        scale *= (partners / np.median(partners)) ** network_elasticity
+    ceiling = max(base, MAX_NEGOTIATING_CAPACITY)
+    # half up, not half to even: a nation exactly between two capacities gets the larger
+    return np.clip(np.floor(scale + 0.5), 1, ceiling).astype(np.int64)

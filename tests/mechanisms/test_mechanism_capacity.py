@@ -1,0 +1,66 @@
+"""Negotiating capacity: base x capability and network factors, whole, within bounds."""
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from simulation.mechanisms.capacity import MAX_NEGOTIATING_CAPACITY, negotiating_capacity
+
+FAST = settings(max_examples=100, deadline=None)
+
+
+def test_without_elasticities_every_nation_has_the_base_capacity():
+    capability = np.array([0.1, 1.0, 50.0])
+    degree = np.array([0, 3, 40])
+    capacity = negotiating_capacity(capability, degree, 2, 0.0, 0.0)
+    np.testing.assert_array_equal(capacity, [2, 2, 2])
+    assert capacity.dtype == np.int64
+
+
+def test_capacity_grows_with_capability_relative_to_the_median():
+    # median capability 1; square roots of the ratios 0.5, 0.71, 1, 4, 10, times 2
+    capability = np.array([0.25, 0.5, 1.0, 16.0, 100.0])
+    capacity = negotiating_capacity(capability, np.zeros(5), 2, 0.5, 0.0)
+    np.testing.assert_array_equal(capacity, [1, 1, 2, 8, 20])
+
+
+def test_capacity_grows_with_partners_relative_to_the_median_nation():
+    # 1 + partners: 1, 4, 4, 16, 36; median 4; square root of the ratio 0.5, 1, 1, 2, 3
+    degree = np.array([0, 3, 3, 15, 35])
+    capacity = negotiating_capacity(np.ones(5), degree, 3, 0.0, 0.5)
+    np.testing.assert_array_equal(capacity, [2, 3, 3, 6, 9])  # 1.5 rounds half up to 2
+
+
+def test_the_two_factors_multiply():
+    capability = np.array([1.0, 1.0, 4.0])  # median 1
+    degree = np.array([0, 0, 3])  # 1 + partners: 1, 1, 4; median 1
+    capacity = negotiating_capacity(capability, degree, 1, 1.0, 1.0)
+    np.testing.assert_array_equal(capacity, [1, 1, 16])
+
+
+def test_capacity_is_at_least_one_and_at_most_the_ceiling():
+    capability = np.array([1e-6, 1.0, 1e6])
+    capacity = negotiating_capacity(capability, np.zeros(3), 2, 2.0, 0.0)
+    np.testing.assert_array_equal(capacity, [1, 2, MAX_NEGOTIATING_CAPACITY])
+
+
+def test_a_base_of_zero_means_nobody_negotiates():
+    capacity = negotiating_capacity(np.array([1.0, 100.0]), np.array([0, 9]), 0, 1.0, 1.0)
+    np.testing.assert_array_equal(capacity, [0, 0])
+
+
+@FAST
+@given(
+    st.lists(st.floats(0.01, 1000.0), min_size=1, max_size=30),
+    st.integers(1, 20),
+    st.floats(0.0, 2.0),
+    st.floats(0.0, 2.0),
+)
+def test_capacity_never_falls_as_capability_rises(capabilities, base, elasticity, network):
+    capability = np.sort(np.array(capabilities))
+    capacity = negotiating_capacity(
+        capability, np.full(capability.size, 2), base, elasticity, network
+    )
+    assert np.all(np.diff(capacity) >= 0)
+    assert capacity.min() >= 1
+    assert capacity.max() <= max(base, MAX_NEGOTIATING_CAPACITY)

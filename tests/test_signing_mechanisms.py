@@ -1,0 +1,190 @@
+"""Capacity that varies by state, several agreements per pair, and lapse, in whole runs.
+
+The rules themselves have known-answer tests in tests/mechanisms/; these pin down what
+they do to a run of the small test world.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import pytest
+
+from simulation.domain import ExitReason, Kind
+from simulation.model import DefenseCooperationModel
+from simulation.scenario import scenario_from_dict
+from tests.conftest import small_world
+from tests.golden_support import table_fingerprint
+
+SEEDS = (1, 2, 3)
+
+
+def run(steps: int = 20, seed: int = 1, agreements: list | None = None, **parameters):
+    data = small_world(seed=seed, steps=steps, parameters=parameters)
+    if agreements is not None:
+        data["agreements"] = agreements
+    model = DefenseCooperationModel(scenario_from_dict(data))
+    for _ in range(steps):
+        model.step()
+    return model
+
+
+def bilateral(model) -> list:
+    return [a for a in model.registry.by_slot if a.kind is Kind.BILATERAL]
+
+
+def signings_by_step_and_nation(model) -> np.ndarray:
+    counts = np.zeros((model.steps + 1, model.state.size), dtype=int)
+    for agreement in bilateral(model):
+        if agreement.signed_step > 0:
+            counts[agreement.signed_step, agreement.members] += 1
+    return counts
+
+
+def test_neutral_values_of_the_new_parameters_reproduce_the_run_without_them():
+    neutral = {
+        "capacity_capability_elasticity": 0.0,
+        "capacity_network_elasticity": 0.0,
+        "agreements_per_pair": 1,
+        "lapse_rate": 0.0,
+    }
+    plain, explicit = run(seed=4), run(seed=4, **neutral)
+    from simulation.tables import all_tables
+
+    for name, table in all_tables(plain).items():
+        assert table_fingerprint(table) == table_fingerprint(all_tables(explicit)[name]), name
+
+
+# ------------------------------------------------------------ capacity by state
+
+
+def test_with_capability_elasticity_strong_nations_sign_more_a_year_than_weak_ones():
+    def strong_to_weak(elasticity: float) -> float:
+        strong = weak = 0
+        for seed in SEEDS:
+            model = run(seed=seed, capacity_capability_elasticity=elasticity)
+            counts = signings_by_step_and_nation(model)
+            order = np.argsort(model.state.capability)
+            quarter = order.size // 4
+            strong += counts[:, order[-quarter:]].sum()
+            weak += counts[:, order[:quarter]].sum()
+        return strong / weak
+
+    assert strong_to_weak(1.0) > strong_to_weak(0.0) > 0
+
+
+def test_capacity_lets_strong_nations_sign_beyond_the_uniform_capacity():
+    uniform = run(seed=2)
+    assert signings_by_step_and_nation(uniform).max() <= uniform.parameters.diplomatic_capacity
+    varied = run(seed=2, capacity_capability_elasticity=1.0)
+    counts = signings_by_step_and_nation(varied)
+    assert counts.max() > varied.parameters.diplomatic_capacity
+    busiest = np.unravel_index(np.argmax(counts), counts.shape)[1]
+    assert varied.state.capability[busiest] > np.median(varied.state.capability)
+
+
+# ------------------------------------------------------- several agreements per pair
+
+
+def pairs_in_force(model) -> dict[tuple[int, int], list[str]]:
+    held: dict[tuple[int, int], list[str]] = {}
+    for agreement in bilateral(model):
+        if agreement.active:
+            held.setdefault(tuple(sorted(agreement.members)), []).append(agreement.sector)
+    return held
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_pairs_hold_up_to_three_agreements_in_distinct_sectors(seed):
+    data = small_world(seed=seed, steps=30, parameters={"agreements_per_pair": 3})
+    model = DefenseCooperationModel(scenario_from_dict(data))
+    most = 0
+    for _ in range(30):
+        model.step()
+        for sectors in pairs_in_force(model).values():
+            assert len(sectors) <= 3
+            assert len(set(sectors)) == len(sectors), sectors
+            most = max(most, len(sectors))
+    assert most >= 2
+    further = [e for e in model.events.rows if e[1] == "signed" and "further" in e[-1]]
+    assert further
+
+
+def test_without_room_for_more_a_tied_pair_signs_nothing_more():
+    model = run(steps=30)
+    assert all(len(sectors) == 1 for sectors in pairs_in_force(model).values())
+
+
+def duplicated_protocol() -> list:
+    agreements = copy.deepcopy(small_world()["agreements"])
+    # a second training protocol between the same two nations: it opens nothing the
+    # first does not
+    agreements.append(
+        {
+            "id": "caldera-south-again",
+            "members": ["Caldera", "South 1"],
+            "depth": 2,
+            "sector": "training",
+            "term": 10,
+        }
+    )
+    return agreements
+
+
+def test_a_redundant_protocol_is_dropped_while_the_first_is_kept():
+    model = run(steps=16, agreements=duplicated_protocol(), agreements_per_pair=2)
+    first = model.registry.by_id["caldera-south"]
+    again = model.registry.by_id["caldera-south-again"]
+    assert not again.active
+    # dropped once patience ran out (or at term end, whichever came first)
+    assert again.ended_step <= model.parameters.exit_patience + 1
+    assert first.active or first.ended_step > again.ended_step
+
+
+def test_with_one_agreement_per_pair_a_redundant_protocol_is_kept_as_today():
+    model = run(steps=16, agreements=duplicated_protocol())
+    assert model.registry.by_id["caldera-south-again"].active
+
+
+# ------------------------------------------------------------------------ lapse
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_at_lapse_rate_one_every_agreement_ends_at_its_first_term_end(seed):
+    model = run(steps=25, seed=seed, lapse_rate=1.0)
+    lapsed = 0
+    for agreement in bilateral(model):
+        assert agreement.renewals == 0
+        if agreement.end_reason is ExitReason.LAPSED:
+            lapsed += 1
+            assert agreement.ended_step == agreement.expires_step
+        if agreement.active:
+            assert agreement.expires_step > model.steps - 1
+    assert lapsed > 0
+    # pacts are institutions: they do not lapse
+    pact = model.registry.by_id["alliance"]
+    assert pact.end_reason is not ExitReason.LAPSED
+    assert pact.renewals > 0 or not pact.active
+
+
+def test_a_lapse_is_no_walk_out_and_the_pair_may_sign_again():
+    model = run(steps=25, lapse_rate=1.0)
+    lapsed = [a for a in bilateral(model) if a.end_reason is ExitReason.LAPSED]
+    rows = [e for e in model.events.rows if e[1] == "exited" and "lapsed" in e]
+    assert len(rows) == len(lapsed)
+    signed_again = {
+        tuple(sorted(a.members))
+        for a in bilateral(model)
+        if any(
+            tuple(sorted(b.members)) == tuple(sorted(a.members)) and a.signed_step > b.ended_step
+            for b in lapsed
+        )
+    }
+    assert signed_again  # no estrangement after a lapse
+
+
+def test_at_lapse_rate_zero_no_agreement_lapses_and_bilateral_agreements_renew():
+    model = run(steps=25)
+    assert not any(a.end_reason is ExitReason.LAPSED for a in model.registry.by_slot)
+    assert any(a.renewals > 0 for a in bilateral(model))
