@@ -134,6 +134,8 @@ def strong_weak_ties(ties: np.ndarray, capability: np.ndarray) -> float:
     order = np.argsort(capability)
     strongest, weaker_half = order[-4:], order[: capability.size // 2]
     return float(ties[np.ix_(strongest, weaker_half)].sum())
+
+
 def agreements_per_tied_pair(model) -> float:
     """Bilateral agreements in force at the end per pair that holds one (0 with none)."""
     registry = model.state.registry

@@ -459,6 +459,7 @@ CASES = [
         f"    value: 2.5  {MARK}\n",
         "events[3].value",
         ("whole number",),
+    ),
     # --- locations: all or nothing ---------------------------------------------
     Case(
         "listed_nation_without_location_in_a_located_world",
