@@ -530,9 +530,10 @@ def test_a_png_renderer_that_fails_leaves_the_data_and_html_written(
         "hindcast.html",
         "hindcast.json",
         "hindcast_runs.csv",
+        "targets.csv",
     ]
     assert result.image_error == "RuntimeError: Kaleido requires Google Chrome to be installed."
-    assert result.files == ["hindcast.csv", "hindcast.html"]
+    assert result.files == ["hindcast.csv", "hindcast.html", "targets.csv"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["hindcast"]  # no partial left
 
 
