@@ -295,8 +295,6 @@ def command_calibrate(args: argparse.Namespace) -> int:
     plan = load_sweep(args.sweep)  # a bad sweep file is one line before anything starts
     out = Path(args.out) if args.out else default_output_dir(f"{plan.sweep.name}-abc")
     check_output_dir(out)
-    if out.exists() and any(out.iterdir()):
-        raise UsageError(f"--out {out}: holds files already; give a new or empty folder")
     fitted_path = Path(args.fitted) if args.fitted else None
     if fitted_path is not None:
         check_output_path(fitted_path)
@@ -341,7 +339,9 @@ def command_calibrate(args: argparse.Namespace) -> int:
             )
             result.write_tables(staging)
             fitted_in_folder = staging / f"{result.base_file.stem}_calibrated.yaml"
-            result.write_scenario(fitted_in_folder, command + f" --out {out}")
+            result.write_scenario(
+                fitted_in_folder, command + f" --out {out}", shown=out / fitted_in_folder.name
+            )
         if fitted_path is not None:
             result.write_scenario(fitted_path, command + f" --out {out} --fitted {args.fitted}")
     except (CalibrationError, HindcastError, ScenarioError) as error:

@@ -309,7 +309,7 @@ class Calibration:
         data["name"] = f"{self.plan.scenario_names[0]}_calibrated"
         return data
 
-    def write_scenario(self, path: str | Path, command: str) -> Path:
+    def write_scenario(self, path: str | Path, command: str, shown: Path | None = None) -> Path:
         """Write the fitted scenario: the base file with the fitted values under
         `parameters:` (its layout kept) and a header saying how it was fitted. It is read
         back and validated before it replaces anything."""
@@ -322,7 +322,7 @@ class Calibration:
         if path.is_dir():
             raise CalibrationError(f"{path}: is a folder, expected a scenario file name")
         expected = self.fitted_data()
-        header = self.header(command, path)
+        header = self.header(command, path, shown)
         body = self._body_in_place(expected)
         texts = [body] if body is not None else []
         texts.append(_dumped(expected))
@@ -344,7 +344,7 @@ class Calibration:
             temporary.write_text(full, encoding="utf-8")
         return path
 
-    def header(self, command: str, path: Path) -> str:
+    def header(self, command: str, path: Path, shown: Path | None = None) -> str:
         s = self.settings
         base = _relative(self.base_file)
         revision = _git_revision()
@@ -377,7 +377,7 @@ class Calibration:
             f"{self.check.period_distance('test'):.3f} (same seeds); posterior predictive "
             f"{self.predictive.period_distance('test'):.3f}; {met}.",
             "Do not edit by hand: rerun the command above. Check it on fresh seeds with",
-            f"  python run.py hindcast --scenario {_relative(path)} --seeds 10",
+            f"  python run.py hindcast --scenario {_relative(shown or path)} --seeds 10",
         ]
         folder = path.resolve().parent
         inside = folder == ROOT or ROOT in folder.parents
@@ -506,7 +506,7 @@ def calibrate(
     seed = plan.root_seed if settings.seed is None else settings.seed
     replicates = settings.replicates or plan.sweep.replicates
 
-    start_model, _ = run_tables(base_data, {}, base.seed, 1, source)  # row 0: the start
+    start_model, _ = run_tables(base_data, {}, base.seed, base.steps, source)
     _check_start(sweep_file, start_model, observed_frame, nations)
     held_to, rescaled = comparable_observed(start_model, observed_frame, nations)
 
@@ -522,7 +522,9 @@ def calibrate(
         base_data,
         source,
         seed,
-        fit_years[-1] - START_YEAR,
+        # every step, though only the fit years are scored: scheduled events may lie
+        # beyond them, and a shorter run would have to drop them from the scenario
+        base.steps,
         replicates,
         nations,
         integers,
