@@ -270,6 +270,27 @@ def test_worker_processes_give_the_same_posterior_as_this_process(world, tmp_pat
     pd.testing.assert_frame_equal(serial.generations, parallel.generations)
 
 
+@pytest.mark.slow
+def test_a_dask_cluster_gives_the_same_posterior_as_this_process(world, tmp_path):
+    from distributed import Client, LocalCluster
+
+    serial = run_abc(world, tmp_path / "a")
+    with (
+        LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+
+        def dask_map(function, items):
+            return client.gather(client.map(function, list(items), pure=False))
+
+        on_dask = run_abc(world, tmp_path / "b", map_=dask_map)
+    pd.testing.assert_frame_equal(serial.posterior, on_dask.posterior)
+    pd.testing.assert_frame_equal(serial.generations, on_dask.generations)
+    pd.testing.assert_frame_equal(serial.predictive.table, on_dask.predictive.table)
+
+
 def test_the_command_writes_the_database_posterior_figure_targets_and_fitted_scenario(
     world, tmp_path, capsys
 ):
@@ -388,3 +409,39 @@ def test_a_missing_sweep_file_and_a_non_empty_out_are_one_line_errors(world, tmp
     (tmp_path / "full" / "x").write_text("x")
     code, _, err = call(capsys, "calibrate", world[0], "--out", tmp_path / "full")
     assert code == 2 and "not empty" in one_error_line(err)
+
+
+# --- the observed structure file -----------------------------------------------------------
+
+
+def test_the_structure_file_fills_the_structure_measures_of_its_years(tmp_path):
+    from analysis.hindcast import OBSERVED_FILE, STRUCTURE, load_observed
+
+    # the shape of scenarios/data/dca_network_structure_1990_2000.csv (the data branch
+    # writes the real one): year and the five measures, empty cells allowed
+    structure = tmp_path / "structure.csv"
+    structure.write_text(
+        "year,agreements_per_tied_pair,max_degree,cross_region_share_new,"
+        "degree_assortativity,share_start_in_force\n"
+        "1990,1.18,16,0.6,-0.2,1.0\n"
+        "1991,1.17,19,,-0.21,0.95\n"
+    )
+    observed = load_observed(OBSERVED_FILE, structure).set_index("year")
+    assert observed.loc[1990, "degree_assortativity"] == -0.2
+    assert math.isnan(observed.loc[1991, "cross_region_share_new"])
+    assert observed.loc[1991, "share_start_in_force"] == 0.95
+    # the yearly figures keep their own max degree; agreements per tied pair comes from
+    # the structure file where it has the year, from the figures' ratio elsewhere
+    assert observed.loc[1991, "max_degree"] == 19
+    assert observed.loc[1991, "agreements_per_tied_pair"] == 1.17
+    assert observed.loc[2010, "agreements_per_tied_pair"] == pytest.approx(1200 / 904)
+    assert observed.loc[2010, list(STRUCTURE)].drop("agreements_per_tied_pair").isna().all()
+
+
+def test_a_structure_file_without_its_columns_is_a_one_line_error(tmp_path):
+    from analysis.hindcast import OBSERVED_FILE, HindcastError, load_observed
+
+    structure = tmp_path / "structure.csv"
+    structure.write_text("year,max_degree\n1990,16\n")
+    with pytest.raises(HindcastError, match="missing column"):
+        load_observed(OBSERVED_FILE, structure)
