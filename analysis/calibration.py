@@ -250,7 +250,9 @@ class Calibration:
         if self.check.targets is not None:
             from analysis.hindcast import targets_text
 
-            lines.append(targets_text(self.check.targets, len(self.check.seeds)))
+            lines.append(
+                targets_text(self.check.targets, len(self.check.seeds), self.check.rescaled_to)
+            )
         return "\n".join(lines)
 
     # ---------------------------------------------------------------- writing

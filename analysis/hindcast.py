@@ -472,7 +472,7 @@ def check_targets(table: pd.DataFrame, years: Iterable[int]) -> pd.DataFrame:
     return pd.DataFrame(records, columns=list(TARGET_COLUMNS))
 
 
-def targets_text(targets: pd.DataFrame, runs: int) -> str:
+def targets_text(targets: pd.DataFrame, runs: int, rescaled_to: int | None = None) -> str:
     """The targets as printed: one line each, PASS or MISS with its figures."""
     passed = int(targets["passed"].sum())
     lines = [
@@ -481,6 +481,11 @@ def targets_text(targets: pd.DataFrame, runs: int) -> str:
     ]
     if runs < TARGET_MINIMUM_RUNS:
         lines.append(f"  (the issue asks for the mean of at least {TARGET_MINIMUM_RUNS} seeds)")
+    if rescaled_to is not None:
+        lines.append(
+            f"  (observed counts rescaled to the {rescaled_to} nations of a world without "
+            "state births)"
+        )
     for row in targets.itertuples(index=False):
         digits = ALL_MEASURES[row.measure][2]
         value = "-" if pd.isna(row.simulated) else f"{row.simulated:.{max(digits, 2)}f}"
@@ -525,6 +530,7 @@ class Hindcast:
     targets: pd.DataFrame | None = None  # TARGET_COLUMNS
     title: str | None = None  # the figure's title, when not a hindcast over seeds
     band_label: str = "runs"  # what the band is over ("runs", "posterior draws")
+    rescaled_to: int | None = None  # the nations the targets' observed counts are set to
 
     @property
     def distance(self) -> float:
@@ -596,7 +602,7 @@ class Hindcast:
                 f"test {_fmt(self.period_distance('test'), 3)}"
             )
         if self.targets is not None:
-            lines.append(targets_text(self.targets, len(self.seeds)))
+            lines.append(targets_text(self.targets, len(self.seeds), self.rescaled_to))
         return "\n".join(lines)
 
     def figure(self):
@@ -825,7 +831,7 @@ def hindcast_from_runs(
     nations = len(scenario.nation_names())
     runs = measures_from_model(model_runs, nations, start_year, structure=structure_runs)
     table = compare(runs, observed_frame, run_column=run_column)
-    held_to, _ = comparable_observed(model_runs, observed_frame, nations)
+    held_to, rescaled = comparable_observed(model_runs, observed_frame, nations)
     comparable = compare(runs, held_to, run_column=run_column)
     periods = []
     for period, span in (("fit", fit_years), ("test", test_years)):
@@ -859,6 +865,7 @@ def hindcast_from_runs(
         test_years=test_years,
         period_scores=period_scores,
         targets=targets,
+        rescaled_to=nations if rescaled else None,
     )
 
 
