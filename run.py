@@ -6,7 +6,8 @@
     python run.py sensitivity SWEEP_DIR --metric NAME [--statistic mean|final]
     python run.py report RESULTS_DIR [--out FILE]
     python run.py hindcast [--scenario FILE] [--seeds N] [--set name=value ...] [--out DIR]
-    python run.py calibrate SWEEP_DIR [--accept 0.05] [--out FILE] [--scores FILE]
+    python run.py calibrate SWEEP.yaml [--population N] [--generations G] [--workers N | --dask ADDRESS]
+                                       [--fit-years 1991-2000] [--test-years 2001-2010] [--out DIR] [--fitted FILE]
     python run.py dashboard [--host 127.0.0.1] [--port 8765]
     python run.py validate FILE...
     python run.py schema [--out FILE] [--sweep]
@@ -174,7 +175,14 @@ def command_report(args: argparse.Namespace) -> int:
 
 
 def command_hindcast(args: argparse.Namespace) -> int:
-    from analysis.hindcast import HindcastError, hindcast_from_runs, load_observed
+    from analysis.calibration import run_forward, stacked_runs
+    from analysis.hindcast import (
+        STRUCTURE_FILE,
+        HindcastError,
+        hindcast_from_runs,
+        load_observed,
+        parse_years,
+    )
     from simulation.run_folder import (
         RESULTS_ROOT,
         check_inside,
@@ -182,7 +190,7 @@ def command_hindcast(args: argparse.Namespace) -> int:
         default_output_dir,
     )
     from simulation.scenario import load_scenario
-    from simulation.sweeps.seeds import run_seeds
+    from simulation.sweeps.seeds import seeds_of
 
     if args.seeds < 1:
         raise UsageError(f"--seeds: expected a whole number of at least 1, got {args.seeds}")
@@ -199,7 +207,10 @@ def command_hindcast(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     try:
-        observed = load_observed()  # a broken observed file fails before any run too
+        fit_years = parse_years(args.fit_years, "--fit-years")
+        test_years = parse_years(args.test_years, "--test-years")
+        # a broken observed file fails before any run too
+        observed = load_observed(structure=STRUCTURE_FILE if STRUCTURE_FILE.is_file() else None)
         started = time.perf_counter()
         with tqdm(
             total=args.seeds,
@@ -208,7 +219,14 @@ def command_hindcast(args: argparse.Namespace) -> int:
             disable=args.quiet or None,
             file=sys.stderr,
         ) as bar:
-            model_runs = run_seeds(scenario, args.seeds, progress=lambda _: bar.update(1))
+            results = []
+            data = scenario.model_dump(mode="json")
+            for seed in seeds_of(scenario, args.seeds):
+                results.append(
+                    run_forward(data, str(args.scenario), scenario.steps, (seed, {}, seed))
+                )
+                bar.update(1)
+        model_runs, structure_runs = stacked_runs(results, "seed")
         result = hindcast_from_runs(
             model_runs,
             scenario,
@@ -217,6 +235,9 @@ def command_hindcast(args: argparse.Namespace) -> int:
             overrides=overrides,
             wall_seconds=time.perf_counter() - started,
             start_year=args.start_year,
+            structure_runs=structure_runs,
+            fit_years=fit_years,
+            test_years=test_years,
         )
         if not args.out:
             check_inside(out, RESULTS_ROOT)
@@ -237,55 +258,152 @@ def command_hindcast(args: argparse.Namespace) -> int:
 
 
 def command_calibrate(args: argparse.Namespace) -> int:
-    from analysis.calibration import CalibrationError, calibrate
-    from simulation.run_folder import check_output_path
+    from analysis.calibration import CalibrationError, Settings, calibrate
+    from analysis.hindcast import STRUCTURE_FILE, HindcastError, parse_years
+    from simulation.atomic_write import atomic_folder
+    from simulation.run_folder import (
+        RESULTS_ROOT,
+        check_inside,
+        check_output_dir,
+        check_output_path,
+        default_output_dir,
+    )
+    from simulation.scenario_files import ScenarioError
+    from simulation.sweeps.plan import load_sweep
 
-    if not 0 < args.accept <= 1:
-        raise UsageError(f"--accept: expected a fraction in (0, 1], got {args.accept:g}")
-    # the files to write are checked before any is written: none or both
-    for option, target in (("--out", args.out), ("--scores", args.scores)):
-        if target is not None:
-            check_output_path(Path(target))
-            if Path(target).is_dir():
-                raise UsageError(f"{target}: is a folder; {option} expects a file name")
+    if args.workers is not None and args.workers < 1:
+        raise UsageError(f"--workers: expected a whole number of at least 1, got {args.workers}")
+    try:
+        fit_years = parse_years(args.fit_years, "--fit-years")
+        test_years = parse_years(args.test_years, "--test-years")
+    except HindcastError as error:
+        raise UsageError(str(error)) from None
     measures = None
     if args.measures is not None:
-        measures = [m.strip() for m in args.measures.split(",") if m.strip()]
+        measures = tuple(m.strip() for m in args.measures.split(",") if m.strip())
         if not measures:
             raise UsageError("--measures: expected measure names separated by commas")
-    sweep_dir = Path(args.sweep_dir)
-    command = f"python run.py calibrate {args.sweep_dir} --accept {args.accept:g}"
-    if args.measures is not None:
+    settings_kwargs = {
+        "population": args.population,
+        "generations": args.generations,
+        "min_distance": args.min_distance,
+        "max_simulations": args.max_simulations,
+        "replicates": args.replicates,
+        "fit_years": fit_years,
+        "test_years": test_years,
+        "draws": args.draws,
+        "check_seeds": args.seeds,
+        "seed": args.seed,
+    }
+    if measures is not None:
+        settings_kwargs["measures"] = measures
+    settings = Settings(**settings_kwargs)
+    plan = load_sweep(args.sweep)  # a bad sweep file is one line before anything starts
+    out = Path(args.out) if args.out else default_output_dir(f"{plan.sweep.name}-abc")
+    check_output_dir(out)
+    fitted_path = Path(args.fitted) if args.fitted else None
+    if fitted_path is not None:
+        check_output_path(fitted_path)
+        if fitted_path.is_dir():
+            raise UsageError(f"{args.fitted}: is a folder; --fitted expects a file name")
+    structure = args.structure
+    if structure is None and args.observed is None and STRUCTURE_FILE.is_file():
+        structure = STRUCTURE_FILE
+    command = f"python run.py calibrate {args.sweep}"
+    for option, value in (
+        ("--population", args.population),
+        ("--generations", args.generations),
+        ("--min-distance", args.min_distance),
+        ("--max-simulations", args.max_simulations),
+        ("--replicates", args.replicates),
+        ("--fit-years", args.fit_years),
+        ("--test-years", args.test_years),
+        ("--draws", args.draws),
+        ("--seeds", args.seeds),
+        ("--seed", args.seed),
+        ("--observed", args.observed),
+        ("--structure", args.structure),
+    ):
+        if value is not None:
+            command += f" {option} {value:g}" if isinstance(value, float) else f" {option} {value}"
+    if measures is not None:
         command += f" --measures {','.join(measures)}"
-    if args.observed is not None:
-        command += f" --observed {args.observed}"
+
+    map_, backend, close = _particle_map(args.workers, args.dask)
     try:
-        kwargs = {} if args.observed is None else {"observed": args.observed}
-        result = calibrate(sweep_dir, accept=args.accept, measures=measures, **kwargs)
-        if args.out is not None:
-            out = Path(args.out)
-            command += f" --out {args.out}"
-        else:
-            # beside the sweep's results, never among the presets in scenarios/ unless
-            # --out names them
-            out = sweep_dir / f"{result.base_file.stem}_calibrated.yaml"
-            check_output_path(out)
-        print(result.text())
-        # the scenario first: it is validated before it is written, and a refusal then
-        # leaves neither file
-        scenario = result.write_scenario(out, command)
-        scores = result.write_scores(
-            Path(args.scores) if args.scores else sweep_dir / "calibration.csv"
-        )
-    except CalibrationError as error:
+        if not args.out:
+            check_inside(out, RESULTS_ROOT)
+        with atomic_folder(out) as staging:
+            result = calibrate(
+                args.sweep,
+                settings,
+                **({} if args.observed is None else {"observed": args.observed}),
+                structure=structure,
+                database=staging / "abc.db",
+                map_=map_,
+                backend=backend,
+            )
+            result.write_tables(staging)
+            fitted_in_folder = staging / f"{result.base_file.stem}_calibrated.yaml"
+            result.write_scenario(
+                fitted_in_folder, command + f" --out {out}", shown=out / fitted_in_folder.name
+            )
+        if fitted_path is not None:
+            result.write_scenario(fitted_path, command + f" --out {out} --fitted {args.fitted}")
+    except (CalibrationError, HindcastError, ScenarioError) as error:
         raise UsageError(str(error)) from None
     except OSError as error:
         raise UsageError(f"cannot write the calibration ({error})") from None
-    scores, scenario = _near(scores), _near(scenario)
-    print(f"scores of every point in {scores}")
-    print(f"fitted scenario in {scenario}; check it on fresh seeds with")
-    print(f"  python run.py hindcast --scenario {scenario} --seeds 10")
+    finally:
+        close()
+    print(result.text())
+    if result.predictive.image_error is not None:
+        print(
+            f"predictive.png not made: the PNG renderer failed ({result.predictive.image_error})",
+            file=sys.stderr,
+        )
+    fitted = (
+        _near(fitted_path)
+        if fitted_path
+        else _near(out / f"{result.base_file.stem}_calibrated.yaml")
+    )
+    print(
+        f"results in {_near(out)}/  (abc.db, posterior.csv, generations.csv, predictive.png, targets.csv)"
+    )
+    print(f"fitted scenario in {fitted}; check it on fresh seeds with")
+    print(f"  python run.py hindcast --scenario {fitted} --seeds 10")
     return 0
+
+
+def _particle_map(workers: int | None, dask: str | None):
+    """Where the particles run: (a map function, its description, a closer). The
+    calibration's output is the same on every one (analysis/abc.py)."""
+    from simulation.sweeps.executors import DaskExecutor
+
+    address = dask or os.environ.get("DASK_SCHEDULER_ADDRESS")
+    if address:
+        executor = DaskExecutor(address)
+        client = executor.client
+
+        def dask_map(function, items):
+            return client.gather(client.map(function, list(items), pure=False))
+
+        return dask_map, executor.description, client.close
+    workers = workers or os.cpu_count() or 1
+    if workers == 1:
+        return map, "in this process", lambda: None
+    import multiprocessing
+
+    context = multiprocessing.get_context(
+        "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    )
+    pool = context.Pool(workers)
+
+    def close() -> None:
+        pool.terminate()
+        pool.join()
+
+    return pool.map, f"{workers} local worker processes", close
 
 
 def _near(path: Path) -> Path:
@@ -459,38 +577,85 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME=VALUE",
         help="override a parameter or any field by dotted path, as for run; repeatable",
     )
+    hindcast.add_argument(
+        "--fit-years", default="1991-2000", help="years scored as the fit period (1991-2000)"
+    )
+    hindcast.add_argument(
+        "--test-years",
+        default="2001-2010",
+        help="years scored as the test period, with issue 13's targets (2001-2010)",
+    )
     hindcast.add_argument("--out", help="output folder (default: a new folder under results/)")
     hindcast.add_argument("--quiet", action="store_true", help="no progress bar")
     hindcast.set_defaults(handler=command_hindcast)
 
     calibrate = commands.add_parser(
         "calibrate",
-        help="score a calibration sweep against the observed DCA network, accept the best "
-        "points (ABC rejection) and write the fitted scenario",
-    )
-    calibrate.add_argument("sweep_dir", help="the sweep's output folder (run.py sweep)")
-    calibrate.add_argument(
-        "--accept",
-        type=float,
-        default=0.05,
-        help="share of the points accepted, best first (default 0.05)",
+        help="fit a sweep file's parameters to the observed DCA network by ABC-SMC (pyabc) "
+        "on the fit years, test on the test years, and write the fitted scenario",
     )
     calibrate.add_argument(
-        "--out",
-        help="the fitted scenario file (default: SWEEP_DIR/ + the base scenario's name + "
-        "_calibrated.yaml; scenarios/ only when named here)",
+        "sweep",
+        type=Path,
+        help="a calibration sweep file: its base scenario, parameter ranges (the prior) and seed",
     )
     calibrate.add_argument(
-        "--scores", help="CSV of every point's scores (default: SWEEP_DIR/calibration.csv)"
+        "--population", type=int, default=100, help="particles a generation (100)"
+    )
+    calibrate.add_argument(
+        "--generations", type=int, default=6, help="at most this many generations (6)"
+    )
+    calibrate.add_argument(
+        "--min-distance", type=float, default=0.0, help="stop once the threshold is this low (0)"
+    )
+    calibrate.add_argument(
+        "--max-simulations", type=int, help="stop after this many particle simulations"
+    )
+    calibrate.add_argument(
+        "--replicates", type=int, help="runs a particle, averaged (default: the sweep's replicates)"
+    )
+    calibrate.add_argument("--fit-years", default="1991-2000", help="years fitted (1991-2000)")
+    calibrate.add_argument(
+        "--test-years", default="2001-2010", help="years held out as the test (2001-2010)"
     )
     calibrate.add_argument(
         "--measures",
-        help="measures to score, separated by commas "
-        "(default: density,states_with_dca,max_degree,transitivity)",
+        help="measures scored, separated by commas (default: density, states_with_dca, "
+        "max_degree, transitivity and the five structure measures)",
+    )
+    calibrate.add_argument(
+        "--draws", type=int, default=50, help="posterior draws run over every year (50)"
+    )
+    calibrate.add_argument(
+        "--seeds", type=int, default=5, help="seeds the fitted scenario is checked on (5)"
+    )
+    calibrate.add_argument("--seed", type=int, help="the calibration's seed (default: the sweep's)")
+    calibrate.add_argument(
+        "--workers", type=int, help="local worker processes (default: one per core; 1 runs here)"
+    )
+    calibrate.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        help="run the particles on a Dask cluster, e.g. tcp://host:8786",
+    )
+    calibrate.add_argument(
+        "--out", help="output folder: pyabc database, posterior, figures (default: under results/)"
+    )
+    calibrate.add_argument(
+        "--fitted",
+        help="also write the fitted scenario here (e.g. scenarios/world_1990_calibrated.yaml)",
     )
     calibrate.add_argument(
         "--observed",
         help="observed yearly figures (default: scenarios/data/dca_network_targets_1990_2010.csv)",
+    )
+    calibrate.add_argument(
+        "--structure",
+        help="observed structure measures (default with the default observed file: "
+        "scenarios/data/dca_network_structure_1990_2000.csv when it exists)",
+    )
+    calibrate.add_argument(
+        "--quiet", action="store_true", help="accepted for symmetry; prints the summary"
     )
     calibrate.set_defaults(handler=command_calibrate)
 

@@ -1,73 +1,49 @@
-"""Calibration: score every point of a sweep against the observed network, accept the best
-(approximate Bayesian computation by rejection), and write the fitted scenario.
+"""Calibration by ABC-SMC (pyabc), fitted on 1991-2000 and tested on 2001-2010.
 
-    from analysis.calibration import calibrate
-    result = calibrate("results/world_1990_calibration", accept=0.05)
-    result.scores      # one row a design point, best first: values, distance, per measure
-    result.accepted    # the accepted points (the best `accept` share)
-    result.posterior   # per parameter: prior range, accepted range and quartiles, best
-    result.best        # the best point's parameter values
-    result.write_scenario("scenarios/world_1990_calibrated.yaml", command="...")
+    python run.py calibrate scenarios/sweeps/world_1990_calibration.yaml \
+        --population 200 --generations 8 --workers 2 --out results/world_1990_abc
 
-`python run.py calibrate SWEEP_DIR` does all of it from the command line; it writes the
-fitted scenario into SWEEP_DIR unless `--out` names another file (the presets in
-`scenarios/` are only ever written when `--out` names them).
+**Prior.** The sweep file's parameter ranges (`analysis.abc.prior_of`): uniform on a
+range, log-uniform or normal as its distribution says, equally likely whole numbers for a
+whole-number parameter. Only its base scenario, its `parameters` and its `seed` are used:
+its design and sample size are for a sweep, not for ABC.
 
-**A calibration sweep** is what `calibrate` takes, and it refuses anything else in one
-line. It is a sweep
-- over one base scenario, varying at least one of its parameters (or fields);
-- whose design samples the prior, so that the accepted points approximate the posterior:
-  `grid` or `latin_hypercube` (`CALIBRATION_DESIGNS`). Sobol and Morris designs place
-  their points for sensitivity indices (`run.py sensitivity`), not as a sample;
-- whose world is the one the observed figures start from: at step 0, the first observed
-  year (`START_YEAR`), it has the observed number of states and every run reproduces the
-  observed network on every measure, to the precision the observed file gives it (half
-  a unit of its last digit: counts exactly, density to 4 decimals, mean degree to 2,
-  transitivity to 3; `MEASURES`). For the shipped observed file that is the world of
-  1990, `scenarios/world_1990.yaml`, as `scenarios/sweeps/world_1990_calibration.yaml`
-  sweeps it; a sweep of another world needs its own observed file (`--observed`).
+**Simulator and distance.** A particle is run `replicates` times (default: the sweep's
+replicates; model seeds derived from the particle and the seed, `analysis.abc.
+particle_seed`) up to the last fit year; its summary is the replicate mean of each
+measure (`CALIBRATION_MEASURES`) each fit year. The distance is the hindcast's: per
+measure the RMSE over the fit years normalised by the mean observed level, then the mean
+over measures (`analysis.abc.Distance`). Test years are never seen by the fit.
 
-**Score.** A point's distance is the hindcast's (`analysis.hindcast`): per measure, the
-RMSE over the years after the start of the point's mean over its replicates against the
-observed value, normalised by the mean observed level; then the mean over measures. The
-replicates of a sweep share their seeds across points (common random numbers), so points
-differ by their parameters, not by their luck. `distance_sd` is the spread of the
-single-replicate distances, a gauge of the noise in the ranking.
+**ABC-SMC.** pyabc's sequential Monte Carlo: generation 0 samples the prior, each later
+one perturbs particles of the last and accepts those within a threshold that falls to
+the median distance of the last generation; it stops after `generations` generations,
+at `min_distance`, or at `max_simulations`. The last generation, weighted, is the
+posterior; its weighted median is the fitted value written into the scenario.
 
-**Measures** (`CALIBRATION_MEASURES`): those the model can represent.
+**Afterwards.** `draws` particles, drawn from the posterior by weight, are run over every
+year (the posterior predictive: median and 90% band per measure and year); the fitted
+scenario is run for `check_seeds` seeds over every year, and issue 13's targets are
+checked on the test years (`analysis.hindcast.check_targets`).
 
-- `density`: the growth of the network. `tied_dyads` and `mean_degree` carry the same
-  information once set to a common number of states (their normalised RMSE is then the
-  same), so they are left out rather than counted three times.
-- `states_with_dca`: how far the network reaches.
-- `max_degree`: the hubs.
-- `transitivity`: clustering.
-- `active_agreements` is left out: the model signs at most one agreement per pair, where
-  DCAD holds about 1.33 treaties per tied pair, so it cannot match both the agreements and
-  the ties; the ties are what the network measures describe.
+**Observed counts** are compared as published when the model counts the states in the
+system (its model table has `states`); for a world without state births they are set to
+its fixed number of nations (`analysis.hindcast.rescale_observed`).
 
-**Number of states.** The model has no births of states: its world keeps the 165 states
-of 1990 while the observed system grows to 195 by 2010. `rescale_observed` sets the
-observed counts to the simulated number of states, assuming the states born after 1990
-are tied like the others on average: tied dyads (and agreements) scale with the number
-of pairs, states with a DCA with the number of states, mean and max degree with the
-number of possible partners; density and transitivity are already intensive and stay.
-
-**Acceptance.** The best `accept` share of the scored points, at least one
-(round(accept x points)), are accepted: their parameter values approximate the posterior
-under the sweep's prior (uniform, or log-uniform, over each range) and a rejection kernel.
-The best point is the one with the lowest distance; being the best of many noisy scores it
-is flattered (winner's curse), so check it on fresh seeds with `run.py hindcast`.
+**Reproducible**: same sweep file, seed and options, same posterior, on any backend
+(`analysis.abc` module notes).
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import os
 import re
 import textwrap
-from collections.abc import Iterable, Sequence
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -77,279 +53,265 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from analysis.abc import (
+    Distance,
+    PriorError,
+    Simulator,
+    observed_summary,
+    particle_seed,
+    prior_of,
+    run_tables,
+    seeded_sampler,
+)
 from analysis.hindcast import (
+    ALL_MEASURES,
+    FIT_YEARS,
     MEASURES,
     OBSERVED_FILE,
     START_YEAR,
+    TEST_YEARS,
+    Hindcast,
     HindcastError,
-    compare,
+    comparable_observed,
+    hindcast_from_runs,
     load_observed,
-    measures_from_model,
-    score,
+    years_between,
 )
 from simulation.atomic_write import atomic_file
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_FILE = ROOT / "scenarios" / "scenario.schema.json"
-DEFAULT_ACCEPT = 0.05
-# designs whose points are a sample of the prior (see "A calibration sweep" above)
-CALIBRATION_DESIGNS = ("grid", "latin_hypercube")
 CALIBRATION_MEASURES: tuple[str, ...] = (
     "density",
     "states_with_dca",
     "max_degree",
     "transitivity",
+    "agreements_per_tied_pair",
+    "cross_region_share_new",
+    "degree_assortativity",
+    "share_start_in_force",
 )
+# the seeds of the posterior predictive runs are particle seeds of replicates from here on,
+# apart from any replicate the fit ran
+PREDICTIVE_REPLICATE = 1 << 20
 # top-level scenario fields written as one `key: value` line, which the fitted file can
 # replace in place (anything else set by the sweep makes it write the whole mapping)
 SCALAR_FIELDS = ("name", "seed", "steps")
 
 
 class CalibrationError(ValueError):
-    """Bad calibration input (not a sweep folder, no runs to score, a bad fraction).
-    The message is one line for the user."""
+    """Bad calibration input (not a calibration sweep, years the data do not cover, a
+    world that does not start from the observed network). One line for the user."""
 
 
-# --- scoring -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Settings:
+    """How the ABC-SMC runs (the `calibrate` command's options)."""
+
+    population: int = 100
+    generations: int = 6
+    min_distance: float = 0.0
+    max_simulations: int | None = None
+    replicates: int | None = None  # None: the sweep's replicates
+    fit_years: tuple[int, int] = FIT_YEARS
+    test_years: tuple[int, int] = TEST_YEARS
+    measures: tuple[str, ...] = CALIBRATION_MEASURES
+    draws: int = 50
+    check_seeds: int = 5
+    seed: int | None = None  # None: the sweep's seed
 
 
-def rescale_observed(observed: pd.DataFrame, nations: int) -> pd.DataFrame:
-    """The observed figures set to a system of `nations` states (see the module notes):
-    counts of pairs x pairs(nations) / pairs(states), counts of states x nations / states,
-    degrees x (nations - 1) / (states - 1); density and transitivity unchanged."""
-    if nations < 2:
-        raise CalibrationError(f"nations: expected at least 2, got {nations}")
-    frame = observed.copy()
-    states = frame["states"].astype(float)
-    pairs = nations * (nations - 1) / (states * (states - 1))
-    for column in ("active_agreements", "tied_dyads"):
-        frame[column] = frame[column] * pairs
-    frame["states_with_dca"] = frame["states_with_dca"] * nations / states
-    for column in ("mean_degree", "max_degree"):
-        frame[column] = frame[column] * (nations - 1) / (states - 1)
-    frame["states"] = nations
-    return frame
+def run_forward(scenario_data: dict, source: str, steps: int, task: tuple) -> tuple:
+    """One full run for the predictive draws or the check: (key, values, seed) in, the
+    key, the model table and the structure measures out. At module level: picklable."""
+    key, values, seed = task
+    model, structure = run_tables(scenario_data, values, seed, steps, source)
+    return key, model, structure.drop(columns="year")
 
 
-def score_points(
-    runs: pd.DataFrame,
-    observed: pd.DataFrame,
-    measures: Sequence[str] = CALIBRATION_MEASURES,
-    keys: Sequence[str] = ("point",),
-    replicate: str = "replicate",
-    skip_years: Iterable[int] = (START_YEAR,),
-) -> pd.DataFrame:
-    """`analysis.hindcast.score` for many groups of runs at once: one row per group
-    (`keys`), with `nrmse_<measure>` and `bias_<measure>` for the mean over the group's
-    runs (told apart by `replicate`) and their mean, `distance`.
-
-    `runs` is `measures_from_model` output. The same numbers as `compare` then `score`
-    on each group (tests/test_calibration.py checks it), vectorised: a sweep of
-    thousands of runs scores in a second."""
-    measures = list(measures)
-    keys = list(keys)
-    unknown = [m for m in measures if m not in MEASURES]
-    if unknown:
-        raise CalibrationError(
-            f"unknown measure {unknown[0]!r}; expected one of {', '.join(MEASURES)}"
-        )
-    if not measures:
-        raise CalibrationError("no measures to score")
-    years = sorted((set(runs["year"]) & set(observed["year"])) - set(skip_years))
-    if not years:
-        raise CalibrationError(
-            f"no year to score: simulated {runs['year'].min()}-{runs['year'].max()}, "
-            f"observed {observed['year'].min()}-{observed['year'].max()}, start year left out"
-        )
-    rows = runs[runs["year"].isin(years)]
-    grouped = rows.groupby([*keys, "year"], sort=True)
-    counts = grouped[replicate].nunique()
-    per_group = counts.groupby(level=keys).agg(["min", "max", "size"])
-    if ((per_group["min"] != per_group["max"]) | (per_group["size"] != len(years))).any():
-        raise CalibrationError("the runs of a point do not all cover the same years")
-    means = grouped[measures].mean()
-    target = observed.set_index("year").loc[means.index.get_level_values("year"), measures]
-    error = means - target.to_numpy()
-    scale = observed.loc[observed["year"].isin(years), measures].abs().mean()
-    scale = scale.where(scale != 0, 1.0)
-    by = error.groupby(level=keys, sort=True)
-    nrmse = np.sqrt((error**2).groupby(level=keys, sort=True).mean()) / scale
-    bias = by.mean() / scale
-    table = pd.concat([nrmse.add_prefix("nrmse_"), bias.add_prefix("bias_")], axis=1).reset_index()
-    table.insert(len(keys), "distance", nrmse.mean(axis=1).to_numpy())
-    table.insert(len(keys) + 1, "replicates", per_group["max"].to_numpy())
-    return table
-
-
-# --- the calibration ----------------------------------------------------------------------
+def stacked_runs(results: list[tuple], column: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    models, structures = [], []
+    for key, model, structure in results:
+        models.append(model.assign(**{column: key})[[column, *model.columns]])
+        structures.append(structure.assign(**{column: key})[[column, *structure.columns]])
+    return pd.concat(models, ignore_index=True), pd.concat(structures, ignore_index=True)
 
 
 @dataclass
 class Calibration:
-    """Every point of a sweep scored, the accepted ones and the best."""
+    """An ABC-SMC calibration: its generations, posterior, fitted values, posterior
+    predictive and the fitted scenario's check against the targets."""
 
-    sweep_dir: Path
-    manifest: dict
     plan: Any  # simulation.sweeps.plan.SweepPlan
     base_file: Path
+    settings: Settings
+    seed: int
+    replicates: int
     nations: int
-    measures: list[str]
-    accept: float
-    observed_file: str
-    scores: pd.DataFrame  # one row a point, best first
-    best_table: pd.DataFrame  # hindcast.compare of the best point, rescaled observed
-    best_scores: pd.DataFrame  # hindcast.score of the best point over every measure
-    best_hindcast_distance: float  # over every measure against the observed as published
-    failed_points: list[int] = field(default_factory=list)
-
-    # ------------------------------------------------------------ the results
+    bounds: dict[str, tuple[float, float]]
+    integers: list[str]
+    rescaled: bool
+    generations: pd.DataFrame  # t, epsilon, samples, particles
+    posterior: pd.DataFrame  # the last generation: parameters, weight, distance
+    fitted: dict[str, Any]
+    predictive: Hindcast
+    check: Hindcast
+    backend: str
+    wall_seconds: float
+    database: str = "abc.db"
+    observed_file: str = ""
+    failed: list[str] = field(default_factory=list)
 
     @property
     def parameters(self) -> list[str]:
         return list(self.plan.parameters)
 
     @property
-    def accepted(self) -> pd.DataFrame:
-        return self.scores[self.scores["accepted"]].reset_index(drop=True)
-
-    @property
-    def best_row(self) -> pd.Series:
-        return self.scores.iloc[0]
-
-    @property
-    def best(self) -> dict[str, Any]:
-        """The best point's values, as the sweep ran them (whole numbers stay whole)."""
-        return dict(self.plan.points[int(self.best_row["point"])])
-
-    @property
-    def distance(self) -> float:
-        return float(self.best_row["distance"])
-
-    @property
-    def threshold(self) -> float:
-        """The largest accepted distance (the rejection kernel's width)."""
-        return float(self.accepted["distance"].max())
-
-    @property
-    def posterior(self) -> pd.DataFrame:
-        """Per parameter: its prior range, the accepted points' min, quartiles and max,
-        the share of the prior range they span, the best value, and the rank correlation
-        of the parameter with the distance over every scored point."""
-        accepted = self.accepted
+    def posterior_summary(self) -> pd.DataFrame:
+        """Per parameter: its prior bounds, the posterior's weighted 5%, 25%, 50%, 75%
+        and 95% points, and the fitted value."""
+        weights = self.posterior["weight"].to_numpy()
         records = []
         for name in self.parameters:
-            low, high = prior_bounds(self.plan.sweep.parameters[name])
-            values = accepted[name].astype(float)
-            spread = (values.max() - values.min()) / (high - low) if high > low else math.nan
-            records.append(
-                {
-                    "parameter": name,
-                    "prior_low": low,
-                    "prior_high": high,
-                    "accepted_min": values.min(),
-                    "accepted_q25": values.quantile(0.25),
-                    "accepted_median": values.median(),
-                    "accepted_q75": values.quantile(0.75),
-                    "accepted_max": values.max(),
-                    "share_of_prior": spread,
-                    "best": self.best[name],
-                    "rank_correlation": _spearman(self.scores[name], self.scores["distance"]),
-                }
-            )
+            values = self.posterior[name].to_numpy(dtype=float)
+            low, high = self.bounds[name]
+            record = {"parameter": name, "prior_low": low, "prior_high": high}
+            for label, q in (
+                ("q05", 0.05),
+                ("q25", 0.25),
+                ("median", 0.5),
+                ("q75", 0.75),
+                ("q95", 0.95),
+            ):
+                record[label] = weighted_quantile(values, weights, q)
+            record["fitted"] = self.fitted[name]
+            records.append(record)
         return pd.DataFrame(records)
 
-    def text(self, top: int = 10) -> str:
-        sweep = self.plan.sweep
-        scores = self.scores
-        n_points = len(scores)
-        runs = int(scores["replicates"].sum())
-        measures = ", ".join(MEASURES[m][0] for m in self.measures)
+    def text(self) -> str:
+        s = self.settings
+        fit, test = s.fit_years, s.test_years
+        last = self.generations.iloc[-1]
         lines = [
-            f"{sweep.name}: {n_points} points x {sweep.replicates} replicates ({runs} runs) of "
-            f"{self.plan.scenario_names[0]}, {sweep.design} over {len(self.parameters)} "
-            "parameters",
-            f"scored on {measures}",
-            f"  (mean normalised RMSE of the replicate mean over the years after {START_YEAR}; "
-            f"observed counts rescaled to the {self.nations} simulated states)",
+            f"{self.plan.sweep.name}: ABC-SMC (pyabc) over {len(self.parameters)} parameters "
+            f"of {self.plan.scenario_names[0]}, seed {self.seed}, {self.backend}, "
+            f"{self.wall_seconds:.1f} s",
+            f"fitted on {fit[0]}-{fit[1]}; tested on {test[0]}-{test[1]} (never seen by the fit)",
+            "scored on " + ", ".join(ALL_MEASURES[m][0] for m in s.measures),
+            f"  (mean over measures of the normalised RMSE of the mean of {self.replicates} "
+            "run(s) a particle; observed counts "
+            + (
+                f"rescaled to the {self.nations} simulated states)"
+                if self.rescaled
+                else "as published)"
+            ),
+            "generations (threshold: the largest distance accepted):",
+            "     t  threshold  simulations  particles",
         ]
-        if self.failed_points:
-            lines.append(
-                f"left out {len(self.failed_points)} point(s) with a failed or missing run: "
-                + ", ".join(map(str, self.failed_points[:10]))
-                + (" ..." if len(self.failed_points) > 10 else "")
-            )
-        lines.append(f"best {min(top, n_points)} points (distance: mean; sd over replicates):")
-        lines.append("  rank  point  distance     sd")
-        for row in scores.head(top).itertuples(index=False):
-            lines.append(
-                f"  {row.rank:>4}  {row.point:>5}  {row.distance:8.3f}  {row.distance_sd:5.3f}"
-            )
-        accepted = self.accepted
+        for row in self.generations.itertuples(index=False):
+            lines.append(f"  {row.t:>4}  {row.epsilon:9.3f}  {row.samples:>11}  {row.particles:>9}")
         lines.append(
-            f"accepted: the best {self.accept:g} = {len(accepted)} of {n_points} points "
-            f"(distance <= {self.threshold:.3f}; median over all points "
-            f"{scores['distance'].median():.3f})"
-        )
-        posterior = self.posterior
-        lines.append("posterior (the accepted points) against the prior; rho: rank correlation")
-        lines.append(
-            "of the parameter with the distance over all points (-: higher values fit better)"
+            f"posterior: generation {int(last['t'])}, {len(self.posterior)} particles "
+            f"(weighted; distance {self.posterior['distance'].min():.3f}-"
+            f"{self.posterior['distance'].max():.3f})"
         )
         lines.append(
-            f"  {'parameter':<30} {'prior':>9}  {'middle half':>13}  {'range':>14}  "
-            f"{'median':>6}  {'best':>6}  {'rho':>5}"
+            f"  {'parameter':<30} {'prior':>11}  {'90% interval':>15}  {'median':>7}  {'fitted':>7}"
         )
-        for row in posterior.itertuples(index=False):
+        for row in self.posterior_summary.itertuples(index=False):
             prior = f"{_short(row.prior_low)}-{_short(row.prior_high)}"
-            middle = f"{_short(row.accepted_q25)}-{_short(row.accepted_q75)}"
-            spread = f"{_short(row.accepted_min)}-{_short(row.accepted_max)}"
+            band = f"{_short(row.q05)}-{_short(row.q95)}"
             lines.append(
-                f"  {row.parameter:<30} {prior:>9}  {middle:>13}  {spread:>14}  "
-                f"{_short(row.accepted_median):>6}  {_short(row.best):>6}  "
-                f"{row.rank_correlation:+5.2f}"
+                f"  {row.parameter:<30} {prior:>11}  {band:>15}  {_short(row.median):>7}  "
+                f"{_short(row.fitted):>7}"
             )
-        for name in self.parameters:
-            axis = self.plan.sweep.parameters[name]
-            if axis.integer or axis.values is not None:
-                counts = accepted[name].value_counts().sort_index()
-                listed = ", ".join(f"{_short(v)}: {n}" for v, n in counts.items())
-                lines.append(f"  {name} among the accepted: {listed}")
-        best = self.best_row
         lines.append(
-            f"best point {int(best['point'])}: distance {best['distance']:.3f} "
-            f"(sd {best['distance_sd']:.3f} over {int(best['replicates'])} replicates)"
+            f"posterior predictive ({len(self.predictive.seeds)} draws): distance fit "
+            f"{self.predictive.period_distance('fit'):.3f}, test "
+            f"{self.predictive.period_distance('test'):.3f}"
         )
-        for row in self.best_scores.itertuples(index=False):
-            mark = "*" if row.measure in self.measures else " "
+        lines.append(
+            f"fitted scenario over {len(self.check.seeds)} seeds: distance fit "
+            f"{self.check.period_distance('fit'):.3f}, test "
+            f"{self.check.period_distance('test'):.3f}"
+        )
+        scores = self.check.period_scores
+        if scores is not None:
+            wide = scores.pivot(index="measure", columns="period", values="nrmse")
+            for measure in [m for m in ALL_MEASURES if m in wide.index]:
+                mark = "*" if measure in s.measures else " "
+                fit_value = wide.loc[measure].get("fit", np.nan)
+                test_value = wide.loc[measure].get("test", np.nan)
+                lines.append(
+                    f"  {mark} {ALL_MEASURES[measure][0]:<38} fit {_number(fit_value):>6}  "
+                    f"test {_number(test_value):>6}"
+                )
+            lines.append("  (* scored in the fit)")
+        if self.check.targets is not None:
+            from analysis.hindcast import targets_text
+
             lines.append(
-                f"  {mark} {MEASURES[row.measure][0]:<18} {row.nrmse:6.3f}   bias {row.bias:+7.3f}"
+                targets_text(self.check.targets, len(self.check.seeds), self.check.rescaled_to)
             )
-        lines.append("  (* scored; every measure here against the rescaled observed figures)")
-        lines.append(
-            "  over all seven measures against the published figures (as run.py hindcast "
-            f"scores it): distance {self.best_hindcast_distance:.3f}"
-        )
         return "\n".join(lines)
 
     # ---------------------------------------------------------------- writing
 
-    def write_scores(self, path: str | Path) -> Path:
-        """The scores, one row a point, best first (CSV)."""
-        path = Path(path)
-        with atomic_file(path) as temporary:
-            self.scores.to_csv(temporary, index=False, lineterminator="\n")
-        return path
+    def write_tables(self, folder: Path) -> None:
+        """posterior.csv, posterior_summary.csv, generations.csv, the predictive
+        (predictive.csv/.png/.html/.json, predictive_runs.csv), the check
+        (check.csv/.json/..., targets.csv) and calibration.json into `folder`."""
+        self.posterior.to_csv(folder / "posterior.csv", index=False, lineterminator="\n")
+        self.posterior_summary.to_csv(
+            folder / "posterior_summary.csv", index=False, lineterminator="\n"
+        )
+        self.generations.to_csv(folder / "generations.csv", index=False, lineterminator="\n")
+        self.predictive.write_into(folder, prefix="predictive")
+        self.check.write_into(folder, image=False, prefix="check")
+        s = self.settings
+        summary = {
+            "sweep_file": _relative(self.plan.source),
+            "seed": self.seed,
+            "settings": {
+                "population": s.population,
+                "generations": s.generations,
+                "min_distance": s.min_distance,
+                "max_simulations": s.max_simulations,
+                "replicates": self.replicates,
+                "fit_years": list(s.fit_years),
+                "test_years": list(s.test_years),
+                "measures": list(s.measures),
+                "draws": s.draws,
+                "check_seeds": s.check_seeds,
+            },
+            "backend": self.backend,
+            "fitted": self.fitted,
+            "predictive_distance": {
+                "fit": self.predictive.period_distance("fit"),
+                "test": self.predictive.period_distance("test"),
+            },
+            "check_distance": {
+                "fit": self.check.period_distance("fit"),
+                "test": self.check.period_distance("test"),
+            },
+            "targets_met": int(self.check.targets["passed"].sum())
+            if self.check.targets is not None
+            else None,
+            "wall_seconds": round(self.wall_seconds, 3),
+        }
+        (folder / "calibration.json").write_text(json.dumps(summary, indent=2, default=str) + "\n")
 
     def fitted_data(self) -> dict:
-        """The base scenario's mapping with the sweep's fixed values and the best point's
-        values, renamed `<base>_calibrated`."""
+        """The base scenario's mapping with the fitted values, renamed `<base>_calibrated`."""
         from simulation.scenario import apply_scenario_overrides
 
-        data = apply_scenario_overrides(self.plan.scenario_data[0], self.best, str(self.base_file))
+        data = apply_scenario_overrides(
+            self.plan.scenario_data[0], self.fitted, str(self.base_file)
+        )
         data["name"] = f"{self.plan.scenario_names[0]}_calibrated"
         return data
 
-    def write_scenario(self, path: str | Path, command: str) -> Path:
+    def write_scenario(self, path: str | Path, command: str, shown: Path | None = None) -> Path:
         """Write the fitted scenario: the base file with the fitted values under
         `parameters:` (its layout kept) and a header saying how it was fitted. It is read
         back and validated before it replaces anything."""
@@ -358,11 +320,11 @@ class Calibration:
 
         path = Path(path)
         if path.resolve() == self.base_file.resolve():
-            raise CalibrationError(f"{path}: is the base scenario itself; choose another --out")
+            raise CalibrationError(f"{path}: is the base scenario itself; choose another --fitted")
         if path.is_dir():
             raise CalibrationError(f"{path}: is a folder, expected a scenario file name")
         expected = self.fitted_data()
-        header = self.header(command, path)
+        header = self.header(command, path, shown)
         body = self._body_in_place(expected)
         texts = [body] if body is not None else []
         texts.append(_dumped(expected))
@@ -384,36 +346,40 @@ class Calibration:
             temporary.write_text(full, encoding="utf-8")
         return path
 
-    def header(self, command: str, path: Path) -> str:
-        sweep = self.plan.sweep
+    def header(self, command: str, path: Path, shown: Path | None = None) -> str:
+        s = self.settings
         base = _relative(self.base_file)
-        best = self.best_row
-        revision = self.manifest.get("git_revision") or "unknown"
-        accepted = self.accepted
-        measures = ", ".join(self.measures)
+        revision = _git_revision()
+        targets = self.check.targets
+        met = (
+            f"{int(targets['passed'].sum())} of {len(targets)} of issue 13's targets met on the "
+            f"test years ({', '.join(targets.loc[~targets['passed'], 'measure'])} missed)"
+            if targets is not None and not targets["passed"].all()
+            else "every target of issue 13 met on the test years"
+            if targets is not None
+            else "targets not checked (no test year)"
+        )
         paragraphs = [
             f"{self.plan.scenario_names[0]}, calibrated: {base} with its parameters fitted to "
-            "the observed DCA network (under `parameters:`, each with its prior and accepted "
-            "ranges); everything else is the base scenario's, whose header and "
+            "the observed DCA network (under `parameters:`, each with its prior and posterior "
+            "90% interval); everything else is the base scenario's, whose header and "
             "scenarios/data/SOURCES.md give the data and their sources.",
             f"FITTED on {datetime.now(UTC).date().isoformat()} by",
             f"  {command}",
-            f"from the sweep {_relative(self.plan.source)} ({sweep.design}, {len(self.scores)} points x "
-            f"{sweep.replicates} replicates with seeds common to every point, run with the "
-            f"code at git {revision}). Each point is scored by the hindcast distance "
-            "(analysis/hindcast.py: per measure, the RMSE of the replicate mean over "
-            f"{START_YEAR + 1}-{START_YEAR + int(self.best_table['step'].max())} normalised "
-            "by the mean observed level; then the mean over measures) on "
-            f"{measures}, with the observed counts rescaled to the {self.nations} simulated "
-            "states (analysis/calibration.py).",
-            f"Best point {int(best['point'])}: distance {best['distance']:.3f} (sd "
-            f"{best['distance_sd']:.3f} over replicates); over all seven measures, as "
-            f"`run.py hindcast` scores them, {self.best_hindcast_distance:.3f}. Approximate "
-            f"Bayesian computation by rejection: the best {self.accept:g} ({len(accepted)} of "
-            f"{len(self.scores)} points, distance <= {self.threshold:.3f}) accepted.",
-            "Do not edit by hand: rerun the sweep and the command above. Check the fit on "
-            "fresh seeds with",
-            f"  python run.py hindcast --scenario {_relative(path)} --seeds 10",
+            f"with the code at git {revision}: ABC-SMC (pyabc) with the prior of "
+            f"{_relative(self.plan.source)}, {s.population} particles, "
+            f"{len(self.generations)} generations, seed {self.seed}, {self.replicates} run(s) "
+            f"a particle, on {', '.join(s.measures)}; the fitted values are the posterior's "
+            "weighted medians.",
+            f"FIT on {s.fit_years[0]}-{s.fit_years[1]}: distance "
+            f"{self.check.period_distance('fit'):.3f} (this scenario over "
+            f"{len(self.check.seeds)} seeds); posterior predictive "
+            f"{self.predictive.period_distance('fit'):.3f}.",
+            f"TEST on {s.test_years[0]}-{s.test_years[1]}, out of sample: distance "
+            f"{self.check.period_distance('test'):.3f} (same seeds); posterior predictive "
+            f"{self.predictive.period_distance('test'):.3f}; {met}.",
+            "Do not edit by hand: rerun the command above. Check it on fresh seeds with",
+            f"  python run.py hindcast --scenario {_relative(shown or path)} --seeds 10",
         ]
         folder = path.resolve().parent
         inside = folder == ROOT or ROOT in folder.parents
@@ -477,121 +443,249 @@ class Calibration:
     def _note(self, name: str) -> str:
         if name not in self.plan.sweep.parameters:
             return ""
-        row = self.posterior.set_index("parameter").loc[name]
+        row = self.posterior_summary.set_index("parameter").loc[name]
         return (
             f"  # fitted; prior {_short(row['prior_low'])}-{_short(row['prior_high'])}, "
-            f"accepted {_short(row['accepted_min'])}-{_short(row['accepted_max'])} "
-            f"(middle half {_short(row['accepted_q25'])}-{_short(row['accepted_q75'])})"
+            f"posterior 90% {_short(row['q05'])}-{_short(row['q95'])}"
         )
 
 
 def calibrate(
-    sweep_dir: str | Path,
-    accept: float = DEFAULT_ACCEPT,
-    measures: Sequence[str] | None = None,
+    sweep_file: str | Path,
+    settings: Settings = Settings(),
     observed: str | Path | pd.DataFrame = OBSERVED_FILE,
+    structure: str | Path | None = None,
+    *,
+    database: Path,
+    map_: Callable = map,
+    backend: str = "in this process",
 ) -> Calibration:
-    """Score every point of the sweep in `sweep_dir` against `observed` and accept the best
-    `accept` share. The sweep file that made it must still be where it was, unchanged, with
-    its base scenario: the fitted scenario is built from them."""
-    from analysis.results import ResultsError, load_results
+    """Run the ABC-SMC calibration of the sweep file's base scenario (module notes),
+    writing pyabc's database to `database`; the particles run through `map_`."""
+    import logging
 
-    if not (isinstance(accept, int | float) and 0 < accept <= 1):
-        raise CalibrationError(f"accept: expected a fraction in (0, 1], got {accept}")
-    measures = list(CALIBRATION_MEASURES if measures is None else measures)
-    sweep_dir = Path(sweep_dir)
+    import pyabc
+
+    from simulation.scenario import scenario_from_dict
+    from simulation.scenario_files import ScenarioError
+    from simulation.sweeps.plan import load_sweep
+
+    started = time.perf_counter()
+    _check_settings(settings)
     try:
-        results = load_results(sweep_dir)
-    except ResultsError as error:
+        plan = load_sweep(sweep_file)
+    except ScenarioError as error:
         raise CalibrationError(str(error)) from None
-    if results.kind != "sweep":
-        raise CalibrationError(
-            f"{sweep_dir}: a single run's folder; calibrate takes a sweep's folder"
-        )
-    manifest = results.manifest
-    plan = _plan_of(sweep_dir, manifest)
     if len(plan.scenario_names) != 1:
         raise CalibrationError(
-            f"{sweep_dir}: the sweep crossed {len(plan.scenario_names)} scenarios; "
-            "calibrate takes a sweep over one"
+            f"{sweep_file}: the sweep crosses {len(plan.scenario_names)} scenarios; calibrate "
+            "takes a sweep over one"
         )
     if not plan.parameters:
-        raise CalibrationError(f"{sweep_dir}: the sweep varies no parameter")
-    if plan.sweep.design not in CALIBRATION_DESIGNS:
-        raise CalibrationError(
-            f"{sweep_dir}: not a calibration sweep: its {plan.sweep.design} design places "
-            "points for sensitivity indices (run.py sensitivity); calibrate expects a "
-            f"sample of the prior, a {' or '.join(CALIBRATION_DESIGNS)} design"
-        )
+        raise CalibrationError(f"{sweep_file}: the sweep varies no parameter")
+    try:
+        prior, transition, bounds = prior_of(plan.sweep.parameters)
+    except PriorError as error:
+        raise CalibrationError(f"{sweep_file}: {error}") from None
+    integers = [
+        name
+        for name, axis in plan.sweep.parameters.items()
+        if axis.integer or axis.values is not None
+    ]
     try:
         observed_frame = (
-            observed.copy() if isinstance(observed, pd.DataFrame) else load_observed(observed)
+            observed.copy()
+            if isinstance(observed, pd.DataFrame)
+            else load_observed(observed, structure)
         )
     except HindcastError as error:
         raise CalibrationError(str(error)) from None
-    from simulation.scenario import scenario_from_dict
+    base_data = plan.scenario_data[0]
+    source = str((plan.source.parent / plan.sweep.scenarios[0]).resolve())
+    base = scenario_from_dict(base_data, source)
+    nations = len(base.nation_names())
+    fit_years, test_years = _check_years(settings, observed_frame, base.steps, sweep_file)
+    seed = plan.root_seed if settings.seed is None else settings.seed
+    replicates = settings.replicates or plan.sweep.replicates
 
-    nations = len(scenario_from_dict(plan.scenario_data[0]).nation_names())
-    rescaled = rescale_observed(observed_frame, nations)
+    start_model, _ = run_tables(base_data, {}, base.seed, base.steps, source)
+    _check_start(sweep_file, start_model, observed_frame, nations)
+    held_to, rescaled = comparable_observed(start_model, observed_frame, nations)
 
-    try:
-        model = results.model
-        runs_table = results.runs
-    except ResultsError as error:
-        raise CalibrationError(str(error)) from None
-    failed = sorted(
-        set(runs_table.loc[runs_table["status"] != "ok", "point"].astype(int))
-        | (set(range(len(plan.points))) - set(model["point"].astype(int)))
+    measures = list(settings.measures)
+    target = observed_summary(held_to, measures, fit_years)
+    scored = [m for m in measures if not np.isnan(target[m]).all()]
+    if not scored:
+        raise CalibrationError(
+            f"no observed value of {', '.join(measures)} in the fit years "
+            f"{fit_years[0]}-{fit_years[-1]}"
+        )
+    simulator = Simulator(
+        base_data,
+        source,
+        seed,
+        # every step, though only the fit years are scored: scheduled events may lie
+        # beyond them, and a shorter run would have to drop them from the scenario
+        base.steps,
+        replicates,
+        nations,
+        integers,
+        measures,
+        fit_years,
     )
-    complete = model.groupby("point")["replicate"].nunique()
-    failed = sorted(set(failed) | set(complete[complete < plan.sweep.replicates].index))
-    model = model[~model["point"].isin(failed)]
-    if model.empty:
-        raise CalibrationError(f"{sweep_dir}: no design point has all its runs finished")
-    try:
-        runs = measures_from_model(model, nations)
-    except HindcastError as error:
-        raise CalibrationError(f"{sweep_dir}: {error}") from None
+    for name in ("ABC", "Epsilon", "History", "Distance", "Acceptor", "Sampler"):
+        logging.getLogger(name if name == "ABC" else f"ABC.{name}").setLevel(logging.WARNING)
+    abc = pyabc.ABCSMC(
+        simulator,
+        prior,
+        Distance({m: target[m] for m in scored}),
+        population_size=settings.population,
+        transitions=transition,
+        sampler=seeded_sampler(seed, map_),
+    )
+    abc.new(f"sqlite:///{database}", target)
+    history = abc.run(
+        minimum_epsilon=settings.min_distance,
+        max_nr_populations=settings.generations,
+        max_total_nr_simulations=settings.max_simulations or np.inf,
+    )
+    generations = history.get_all_populations()
+    generations = generations[generations["t"] >= 0][["t", "epsilon", "samples", "particles"]]
+    generations = generations.astype({"t": int, "samples": int, "particles": int})
+    population = history.get_population(t=history.max_t)
+    records = []
+    for particle in population.particles:
+        record = {name: float(particle.parameter[name]) for name in plan.parameters}
+        record.update(weight=float(particle.weight), distance=float(particle.distance))
+        records.append(record)
+    posterior = pd.DataFrame(records)
+    posterior["weight"] = posterior["weight"] / posterior["weight"].sum()
+    fitted = {}
+    for name in plan.parameters:
+        value = weighted_quantile(posterior[name].to_numpy(), posterior["weight"].to_numpy(), 0.5)
+        fitted[name] = int(round(value)) if name in integers else float(f"{value:.4g}")
 
-    scores = score_points(runs, rescaled, measures)
-    _check_start(sweep_dir, runs, observed_frame, nations)
-    single = score_points(runs, rescaled, measures, keys=("point", "replicate"))
-    spread = single.groupby("point")["distance"].std(ddof=1).fillna(0.0)
-    scores.insert(2, "distance_sd", scores["point"].map(spread).to_numpy())
-    design = pd.DataFrame(plan.points, columns=plan.parameters)
-    design.insert(0, "point", range(len(design)))
-    scores = design.merge(scores, on="point", how="inner")
-    scores = scores.sort_values(["distance", "point"], kind="stable", ignore_index=True)
-    scores.insert(0, "rank", range(1, len(scores) + 1))
-    count = accepted_count(accept, len(scores))
-    scores["accepted"] = scores["rank"] <= count
+    # the posterior predictive: draws by weight, each run over every year
+    rng = np.random.default_rng(np.random.SeedSequence([seed, 1 << 30]))
+    picks = rng.choice(len(posterior), size=settings.draws, p=posterior["weight"].to_numpy())
+    tasks = []
+    for draw, pick in enumerate(picks):
+        parameters = {name: float(posterior[name].iloc[pick]) for name in plan.parameters}
+        run_seed = particle_seed(seed, parameters, PREDICTIVE_REPLICATE + draw)
+        tasks.append((draw, simulator.values(parameters), run_seed))
+    runner = functools.partial(run_forward, base_data, source, base.steps)
+    model_runs, structure_runs = stacked_runs(list(map_(runner, tasks)), "draw")
+    predictive = hindcast_from_runs(
+        model_runs,
+        base,
+        observed_frame,
+        structure_runs=structure_runs,
+        fit_years=settings.fit_years,
+        test_years=settings.test_years,
+        run_column="draw",
+        source=source,
+    )
+    predictive.title = (
+        f"{plan.scenario_names[0]}: posterior predictive of the ABC-SMC fit on "
+        f"{settings.fit_years[0]}-{settings.fit_years[1]} ({settings.draws} draws), against "
+        "the observed DCA network"
+    )
+    predictive.band_label = "posterior draws"
 
-    best_point = int(scores.iloc[0]["point"])
-    best_runs = runs[runs["point"] == best_point]
-    best_table = compare(best_runs, rescaled, run_column="replicate")
-    best_scores = score(best_table)
-    raw_table = compare(best_runs, observed_frame, run_column="replicate")
+    # the fitted scenario over fresh seeds, as `run.py hindcast` would run it
+    check_tasks = [(base.seed + k, fitted, base.seed + k) for k in range(settings.check_seeds)]
+    model_runs, structure_runs = stacked_runs(list(map_(runner, check_tasks)), "seed")
+    check = hindcast_from_runs(
+        model_runs,
+        base,
+        observed_frame,
+        structure_runs=structure_runs,
+        fit_years=settings.fit_years,
+        test_years=settings.test_years,
+        source=source,
+    )
     return Calibration(
-        sweep_dir=sweep_dir,
-        manifest=manifest,
         plan=plan,
-        base_file=(plan.source.parent / plan.sweep.scenarios[0]).resolve(),
+        base_file=Path(source),
+        settings=settings,
+        seed=seed,
+        replicates=replicates,
         nations=nations,
-        measures=measures,
-        accept=float(accept),
+        bounds=bounds,
+        integers=integers,
+        rescaled=rescaled,
+        generations=generations.reset_index(drop=True),
+        posterior=posterior,
+        fitted=fitted,
+        predictive=predictive,
+        check=check,
+        backend=backend,
+        wall_seconds=time.perf_counter() - started,
+        database=Path(database).name,
         observed_file=str(observed) if not isinstance(observed, pd.DataFrame) else "<frame>",
-        scores=scores,
-        best_table=best_table,
-        best_scores=best_scores,
-        best_hindcast_distance=float(score(raw_table)["nrmse"].mean()),
-        failed_points=failed,
     )
 
 
-def _check_start(sweep_dir: Path, runs: pd.DataFrame, observed: pd.DataFrame, nations: int) -> None:
-    """Refuse a sweep whose world is not the one the observed figures start from (see
-    "A calibration sweep" in the module notes): at step 0, the first observed year, the
-    observed number of states and, in every run, the observed network."""
+def _check_settings(settings: Settings) -> None:
+    for name, low in (("population", 2), ("generations", 1), ("draws", 1), ("check_seeds", 1)):
+        value = getattr(settings, name)
+        if not isinstance(value, int) or value < low:
+            raise CalibrationError(
+                f"{name}: expected a whole number of at least {low}, got {value}"
+            )
+    if settings.replicates is not None and settings.replicates < 1:
+        raise CalibrationError(f"replicates: expected at least 1, got {settings.replicates}")
+    if not (math.isfinite(settings.min_distance) and settings.min_distance >= 0):
+        raise CalibrationError(f"min_distance: expected 0 or more, got {settings.min_distance}")
+    if settings.max_simulations is not None and settings.max_simulations < 1:
+        raise CalibrationError(
+            f"max_simulations: expected at least 1, got {settings.max_simulations}"
+        )
+    unknown = [m for m in settings.measures if m not in ALL_MEASURES or m == "tied_dyads"]
+    if unknown or not settings.measures:
+        raise CalibrationError(
+            f"measures: unknown measure {unknown[0]!r}; expected some of "
+            f"{', '.join(m for m in ALL_MEASURES if m != 'tied_dyads')}"
+            if unknown
+            else "measures: expected at least one"
+        )
+
+
+def _check_years(
+    settings: Settings, observed: pd.DataFrame, steps: int, sweep_file
+) -> tuple[list[int], list[int]]:
+    fit, test = settings.fit_years, settings.test_years
+    if fit[0] <= START_YEAR:
+        raise CalibrationError(
+            f"fit years {fit[0]}-{fit[1]}: must start after {START_YEAR}, the start year "
+            "(it matches by construction)"
+        )
+    if not fit[1] < test[0]:
+        raise CalibrationError(
+            f"test years {test[0]}-{test[1]}: must come after the fit years {fit[0]}-{fit[1]}"
+        )
+    years = set(observed["year"].astype(int))
+    for label, span in (("fit", fit), ("test", test)):
+        missing = [y for y in years_between(span) if y not in years]
+        if missing:
+            raise CalibrationError(
+                f"{label} years {span[0]}-{span[1]}: the observed figures have no {missing[0]} "
+                f"(they cover {min(years)}-{max(years)})"
+            )
+    if test[1] > START_YEAR + steps:
+        raise CalibrationError(
+            f"{sweep_file}: test years {test[0]}-{test[1]} go past the scenario's last year "
+            f"{START_YEAR + steps} ({steps} steps)"
+        )
+    return years_between(fit), years_between(test)
+
+
+def _check_start(sweep_file, model: pd.DataFrame, observed: pd.DataFrame, nations: int) -> None:
+    """Refuse a world that is not the one the observed figures start from: at step 0, the
+    observed number of states and the observed network, to the observed file's precision
+    (half a unit of its last digit)."""
+    from analysis.hindcast import measures_from_model
+
     expected = (
         "calibrate expects a sweep of the world the observed figures start from "
         f"({_relative(ROOT / 'scenarios' / 'world_1990.yaml')} for the default observed "
@@ -600,81 +694,56 @@ def _check_start(sweep_dir: Path, runs: pd.DataFrame, observed: pd.DataFrame, na
     first = observed[observed["year"] == START_YEAR]
     if first.empty:
         raise CalibrationError(
-            f"{sweep_dir}: the observed figures have no {START_YEAR}, the year of step 0, "
-            "to check that the runs start from the observed network"
+            f"{sweep_file}: the observed figures have no {START_YEAR}, the year of step 0"
         )
     first = first.iloc[0]
-    if int(first["states"]) != nations:
+    states = int(model["states"].iloc[0]) if "states" in model.columns else nations
+    if int(first["states"]) != states:
         raise CalibrationError(
-            f"{sweep_dir}: not a calibration sweep: its world has {nations} nations at "
-            f"step 0, the observed {START_YEAR} has {int(first['states'])} states; {expected}"
+            f"{sweep_file}: not a calibration sweep: its world has {states} states at step 0, "
+            f"the observed {START_YEAR} has {int(first['states'])}; {expected}"
         )
-    start = runs[runs["year"] == START_YEAR]
+    start = measures_from_model(model, nations).iloc[0]  # step 0
     for measure, (label, _, digits) in MEASURES.items():
-        tolerance = 0.5 * 10.0**-digits + 1e-9  # half a unit of the observed file's last digit
-        off = (start[measure] - first[measure]).abs() > tolerance
-        if off.any():
-            row = start[off].iloc[0]
+        tolerance = 0.5 * 10.0**-digits + 1e-9
+        if abs(start[measure] - first[measure]) > tolerance:
             raise CalibrationError(
-                f"{sweep_dir}: not a calibration sweep: point {int(row['point'])} does not "
-                f"start from the observed network ({label} {row[measure]:.{digits}f} at step "
-                f"0 against {first[measure]:.{digits}f} observed in {START_YEAR}); {expected}"
+                f"{sweep_file}: not a calibration sweep: its world does not start from the "
+                f"observed network ({label} {start[measure]:.{digits}f} at step 0 against "
+                f"{first[measure]:.{digits}f} observed in {START_YEAR}); {expected}"
             )
 
 
-def accepted_count(accept: float, points: int) -> int:
-    """Points accepted out of `points` at fraction `accept`: round(accept x points),
-    halves up, at least one."""
-    return min(points, max(1, math.floor(accept * points + 0.5 + 1e-9)))
+def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> float:
+    """The q-quantile of `values` under `weights`: the smallest value whose cumulative
+    weight reaches q (a weighted median at 0.5)."""
+    order = np.argsort(values, kind="stable")
+    cumulative = np.cumsum(np.asarray(weights, dtype=float)[order])
+    cumulative /= cumulative[-1]
+    return float(np.asarray(values, dtype=float)[order][np.searchsorted(cumulative, q - 1e-12)])
 
 
-def prior_bounds(axis: Any) -> tuple[float, float]:
-    """An axis's range (or its listed values' min and max; a normal's mean +/- 3 sd)."""
-    if axis.bounds is not None:
-        return float(axis.bounds[0]), float(axis.bounds[1])
-    if axis.values is not None:
-        numbers = [float(v) for v in axis.values if isinstance(v, int | float)]
-        return (min(numbers), max(numbers)) if numbers else (math.nan, math.nan)
-    return float(axis.mean - 3 * axis.sd), float(axis.mean + 3 * axis.sd)
+def _git_revision() -> str:
+    import subprocess
+
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=10,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return done.stdout.strip() or "unknown"
+
+
+def _number(value: float) -> str:
+    return "-" if value != value else f"{value:.3f}"
 
 
 # --- helpers ------------------------------------------------------------------------------
-
-
-def _plan_of(sweep_dir: Path, manifest: dict):
-    """The sweep's plan from its file, checked to be the one that made the folder."""
-    from simulation.scenario_files import ScenarioError
-    from simulation.sweeps.plan import load_sweep
-
-    recorded = manifest.get("sweep_file")
-    if not recorded:
-        raise CalibrationError(f"{sweep_dir}/sweep.json: does not name its sweep file")
-    candidates = [Path(recorded)]
-    if not Path(recorded).is_absolute():
-        candidates.append(ROOT / recorded)
-    source = next((c for c in candidates if c.is_file()), None)
-    if source is None:
-        raise CalibrationError(
-            f"{sweep_dir}: its sweep file {recorded} is gone; calibrate needs it (and its "
-            "base scenario) to write the fitted scenario"
-        )
-    try:
-        plan = load_sweep(source)
-    except ScenarioError as error:
-        raise CalibrationError(str(error)) from None
-    if plan.fingerprint() != manifest.get("fingerprint"):
-        raise CalibrationError(
-            f"{sweep_dir}: {recorded} or its scenario has changed since the sweep ran "
-            "(fingerprints differ); rerun the sweep"
-        )
-    return plan
-
-
-def _spearman(x: pd.Series, y: pd.Series) -> float:
-    x, y = x.astype(float).rank(), y.astype(float).rank()
-    if x.nunique() < 2 or y.nunique() < 2:
-        return math.nan
-    return float(np.corrcoef(x, y)[0, 1])
 
 
 def _short(value: Any) -> str:

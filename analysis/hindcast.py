@@ -80,6 +80,21 @@ MODEL_COLUMN = {
     "transitivity": "transitivity",
 }
 OBSERVED_COLUMNS = ("year", "states", *MEASURES)
+# The structure measures of issue 13 beyond the yearly figures (max_degree is among
+# those already): computed from a run's agreements and nations tables
+# (analysis.network.structure_measures) and observed for 1990-2000 in STRUCTURE_FILE.
+# Observed values may be missing (NaN) in some years: those years are not scored.
+STRUCTURE: dict[str, tuple[str, str, int]] = {
+    "agreements_per_tied_pair": ("agreements per tied pair", "agr/pair", 2),
+    "cross_region_share_new": ("cross-region share of new ties", "cross-region", 2),
+    "degree_assortativity": ("degree assortativity", "assortativity", 2),
+    "share_start_in_force": ("share of the start's treaties in force", "start in force", 2),
+}
+ALL_MEASURES: dict[str, tuple[str, str, int]] = {**MEASURES, **STRUCTURE}
+STRUCTURE_FILE = ROOT / "scenarios" / "data" / "dca_network_structure_1990_2000.csv"
+# The normalised RMSE divides by the mean observed level; a correlation near zero would
+# make that scale, and the measure's weight, arbitrarily large, so it is floored.
+SCALE_FLOOR: dict[str, float] = {"degree_assortativity": 0.1}
 TABLE_COLUMNS = (
     "year",
     "step",
@@ -89,8 +104,15 @@ TABLE_COLUMNS = (
     "simulated_min",
     "simulated_max",
     "simulated_sd",
+    "simulated_median",
+    "simulated_q05",
+    "simulated_q95",
     "runs",
 )
+# the fit and test periods of issue 13: calibrate on 1990-2000, test on 2001-2010 (the
+# start year matches by construction and is scored in neither)
+FIT_YEARS = (1991, 2000)
+TEST_YEARS = (2001, 2010)
 
 
 class HindcastError(ValueError):
@@ -101,9 +123,14 @@ class HindcastError(ValueError):
 # --- scoring: reusable on any model tables ------------------------------------------------
 
 
-def load_observed(path: str | Path = OBSERVED_FILE) -> pd.DataFrame:
-    """The observed yearly figures: one row a year, `year`, `states` and every measure,
-    all numbers, none missing. Anything else is a HindcastError of one line."""
+def load_observed(
+    path: str | Path = OBSERVED_FILE, structure: str | Path | None = None
+) -> pd.DataFrame:
+    """The observed yearly figures: one row a year, `year`, `states` and every measure of
+    MEASURES, all numbers, none missing; the STRUCTURE measures where the file, or the
+    `structure` file (`load_structure`), gives them, NaN elsewhere (agreements per tied
+    pair is derived from the figures where neither gives it). Anything else is a
+    HindcastError of one line."""
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -149,33 +176,103 @@ def load_observed(path: str | Path = OBSERVED_FILE) -> pd.DataFrame:
         frame[column] = numbers
     if frame["year"].duplicated().any():
         raise HindcastError(f"{path}: a year appears twice")
-    return frame.sort_values("year").reset_index(drop=True)
+    for column in STRUCTURE:  # optional: a number, or empty where not observed
+        if column in frame.columns:
+            numbers = pd.to_numeric(frame[column], errors="coerce")
+            bad = numbers.isna() & frame[column].notna()
+            if bad.any():
+                row = int(np.flatnonzero(bad.to_numpy())[0])
+                raise HindcastError(
+                    f"{path}: row {row + 1} after the header, column {column}: expected a "
+                    f"number or an empty cell, got {str(frame[column].iloc[row])!r}"
+                )
+            frame[column] = numbers
+    frame = frame.sort_values("year").reset_index(drop=True)
+    if structure is not None:
+        frame = _with_structure(frame, load_structure(structure))
+    if "agreements_per_tied_pair" not in frame.columns:
+        frame["agreements_per_tied_pair"] = np.nan
+    # where no structure figure is given, the ratio of the yearly figures is the same measure
+    derived = frame["active_agreements"] / frame["tied_dyads"].where(frame["tied_dyads"] > 0)
+    frame["agreements_per_tied_pair"] = frame["agreements_per_tied_pair"].fillna(derived)
+    for column in STRUCTURE:
+        if column not in frame.columns:
+            frame[column] = np.nan
+    return frame
+
+
+def load_structure(path: str | Path = STRUCTURE_FILE) -> pd.DataFrame:
+    """The observed structure measures (`year` and the columns of
+    analysis.network.STRUCTURE_MEASURES, empty cells allowed), one row a year."""
+    from analysis.network import STRUCTURE_MEASURES
+
+    path = Path(path)
+    if not path.is_file():
+        raise HindcastError(f"{path}: observed structure file not found")
+    if path.stat().st_size > OBSERVED_FILE_MAX_BYTES:
+        raise HindcastError(f"{path}: larger than {OBSERVED_FILE_MAX_BYTES:,} bytes")
+    try:
+        frame = pd.read_csv(path)
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+        raise HindcastError(f"{path}: cannot read the structure file ({error})") from None
+    missing = [c for c in ("year", *STRUCTURE_MEASURES) if c not in frame.columns]
+    if missing:
+        raise HindcastError(f"{path}: missing column(s) {', '.join(missing)}")
+    for column in ("year", *STRUCTURE_MEASURES):
+        numbers = pd.to_numeric(frame[column], errors="coerce")
+        if (numbers.isna() & frame[column].notna()).any() or frame["year"].isna().any():
+            raise HindcastError(f"{path}: column {column}: expected numbers")
+        frame[column] = numbers
+    if frame["year"].duplicated().any():
+        raise HindcastError(f"{path}: a year appears twice")
+    return frame[["year", *STRUCTURE_MEASURES]]
+
+
+def _with_structure(observed: pd.DataFrame, structure: pd.DataFrame) -> pd.DataFrame:
+    """The observed figures with the structure file's measures filled in where the figures
+    have none (max_degree is in both: the yearly figures' value is kept)."""
+    frame = observed.copy()
+    extra = structure.drop(columns="max_degree").set_index("year")
+    for column in extra.columns:
+        values = frame["year"].map(extra[column])
+        frame[column] = frame[column].fillna(values) if column in frame.columns else values
+    return frame
 
 
 def measures_from_model(
-    model: pd.DataFrame, nations: int, start_year: int = START_YEAR
+    model: pd.DataFrame,
+    nations: int,
+    start_year: int = START_YEAR,
+    structure: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The observed file's measures from model tables (the `model` table of a run, or
     many runs stacked with key columns such as `seed` or `run_id`, which are kept).
 
-    `nations` is the number of nations in the runs; step s is year `start_year` + s. The
-    density is over the states in the system: where the table has their number (the
-    `states` column), that is each step's n, else `nations`."""
+    `nations` is the number of nations in the runs; step s is year `start_year` + s. When
+    the model table has a `states` column (a model with state births), tied dyads are
+    counted over the states in the system that step. `structure`, the runs'
+    `analysis.network.structure_measures` stacked with the same key columns, adds the
+    STRUCTURE measures."""
     missing = [c for c in ("step", *MODEL_COLUMN.values()) if c not in model.columns]
     if missing:
         raise HindcastError(f"model table: missing column(s) {', '.join(missing)}")
-    keys = [c for c in model.columns if c not in MODEL_COLUMNS]
+    keys = [c for c in model.columns if c not in MODEL_COLUMNS and c != "states"]
     frame = model[keys].copy()
     frame["step"] = model["step"].astype(int)
     frame["year"] = start_year + frame["step"]
-    states = model["states"].to_numpy() if "states" in model.columns else nations
+    states = model["states"].astype(float) if "states" in model.columns else float(nations)
     possible = states * (states - 1) / 2
     for measure in MEASURES:
         if measure == "tied_dyads":
             frame[measure] = np.rint(model["network_density"] * possible).astype(int)
         else:
             frame[measure] = model[MODEL_COLUMN[measure]].to_numpy()
-    return frame[[*keys, "step", "year", *MEASURES]]
+    columns = [*keys, "step", "year", *MEASURES]
+    if structure is not None:
+        extra = structure[[*keys, "step", *STRUCTURE]]
+        frame = frame.merge(extra, on=[*keys, "step"], how="left", validate="one_to_one")
+        columns += list(STRUCTURE)
+    return frame[columns].reset_index(drop=True)
 
 
 def compare(
@@ -194,23 +291,32 @@ def compare(
             f"{observed['year'].max()}"
         )
     sims = simulated[simulated["year"].isin(years)]
-    long = sims.melt(id_vars=["year", "step"], value_vars=list(MEASURES), var_name="measure")
+    measures = [m for m in ALL_MEASURES if m in sims.columns]
+    long = sims.melt(id_vars=["year", "step"], value_vars=measures, var_name="measure")
     grouped = long.groupby(["year", "step", "measure"], sort=False)["value"]
+    # NaN values (a share in a year without a signing, say) are left out of each figure
     table = grouped.agg(
         simulated_mean="mean",
         simulated_min="min",
         simulated_max="max",
-        simulated_sd=lambda v: float(v.std(ddof=1)) if len(v) > 1 else 0.0,
-        runs="count",
+        simulated_sd=lambda v: float(v.std(ddof=1)) if v.count() > 1 else 0.0,
+        simulated_median="median",
+        simulated_q05=lambda v: float(v.quantile(0.05)),
+        simulated_q95=lambda v: float(v.quantile(0.95)),
+        runs="size",
     ).reset_index()
     runs = sims[run_column].nunique() if run_column else 1
     if (table["runs"] != runs).any():
         raise HindcastError("the runs do not all cover the same years")
+    observed = observed.copy()
+    for measure in measures:
+        if measure not in observed.columns:
+            observed[measure] = np.nan
     observed_long = observed[observed["year"].isin(years)].melt(
-        id_vars=["year"], value_vars=list(MEASURES), var_name="measure", value_name="observed"
+        id_vars=["year"], value_vars=measures, var_name="measure", value_name="observed"
     )
     table = table.merge(observed_long, on=["year", "measure"], how="left")
-    table["order"] = table["measure"].map({m: k for k, m in enumerate(MEASURES)})
+    table["order"] = table["measure"].map({m: k for k, m in enumerate(ALL_MEASURES)})
     table = table.sort_values(["year", "order"])
     return table[list(TABLE_COLUMNS)].reset_index(drop=True)
 
@@ -219,34 +325,62 @@ def score(
     table: pd.DataFrame,
     measures: Iterable[str] | None = None,
     skip_years: Iterable[int] = (START_YEAR,),
+    years: Iterable[int] | None = None,
 ) -> pd.DataFrame:
-    """Per measure, over the compared years: the RMSE of the simulated mean against the
-    observed, normalised by the mean observed value (`nrmse`), and the mean signed
-    error on the same scale (`bias`: positive when the model runs above the data).
+    """Per measure, over the compared years (only `years` when given): the RMSE of the
+    simulated mean against the observed, normalised by the mean observed level (`nrmse`;
+    the level floored by SCALE_FLOOR), and the mean signed error on the same scale
+    (`bias`: positive when the model runs above the data).
 
     The start year is left out by default: the run starts from the observed network,
-    so it matches by construction."""
-    measures = list(MEASURES if measures is None else measures)
-    unknown = [m for m in measures if m not in MEASURES]
+    so it matches by construction. Years without an observed value are not scored; a
+    year with an observed value but no simulated one (a share in a year where no run
+    signed anything) counts as an error of the whole scale. By default the measures are
+    those of the table with an observed value in a scored year."""
+    rows = table[~table["year"].isin(set(skip_years)) & table["observed"].notna()]
+    if years is not None:
+        rows = rows[rows["year"].isin(set(years))]
+    if measures is None:
+        present = set(rows["measure"])
+        measures = [m for m in ALL_MEASURES if m in present]
+    measures = list(measures)
+    unknown = [m for m in measures if m not in ALL_MEASURES]
     if unknown:
-        raise HindcastError(f"unknown measure {unknown[0]!r}; expected one of {list(MEASURES)}")
-    rows = table[table["measure"].isin(measures) & ~table["year"].isin(set(skip_years))]
+        raise HindcastError(f"unknown measure {unknown[0]!r}; expected one of {list(ALL_MEASURES)}")
+    rows = rows[rows["measure"].isin(measures)]
     if rows.empty:
         raise HindcastError("no years to score after leaving out the start year")
     records = []
     for measure in measures:
         part = rows[rows["measure"] == measure]
-        error = part["simulated_mean"] - part["observed"]
-        scale = float(part["observed"].abs().mean()) or 1.0
+        scale = max(float(part["observed"].abs().mean()), SCALE_FLOOR.get(measure, 0.0))
+        scale = scale or 1.0
+        error = (part["simulated_mean"] - part["observed"]).fillna(scale)
         records.append(
             {
                 "measure": measure,
                 "years": len(part),
-                "nrmse": float(np.sqrt((error**2).mean())) / scale,
-                "bias": float(error.mean()) / scale,
+                "nrmse": float(np.sqrt((error**2).mean())) / scale if len(part) else np.nan,
+                "bias": float(error.mean()) / scale if len(part) else np.nan,
             }
         )
     return pd.DataFrame(records)
+
+
+def years_between(first_last: tuple[int, int]) -> list[int]:
+    return list(range(first_last[0], first_last[1] + 1))
+
+
+def parse_years(text: str, option: str) -> tuple[int, int]:
+    """`1991-2000` (or one year, `2010`) as (first, last); a one-line HindcastError else."""
+    parts = text.strip().split("-")
+    try:
+        numbers = [int(p) for p in parts]
+    except ValueError:
+        numbers = []
+    if len(numbers) not in (1, 2) or numbers[0] > numbers[-1]:
+        raise HindcastError(f"{option} {text}: expected FIRST-LAST years, e.g. 1991-2000")
+    return numbers[0], numbers[-1]
 
 
 def distance(table: pd.DataFrame, measures: Iterable[str] | None = None) -> float:
@@ -255,12 +389,128 @@ def distance(table: pd.DataFrame, measures: Iterable[str] | None = None) -> floa
     return float(score(table, measures)["nrmse"].mean())
 
 
+# --- the targets of issue 13 ---------------------------------------------------------------
+
+# (target, measure, kind, bound): "relative" within bound x observed every test year;
+# "absolute" within bound of observed every test year; "last" within bound x observed in
+# the last test year; "range" every test year's value in [low, high]; "mean_range" the
+# mean over the test years in [low, high]; "negative" every test year below zero.
+TARGETS: tuple[tuple[str, str, str, Any], ...] = (
+    ("density within 15% of observed, every year", "density", "relative", 0.15),
+    ("states with a DCA within 15%, every year", "states_with_dca", "relative", 0.15),
+    ("mean degree within 15%, every year", "mean_degree", "relative", 0.15),
+    ("largest degree in the last year within 25%", "max_degree", "last", 0.25),
+    (
+        "agreements per tied pair 1.15-1.5, every year",
+        "agreements_per_tied_pair",
+        "range",
+        (1.15, 1.5),
+    ),
+    (
+        "cross-region share of new ties 0.35-0.65 (mean over years)",
+        "cross_region_share_new",
+        "mean_range",
+        (0.35, 0.65),
+    ),
+    ("degree assortativity negative, every year", "degree_assortativity", "negative", None),
+    ("transitivity within 0.1 of observed, every year", "transitivity", "absolute", 0.1),
+)
+TARGET_COLUMNS = ("target", "measure", "years", "simulated", "observed", "worst_year", "passed")
+# issue 13: each target is judged on the mean of at least this many seeds
+TARGET_MINIMUM_RUNS = 3
+
+
+def check_targets(table: pd.DataFrame, years: Iterable[int]) -> pd.DataFrame:
+    """Issue 13's targets (TARGETS) on `years` (the test years), from a `compare` table
+    (simulated mean over runs against observed): one row a target with the figure checked
+    (`simulated`: the worst year's value, or the mean), what it is checked against
+    (`observed`: the observed value of that year, or the range), the worst year and
+    whether it passed. A target without simulated or observed values in those years
+    cannot pass (`passed` False, `simulated` NaN)."""
+    years = sorted(set(years))
+    records = []
+    for target, measure, kind, bound in TARGETS:
+        part = table[(table["measure"] == measure) & table["year"].isin(years)].set_index("year")
+        record = {"target": target, "measure": measure, "years": f"{years[0]}-{years[-1]}"}
+        simulated, observed = part["simulated_mean"], part["observed"]
+        worst_year, value, against, passed = None, np.nan, np.nan, False
+        if kind in ("relative", "absolute") and observed.notna().any():
+            gap = (simulated - observed).abs()
+            if kind == "relative":
+                gap = gap / observed.abs()
+            gap = gap.fillna(np.inf)
+            worst_year = int(gap.idxmax())
+            value, against = simulated[worst_year], observed[worst_year]
+            passed = bool((gap <= bound + 1e-12).all())
+        elif kind == "last" and years[-1] in part.index:
+            worst_year = years[-1]
+            value, against = simulated[worst_year], observed[worst_year]
+            passed = bool(abs(value - against) <= bound * abs(against) + 1e-12)
+        elif kind == "range" and simulated.notna().any():
+            low, high = bound
+            outside = (low - simulated).clip(lower=0) + (simulated - high).clip(lower=0)
+            worst_year = int(outside.fillna(np.inf).idxmax())
+            value, against = simulated[worst_year], f"{low:g}-{high:g}"
+            passed = bool(simulated.between(low, high).all())
+        elif kind == "mean_range" and simulated.notna().any():
+            low, high = bound
+            value, against = float(simulated.mean()), f"{low:g}-{high:g}"
+            passed = bool(low <= value <= high)
+        elif kind == "negative" and simulated.notna().any():
+            worst_year = int(simulated.fillna(np.inf).idxmax())
+            value, against = simulated[worst_year], "< 0"
+            passed = bool((simulated < 0).all())
+        records.append(
+            record
+            | {
+                "simulated": float(value) if pd.notna(value) else np.nan,
+                "observed": against,
+                "worst_year": worst_year,
+                "passed": passed,
+            }
+        )
+    return pd.DataFrame(records, columns=list(TARGET_COLUMNS))
+
+
+def targets_text(targets: pd.DataFrame, runs: int, rescaled_to: int | None = None) -> str:
+    """The targets as printed: one line each, PASS or MISS with its figures."""
+    passed = int(targets["passed"].sum())
+    lines = [
+        f"targets of issue 13 on the test years ({passed} of {len(targets)} met, mean of "
+        f"{runs} run(s)):"
+    ]
+    if runs < TARGET_MINIMUM_RUNS:
+        lines.append(f"  (the issue asks for the mean of at least {TARGET_MINIMUM_RUNS} seeds)")
+    if rescaled_to is not None:
+        lines.append(
+            f"  (observed counts rescaled to the {rescaled_to} nations of a world without "
+            "state births)"
+        )
+    for row in targets.itertuples(index=False):
+        digits = ALL_MEASURES[row.measure][2]
+        value = "-" if pd.isna(row.simulated) else f"{row.simulated:.{max(digits, 2)}f}"
+        against = (
+            row.observed
+            if isinstance(row.observed, str)
+            else ("-" if pd.isna(row.observed) else f"{row.observed:.{max(digits, 2)}f}")
+        )
+        when = (
+            ""
+            if row.worst_year is None or pd.isna(row.worst_year)
+            else f" in {int(row.worst_year)}"
+        )
+        mark = "PASS" if row.passed else "MISS"
+        lines.append(f"  {mark}  {row.target}: {value}{when} against {against}")
+    return "\n".join(lines)
+
+
 # --- the hindcast: runs made elsewhere, scored, drawn and written -------------------------
 
 
 @dataclass
 class Hindcast:
-    """A hindcast's result: the comparison table, the per-run measures and the score."""
+    """A hindcast's result: the comparison table, the per-run measures and the scores
+    over all years and over the fit and test periods, and issue 13's targets."""
 
     scenario_name: str
     source: str
@@ -270,23 +520,37 @@ class Hindcast:
     overrides: dict[str, Any]
     runs: pd.DataFrame  # seed, step, year, every measure
     table: pd.DataFrame  # TABLE_COLUMNS
-    scores: pd.DataFrame  # measure, years, nrmse, bias
+    scores: pd.DataFrame  # measure, years, nrmse, bias (every year after the start)
     wall_seconds: float
     observed_states: dict[int, int] = field(default_factory=dict)
     image_error: str | None = None  # why `write` made no PNG, when it could not
+    fit_years: tuple[int, int] = FIT_YEARS
+    test_years: tuple[int, int] = TEST_YEARS
+    period_scores: pd.DataFrame | None = None  # period, measure, years, nrmse, bias
+    targets: pd.DataFrame | None = None  # TARGET_COLUMNS
+    title: str | None = None  # the figure's title, when not a hindcast over seeds
+    band_label: str = "runs"  # what the band is over ("runs", "posterior draws")
+    rescaled_to: int | None = None  # the nations the targets' observed counts are set to
 
     @property
     def distance(self) -> float:
         return float(self.scores["nrmse"].mean())
 
+    def period_distance(self, period: str) -> float:
+        if self.period_scores is None:
+            return float("nan")
+        part = self.period_scores[self.period_scores["period"] == period]
+        return float(part["nrmse"].mean()) if len(part) else float("nan")
+
     def text(self) -> str:
-        """Year by year, simulated mean over seeds against observed, then the score."""
+        """Year by year, simulated mean over seeds against observed, then the scores."""
         seeds = self.seeds
         seed_text = f"seed {seeds[0]}" if len(seeds) == 1 else f"seeds {seeds[0]}-{seeds[-1]}"
         lines = [
             f"{self.scenario_name} hindcast: {len(seeds)} run(s) ({seed_text}), "
             f"{self.steps} steps, {self.nations} nations, {self.wall_seconds:.1f} s",
-            "each cell: simulated (mean over runs) / observed; min-max over runs in hindcast.csv",
+            "each cell: simulated (mean over runs) / observed; median and 90% band over runs "
+            "in hindcast.csv",
         ]
         wide = self.table.pivot(index="year", columns="measure")
         cells: dict[str, list[str]] = {
@@ -296,7 +560,10 @@ class Hindcast:
             ]
         }
         headers = {"states": "states"}
-        for measure, (_, header, digits) in MEASURES.items():
+        present = set(self.table["measure"])
+        for measure, (_, header, digits) in ALL_MEASURES.items():
+            if measure not in present:
+                continue
             cells[measure] = [
                 f"{_fmt(s, digits)} / {_fmt(o, digits)}"
                 for s, o in zip(
@@ -313,39 +580,65 @@ class Hindcast:
         )
         for row in self.scores.itertuples(index=False):
             lines.append(
-                f"  {MEASURES[row.measure][0]:<18} {row.nrmse:6.3f}   bias {row.bias:+7.3f}"
+                f"  {ALL_MEASURES[row.measure][0]:<38} {row.nrmse:6.3f}   bias {row.bias:+7.3f}"
             )
         lines.append(f"distance (mean normalised RMSE)  {self.distance:.3f}")
+        if self.period_scores is not None and len(self.period_scores):
+            lines.append(
+                f"by period: fit {self.fit_years[0]}-{self.fit_years[1]}, test "
+                f"{self.test_years[0]}-{self.test_years[1]} (normalised RMSE)"
+            )
+            wide_scores = self.period_scores.pivot(
+                index="measure", columns="period", values="nrmse"
+            )
+            for measure in [m for m in ALL_MEASURES if m in wide_scores.index]:
+                fit = wide_scores.loc[measure].get("fit", np.nan)
+                test = wide_scores.loc[measure].get("test", np.nan)
+                lines.append(
+                    f"  {ALL_MEASURES[measure][0]:<38} fit {_fmt(fit, 3):>6}   test {_fmt(test, 3):>6}"
+                )
+            lines.append(
+                f"distance: fit {_fmt(self.period_distance('fit'), 3)}, "
+                f"test {_fmt(self.period_distance('test'), 3)}"
+            )
+        if self.targets is not None:
+            lines.append(targets_text(self.targets, len(self.seeds), self.rescaled_to))
         return "\n".join(lines)
 
     def figure(self):
-        """One panel per measure: observed, and the simulated mean with its min-max band."""
+        """One panel per measure: the observed values over the median of the runs and
+        their 90% band (5th to 95th percentile), the fit/test boundary marked."""
         import plotly.graph_objects as go
         from plotly.subplots import make_subplots
 
-        measures = list(MEASURES)
-        columns = 2
+        present = set(self.table["measure"])
+        measures = [m for m in ALL_MEASURES if m in present]
+        columns = 3 if len(measures) > 8 else 2
         rows = (len(measures) + columns - 1) // columns
         fig = make_subplots(
             rows=rows,
             cols=columns,
-            subplot_titles=[MEASURES[m][0] for m in measures],
-            vertical_spacing=0.08,
-            horizontal_spacing=0.08,
+            subplot_titles=[ALL_MEASURES[m][0] for m in measures],
+            vertical_spacing=0.3 / rows,
+            horizontal_spacing=0.06,
         )
+        boundary = self.fit_years[1] + 0.5
+        years = self.table["year"]
+        show_boundary = years.min() < boundary < years.max()
         for k, measure in enumerate(measures):
             part = self.table[self.table["measure"] == measure]
             row, col = k // columns + 1, k % columns + 1
             first = k == 0
+            band = part.dropna(subset=["simulated_q05", "simulated_q95"])
             fig.add_trace(
                 go.Scatter(
-                    x=list(part["year"]) + list(part["year"])[::-1],
-                    y=list(part["simulated_max"]) + list(part["simulated_min"])[::-1],
+                    x=list(band["year"]) + list(band["year"])[::-1],
+                    y=list(band["simulated_q95"]) + list(band["simulated_q05"])[::-1],
                     fill="toself",
                     fillcolor=SIMULATED_BAND_COLOUR,
                     line={"width": 0},
                     hoverinfo="skip",
-                    name="simulated min-max",
+                    name=f"simulated 90% band over {self.band_label}",
                     legendgroup="band",
                     showlegend=first,
                 ),
@@ -355,23 +648,24 @@ class Hindcast:
             fig.add_trace(
                 go.Scatter(
                     x=part["year"],
-                    y=part["simulated_mean"],
+                    y=part["simulated_median"],
                     mode="lines",
                     line={"color": SIMULATED_COLOUR, "width": 2},
-                    name="simulated mean",
-                    legendgroup="mean",
+                    name="simulated median",
+                    legendgroup="median",
                     showlegend=first,
                 ),
                 row=row,
                 col=col,
             )
+            observed = part.dropna(subset=["observed"])
             fig.add_trace(
                 go.Scatter(
-                    x=part["year"],
-                    y=part["observed"],
+                    x=observed["year"],
+                    y=observed["observed"],
                     mode="lines+markers",
                     line={"color": OBSERVED_COLOUR, "width": 2},
-                    marker={"size": 4},
+                    marker={"size": 5},
                     name="observed (DCAD)",
                     legendgroup="observed",
                     showlegend=first,
@@ -379,58 +673,130 @@ class Hindcast:
                 row=row,
                 col=col,
             )
+            if show_boundary:
+                fig.add_vline(
+                    x=boundary, line={"color": "grey", "width": 1, "dash": "dash"}, row=row, col=col
+                )
+        if show_boundary:
+            fig.add_annotation(
+                x=boundary,
+                y=0.02,
+                xref="x",
+                yref="y domain",
+                text="fit ◂ ▸ test",
+                showarrow=False,
+                yanchor="bottom",
+                font={"size": 10, "color": "grey"},
+            )
+        distance = (
+            f"distance fit {self.period_distance('fit'):.3f}, test "
+            f"{self.period_distance('test'):.3f}"
+            if self.period_scores is not None and len(self.period_scores)
+            else f"distance {self.distance:.3f}"
+        )
         fig.update_layout(
             title=(
-                f"{self.scenario_name} hindcast: {len(self.seeds)} runs against the observed "
-                f"DCA network (distance {self.distance:.3f})"
+                self.title
+                or f"{self.scenario_name} hindcast: {len(self.seeds)} runs against the "
+                f"observed DCA network ({distance})"
             ),
-            width=1000,
-            height=260 * rows + 80,
+            width=1200 if columns == 3 else 1000,
+            height=230 * rows + 120,
             template="plotly_white",
-            legend={"orientation": "h", "x": 0.55, "y": 0.1, "xanchor": "left"},
-            margin={"l": 50, "r": 20, "t": 70, "b": 40},
+            legend={"orientation": "h", "x": 0.0, "y": -0.04, "yanchor": "top"},
+            margin={"l": 50, "r": 20, "t": 80, "b": 60},
         )
         return fig
 
     def write(self, out: str | Path, image: bool = True) -> Path:
         """Write hindcast.csv (the comparison), hindcast_runs.csv (every run's measures),
-        hindcast.json (the score and how it was made), hindcast.html and, with `image`,
-        hindcast.png. Written beside `out` and renamed at the end, like a run folder.
+        hindcast.json (the scores and how they were made), targets.csv (issue 13's
+        targets, when checked), hindcast.html and, with `image`, hindcast.png. Written
+        beside `out` and renamed at the end, like a run folder.
 
         The PNG needs a renderer (kaleido and a browser) that may be missing or fail to
         start; the data and the HTML figure do not, so they are written regardless and
         `image_error` says, in one line, why the PNG is missing (None when it was made)."""
         out = Path(out)
-        self.image_error = None
-        # the command refused a non-empty `out` before running, so an empty one may go
         with atomic_folder(out) as staging:
-            self.table.to_csv(staging / "hindcast.csv", index=False, lineterminator="\n")
-            self.runs.to_csv(staging / "hindcast_runs.csv", index=False, lineterminator="\n")
-            summary = {
-                "scenario_name": self.scenario_name,
-                "scenario_file": self.source,
-                "seeds": self.seeds,
-                "steps": self.steps,
-                "nations": self.nations,
-                "overrides": self.overrides,
-                "distance": round(self.distance, 6),
-                "scores": self.scores.round(6).to_dict(orient="records"),
-                "wall_seconds": round(self.wall_seconds, 3),
-            }
-            (staging / "hindcast.json").write_text(json.dumps(summary, indent=2) + "\n")
-            fig = self.figure()
-            fig.write_html(staging / "hindcast.html", include_plotlyjs=True, full_html=True)
-            if image:
-                self.image_error = _write_png(fig, staging / "hindcast.png")
+            self.write_into(staging, image)
         return out
+
+    def write_into(self, folder: Path, image: bool = True, prefix: str = "hindcast") -> None:
+        """The files of `write`, into an existing folder, named `prefix`.csv and so on."""
+        self.image_error = None
+        self.table.to_csv(folder / f"{prefix}.csv", index=False, lineterminator="\n")
+        self.runs.to_csv(folder / f"{prefix}_runs.csv", index=False, lineterminator="\n")
+        summary = {
+            "scenario_name": self.scenario_name,
+            "scenario_file": self.source,
+            "seeds": self.seeds,
+            "steps": self.steps,
+            "nations": self.nations,
+            "overrides": self.overrides,
+            "distance": round(self.distance, 6),
+            "scores": self.scores.round(6).to_dict(orient="records"),
+            "fit_years": list(self.fit_years),
+            "test_years": list(self.test_years),
+            "fit_distance": _rounded(self.period_distance("fit")),
+            "test_distance": _rounded(self.period_distance("test")),
+            "period_scores": (
+                []
+                if self.period_scores is None
+                else json.loads(self.period_scores.round(6).to_json(orient="records"))
+            ),
+            "wall_seconds": round(self.wall_seconds, 3),
+        }
+        if self.targets is not None:
+            summary["targets"] = json.loads(self.targets.to_json(orient="records"))
+            self.targets.to_csv(folder / "targets.csv", index=False, lineterminator="\n")
+        (folder / f"{prefix}.json").write_text(json.dumps(summary, indent=2) + "\n")
+        fig = self.figure()
+        fig.write_html(folder / f"{prefix}.html", include_plotlyjs=True, full_html=True)
+        if image:
+            self.image_error = _write_png(fig, folder / f"{prefix}.png")
 
     @property
     def files(self) -> list[str]:
         """The files `write` made, in the order the command lists them."""
         written = ["hindcast.csv", "hindcast.png", "hindcast.html"]
+        if self.targets is not None:
+            written.append("targets.csv")
         if self.image_error is not None:
             written.remove("hindcast.png")
         return written
+
+
+def comparable_observed(
+    model_runs: pd.DataFrame, observed: pd.DataFrame, nations: int
+) -> tuple[pd.DataFrame, bool]:
+    """The observed figures as the runs can be held to them, and whether they were
+    rescaled: as published when the runs count the states in the system (a `states`
+    column: a model with state births), else set to the runs' fixed number of nations
+    (`rescale_observed`)."""
+    if "states" in model_runs.columns:
+        return observed, False
+    return rescale_observed(observed, nations), True
+
+
+def rescale_observed(observed: pd.DataFrame, nations: int) -> pd.DataFrame:
+    """The observed figures set to a system of `nations` states, for a world without state
+    births, assuming the states born later are tied like the others on average: counts
+    of pairs x pairs(nations) / pairs(states), counts of states x nations / states,
+    degrees x (nations - 1) / (states - 1); density, transitivity and the structure
+    measures (ratios, shares, a correlation) unchanged."""
+    if nations < 2:
+        raise HindcastError(f"nations: expected at least 2, got {nations}")
+    frame = observed.copy()
+    states = frame["states"].astype(float)
+    pairs = nations * (nations - 1) / (states * (states - 1))
+    for column in ("active_agreements", "tied_dyads"):
+        frame[column] = frame[column] * pairs
+    frame["states_with_dca"] = frame["states_with_dca"] * nations / states
+    for column in ("mean_degree", "max_degree"):
+        frame[column] = frame[column] * (nations - 1) / (states - 1)
+    frame["states"] = nations
+    return frame
 
 
 def hindcast_from_runs(
@@ -442,24 +808,49 @@ def hindcast_from_runs(
     overrides: Mapping[str, Any] | None = None,
     start_year: int = START_YEAR,
     wall_seconds: float = 0.0,
+    structure_runs: pd.DataFrame | None = None,
+    fit_years: tuple[int, int] = FIT_YEARS,
+    test_years: tuple[int, int] = TEST_YEARS,
+    run_column: str = "seed",
 ) -> Hindcast:
     """Score runs already made of `scenario` against the observed years: `model_runs` is
     their model tables stacked with a `seed` column (`simulation.sweeps.seeds.run_seeds`),
-    step s being year `start_year` + s. `source` and `overrides` (dotted paths as for
-    `run.py --set`) say where the scenario came from, and `wall_seconds` how long the
-    runs took; both are only recorded."""
-    if "seed" not in model_runs.columns:
-        raise HindcastError("model runs: missing column seed")
+    step s being year `start_year` + s; `structure_runs` their structure measures
+    (`analysis.network.structure_measures`) with the same `seed` column. `source` and
+    `overrides` (dotted paths as for `run.py --set`) say where the scenario came from,
+    and `wall_seconds` how long the runs took; both are only recorded.
+
+    The table and `scores` are against the observed figures as published. The fit and
+    test scores and the targets are against `comparable_observed` (rescaled to the
+    runs' nations for a world without state births)."""
+    if run_column not in model_runs.columns:
+        raise HindcastError(f"model runs: missing column {run_column}")
     if model_runs.empty:
         raise HindcastError("model runs: no runs to score")
     observed_frame = observed if isinstance(observed, pd.DataFrame) else load_observed(observed)
     nations = len(scenario.nation_names())
-    runs = measures_from_model(model_runs, nations, start_year)
-    table = compare(runs, observed_frame, run_column="seed")
+    runs = measures_from_model(model_runs, nations, start_year, structure=structure_runs)
+    table = compare(runs, observed_frame, run_column=run_column)
+    held_to, rescaled = comparable_observed(model_runs, observed_frame, nations)
+    comparable = compare(runs, held_to, run_column=run_column)
+    periods = []
+    for period, span in (("fit", fit_years), ("test", test_years)):
+        try:
+            part = score(comparable, years=years_between(span), skip_years=(start_year,))
+        except HindcastError:
+            continue  # no observed year in the period
+        periods.append(part.assign(period=period))
+    period_scores = (
+        pd.concat(periods, ignore_index=True)[["period", "measure", "years", "nrmse", "bias"]]
+        if periods
+        else None
+    )
+    test = set(years_between(test_years)) & set(comparable["year"])
+    targets = check_targets(comparable, test) if test else None
     return Hindcast(
         scenario_name=scenario.name,
         source=source,
-        seeds=[int(seed) for seed in model_runs["seed"].unique()],
+        seeds=[int(seed) for seed in model_runs[run_column].unique()],
         steps=scenario.steps,
         nations=nations,
         overrides=dict(overrides or {}),
@@ -470,7 +861,16 @@ def hindcast_from_runs(
         observed_states=dict(
             zip(observed_frame["year"].astype(int), observed_frame["states"].astype(int))
         ),
+        fit_years=fit_years,
+        test_years=test_years,
+        period_scores=period_scores,
+        targets=targets,
+        rescaled_to=nations if rescaled else None,
     )
+
+
+def _rounded(value: float) -> float | None:
+    return None if value != value else round(value, 6)
 
 
 def _write_png(fig, path: Path) -> str | None:

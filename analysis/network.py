@@ -5,11 +5,18 @@ had not left by s (`left_step` empty, or after s). Two nations are tied at s whe
 they share at least one agreement in force. The graph's edges carry the
 agreements they share, the deepest depth among them and its sector; nodes carry
 the nation's attributes at s when the run kept its nations table.
+
+`structure_measures` gives, year by year, the structure the calibration scores (hubs,
+agreements per tied pair, ties across regions, assortativity, treaties still in force),
+computed as `scenarios/data/dca_network_structure_1990_2000.csv` computes them from DCAD.
 """
 
 from __future__ import annotations
 
+import math
+
 import networkx as nx
+import numpy as np
 import pandas as pd
 
 from analysis.results import Results, ResultsError
@@ -99,3 +106,117 @@ def network_frame(graph: nx.Graph) -> pd.DataFrame:
         ],
         columns=["first", "second", "depth", "sector", "kind", "agreements"],
     )
+
+
+# --- structural measures per year, from a run's tables ------------------------------------
+
+# the measures of the observed structure file (scenarios/data/dca_network_structure_*.csv),
+# computed the same way from a run's agreements and nations tables
+STRUCTURE_MEASURES: tuple[str, ...] = (
+    "agreements_per_tied_pair",
+    "max_degree",
+    "cross_region_share_new",
+    "degree_assortativity",
+    "share_start_in_force",
+)
+# COW code ranges of the observed regions (the regions of scenarios/world_1990.yaml)
+COW_REGIONS: tuple[tuple[int, int, str], ...] = (
+    (2, 165, "Americas"),
+    (200, 399, "Europe"),
+    (400, 626, "Africa"),
+    (630, 698, "Middle East"),
+    (700, 990, "Asia and Oceania"),
+)
+
+
+def region_of_cow_code(code: int) -> str:
+    """The region of a COW state code (COW_REGIONS); a code outside them is an error."""
+    for low, high, region in COW_REGIONS:
+        if low <= code <= high:
+            return region
+    raise ValueError(f"COW code {code}: in no region ({COW_REGIONS})")
+
+
+def degree_assortativity(first: np.ndarray, second: np.ndarray, degree: np.ndarray) -> float:
+    """Pearson correlation of the degrees at the two ends of the edges (first[k],
+    second[k]) of a simple undirected graph, each edge counted in both directions:
+    networkx's `degree_assortativity_coefficient`. NaN when undefined (no edge, or every
+    end of the same degree)."""
+    if len(first) == 0:
+        return math.nan
+    ends = np.concatenate([degree[first], degree[second]]).astype(float)
+    others = np.concatenate([degree[second], degree[first]]).astype(float)
+    spread = ends.std()
+    if spread == 0:
+        return math.nan
+    return float(((ends - ends.mean()) * (others - others.mean())).mean() / spread**2)
+
+
+def structure_measures(
+    agreements: pd.DataFrame,
+    nations: pd.DataFrame,
+    steps: int,
+    start_year: int,
+) -> pd.DataFrame:
+    """The five structure measures (STRUCTURE_MEASURES, defined in the contract of issue
+    13 and in docs/MODEL.md 11.1) of one run, one row a step 0..`steps`, with its year.
+
+    `agreements` is the run's agreements table (`simulation.tables.agreements_table`):
+    only bilateral agreements count; one is in force at step s when signed at or before s
+    and not ended by s (`ended_step` empty or after s), as in `network_at`. `nations` is
+    the run's nations table (step, nation, region and, when the model has state births,
+    in_system): a state counts at step s when it is in the system then (every nation when
+    the table has no `in_system`), and a pair only when both its members do."""
+    bilateral = agreements[agreements["kind"] == "bilateral"]
+    first_step = nations[nations["step"] == nations["step"].min()]
+    names = first_step["nation"].tolist()
+    index = {name: k for k, name in enumerate(names)}
+    region = first_step["region"].to_numpy()
+    size = len(names)
+    members = bilateral["members"].str.split("; ")
+    first = np.array([index[m[0]] for m in members], dtype=np.int64)
+    second = np.array([index[m[1]] for m in members], dtype=np.int64)
+    signed = bilateral["signed_step"].to_numpy(dtype=np.int64)
+    ended = bilateral["ended_step"].astype("Float64").fillna(np.inf).to_numpy(dtype=float)
+    cross = region[first] != region[second]
+    in_force_at_start = (signed <= 0) & (ended > 0)
+    pair_code = np.minimum(first, second) * size + np.maximum(first, second)
+
+    in_system = None
+    if "in_system" in nations.columns:
+        wide = nations.pivot(index="step", columns="nation", values="in_system")
+        in_system = wide[names].astype(bool)
+
+    records = []
+    for step in range(steps + 1):
+        counted = np.ones(size, dtype=bool)
+        if in_system is not None:
+            row = in_system.loc[min(step, int(in_system.index.max()))]
+            counted = row.to_numpy(dtype=bool)
+        both = counted[first] & counted[second]
+        in_force = (signed <= step) & (ended > step) & both
+        pairs = np.unique(pair_code[in_force])
+        degree = np.zeros(size, dtype=np.int64)
+        ends_first, ends_second = pairs // size, pairs % size
+        np.add.at(degree, ends_first, 1)
+        np.add.at(degree, ends_second, 1)
+        new = (signed == step) & both
+        start_total = int(in_force_at_start.sum())
+        records.append(
+            {
+                "step": step,
+                "year": start_year + step,
+                "agreements_per_tied_pair": (
+                    int(in_force.sum()) / len(pairs) if len(pairs) else math.nan
+                ),
+                "max_degree": int(degree[counted].max()) if counted.any() else 0,
+                "cross_region_share_new": float(cross[new].mean()) if new.any() else math.nan,
+                "degree_assortativity": degree_assortativity(ends_first, ends_second, degree),
+                "share_start_in_force": (
+                    float(((ended > step) & in_force_at_start).sum()) / start_total
+                    if start_total
+                    else math.nan
+                ),
+            }
+        )
+    return pd.DataFrame.from_records(records)

@@ -1,12 +1,9 @@
-"""Calibration of a world to observed network figures (world_1990 to the yearly DCA
-network of 1990-2010 in scenarios/data/dca_network_targets_1990_2010.csv): scoring a
-sweep's points against observed figures, acceptance by rejection, the fitted scenario and
-the `calibrate` command.
+"""Calibration by ABC-SMC (analysis.calibration, analysis.abc) and the targets check
+(analysis.hindcast.check_targets).
 
-The sweeps here are tiny (the ten-nation `tiny` world, or world_1990 for two steps), and
-the observed figures are synthetic: one design point's own mean, so the calibration must
-pick that point with a distance of zero. Nothing here asserts a good fit to the real data.
-"""
+The calibrations here run the ten-nation `tiny` world (6 steps: 1990-1996, fitted on
+1991-1993 and tested on 1994-1996) against synthetic observed figures: the mean of a few
+runs at known parameter values. Nothing here asserts a good fit to the real data."""
 
 from __future__ import annotations
 
@@ -17,479 +14,434 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from analysis.abc import Distance, particle_seed, prior_of  # noqa: E402
 from analysis.calibration import (  # noqa: E402
-    CALIBRATION_MEASURES,
-    CalibrationError,
-    accepted_count,
+    Settings,
     calibrate,
-    rescale_observed,
-    score_points,
+    run_forward,
+    stacked_runs,
+    weighted_quantile,
 )
 from analysis.hindcast import (  # noqa: E402
-    MEASURES,
-    compare,
-    load_observed,
+    ALL_MEASURES,
+    TARGETS,
+    check_targets,
+    comparable_observed,
     measures_from_model,
-    score,
+    rescale_observed,
 )
 from simulation.scenario import load_scenario  # noqa: E402
-from simulation.sweeps.executors import SerialExecutor  # noqa: E402
-from simulation.sweeps.orchestrator import run_sweep  # noqa: E402
 from simulation.sweeps.plan import load_sweep  # noqa: E402
 from tests import sweep_support as support  # noqa: E402
 from tests.cli_support import call, one_error_line  # noqa: E402
 
-WORLD_1990 = ROOT / "scenarios" / "world_1990.yaml"
-
-# four points that differ only in diplomatic_capacity: 0 freezes the network, so point 0
-# can never match a point that signs anything
-CAPACITY = """\
-name: capacity
+SWEEP = """\
+name: tiny_calibration
 scenarios: [tiny.yaml]
-replicates: 2
-seed: 11
+design: latin_hypercube
+samples: 4
+replicates: 1
+seed: 5
 parameters:
-  diplomatic_capacity: [0, 1, 2, 3]
+  diplomatic_capacity: {range: [1, 3]}
+  negotiation_cost: {range: [0.0, 0.3]}
 """
-TARGET_POINT = 1  # the point whose own mean is the "observed" network
+TRUTH = {"diplomatic_capacity": 2, "negotiation_cost": 0.1}
+FIT = (1991, 1993)
+TEST = (1994, 1996)
+SMALL = Settings(
+    population=6,
+    generations=2,
+    replicates=1,
+    fit_years=FIT,
+    test_years=TEST,
+    draws=3,
+    check_seeds=3,
+)
 
 
-def run_quietly(sweep_file: Path, out: Path, function=None) -> Path:
-    kwargs = {} if function is None else {"function": function}
-    run_sweep(load_sweep(sweep_file), out, SerialExecutor(), progress=False, **kwargs)
-    return out
-
-
-def observed_from_point(sweep_dir: Path, point: int, nations: int) -> pd.DataFrame:
-    """Synthetic observed figures: the mean over replicates of one point's measures."""
-    model = pd.read_parquet(sweep_dir / "model")
-    runs = measures_from_model(model[model["point"] == point], nations)
-    frame = runs.groupby("year")[list(MEASURES)].mean().reset_index()
-    frame.insert(1, "states", nations)
-    return frame
+def synthetic_observed(folder: Path) -> Path:
+    """The mean of three runs of tiny at TRUTH, as an observed file (10 states a year)."""
+    scenario = load_scenario(folder / "tiny.yaml")
+    data = scenario.model_dump(mode="json")
+    results = [run_forward(data, "", scenario.steps, (s, TRUTH, s)) for s in (1, 2, 3)]
+    model, structure = stacked_runs(results, "seed")
+    runs = measures_from_model(model, 10, structure=structure)
+    frame = runs.groupby("year")[list(ALL_MEASURES)].mean().reset_index()
+    frame.insert(1, "states", 10)
+    path = folder / "observed.csv"
+    frame.to_csv(path, index=False)
+    return path
 
 
 @pytest.fixture(scope="module")
-def capacity_sweep(tmp_path_factory) -> tuple[Path, Path]:
-    """The CAPACITY sweep, run once: (its folder, the observed CSV of TARGET_POINT)."""
+def world(tmp_path_factory) -> tuple[Path, Path]:
+    """(the sweep file over tiny, the synthetic observed file)."""
     folder = support.write_world(tmp_path_factory.mktemp("world"))
-    sweep_file = support.write_sweep(folder, CAPACITY)
-    out = run_quietly(sweep_file, folder / "out")
-    observed = folder / "observed.csv"
-    observed_from_point(out, TARGET_POINT, nations=10).to_csv(observed, index=False)
-    return out, observed
+    sweep = support.write_sweep(folder, SWEEP)
+    return sweep, synthetic_observed(folder)
 
 
-# --- scoring -------------------------------------------------------------------------------
+def run_abc(world, folder: Path, settings: Settings = SMALL, **kwargs):
+    sweep, observed = world
+    folder.mkdir(parents=True, exist_ok=True)
+    return calibrate(sweep, settings, observed, database=folder / "abc.db", **kwargs)
 
 
-def test_vectorised_scores_equal_the_hindcasts_compare_and_score_point_by_point():
-    rng = np.random.default_rng(3)
-    rows = []
-    for point in range(3):
-        for replicate in range(2):
-            for step in range(6):
-                values = {m: float(rng.uniform(1, 50)) for m in MEASURES}
-                rows.append({"point": point, "replicate": replicate, "step": step, **values})
-    runs = pd.DataFrame(rows)
-    runs["year"] = 1990 + runs["step"]
-    observed = pd.DataFrame({"year": range(1988, 1998), "states": 30})
-    for m in MEASURES:
-        observed[m] = rng.uniform(1, 50, len(observed))
-    scored = score_points(runs, observed, list(MEASURES)).set_index("point")
-    for point in range(3):
-        table = compare(runs[runs["point"] == point], observed, run_column="replicate")
-        expected = score(table).set_index("measure")
-        for m in MEASURES:
-            assert scored.loc[point, f"nrmse_{m}"] == pytest.approx(expected.loc[m, "nrmse"])
-            assert scored.loc[point, f"bias_{m}"] == pytest.approx(expected.loc[m, "bias"])
-        assert scored.loc[point, "distance"] == pytest.approx(expected["nrmse"].mean())
-        assert scored.loc[point, "replicates"] == 2
+# --- the pieces ----------------------------------------------------------------------------
 
 
-def test_runs_of_a_point_that_cover_different_years_are_refused():
-    runs = pd.DataFrame({"point": [0, 0, 0], "replicate": [0, 0, 1], "year": [1991, 1992, 1991]})
-    for m in MEASURES:
-        runs[m] = 1.0
-    observed = pd.DataFrame({"year": [1991, 1992], "states": 5, **{m: 1.0 for m in MEASURES}})
-    with pytest.raises(CalibrationError, match="same years"):
-        score_points(runs, observed)
-
-
-def test_observed_counts_are_rescaled_to_the_simulated_number_of_states():
-    observed = load_observed()
-    same = rescale_observed(observed[observed["year"] == 1990], 165)
-    pd.testing.assert_frame_equal(
-        same.astype(float), observed[observed["year"] == 1990].astype(float)
-    )
-    rescaled = rescale_observed(observed, 165).set_index("year")
-    raw = observed.set_index("year")
-    n = 195  # states in 2010
-    assert rescaled.loc[2010, "tied_dyads"] == pytest.approx(904 * 165 * 164 / (n * (n - 1)))
-    assert rescaled.loc[2010, "states_with_dca"] == pytest.approx(154 * 165 / n)
-    assert rescaled.loc[2010, "max_degree"] == pytest.approx(72 * 164 / (n - 1))
-    for column in ("density", "transitivity"):
-        pd.testing.assert_series_equal(rescaled[column], raw[column])
-    # on a common number of states, tied dyads, density and mean degree agree
-    possible = 165 * 164 / 2
-    assert np.allclose(rescaled["tied_dyads"] / possible, rescaled["density"], rtol=0.02)
-    assert np.allclose(rescaled["mean_degree"] / 164, rescaled["density"], rtol=0.02)
-    assert (rescaled["states"] == 165).all()
-
-
-@pytest.mark.parametrize(
-    ("accept", "points", "count"),
-    [(0.05, 800, 40), (0.05, 10, 1), (0.01, 10, 1), (0.25, 10, 3), (1.0, 7, 7), (0.5, 4, 2)],
-)
-def test_the_acceptance_fraction_selects_round_accept_times_points_at_least_one(
-    accept, points, count
-):
-    assert accepted_count(accept, points) == count
-
-
-# --- the calibration ----------------------------------------------------------------------
-
-
-def test_the_point_whose_mean_is_observed_is_the_best_with_distance_zero(capacity_sweep):
-    out, observed = capacity_sweep
-    result = calibrate(out, accept=0.5, observed=observed)
-    scores = result.scores.set_index("point")
-    assert scores.loc[0, "distance"] > 0  # the frozen network differs from the target
-    assert int(result.best_row["point"]) == TARGET_POINT
-    assert result.best == {"diplomatic_capacity": 1}
-    assert result.distance == pytest.approx(0.0, abs=1e-12)
-    assert result.best_scores["nrmse"].to_numpy() == pytest.approx(0.0, abs=1e-12)
-    assert list(result.scores["rank"]) == [1, 2, 3, 4]
-    assert result.scores["distance"].is_monotonic_increasing
-    assert result.measures == list(CALIBRATION_MEASURES)
-    assert (result.scores["replicates"] == 2).all()
-    assert (result.scores["distance_sd"] >= 0).all()
-
-
-@pytest.mark.parametrize(("accept", "count"), [(0.25, 1), (0.5, 2), (0.6, 2), (1.0, 4)])
-def test_the_accepted_points_are_the_best_share(capacity_sweep, accept, count):
-    out, observed = capacity_sweep
-    result = calibrate(out, accept=accept, observed=observed)
-    accepted = result.accepted
-    assert len(accepted) == count
-    assert list(accepted["rank"]) == list(range(1, count + 1))
-    assert result.threshold == accepted["distance"].max()
-    posterior = result.posterior.set_index("parameter")
-    values = accepted["diplomatic_capacity"]
-    assert posterior.loc["diplomatic_capacity", "accepted_min"] == values.min()
-    assert posterior.loc["diplomatic_capacity", "accepted_max"] == values.max()
-    assert (
-        posterior.loc["diplomatic_capacity", "prior_low"],
-        posterior.loc["diplomatic_capacity", "prior_high"],
-    ) == (0, 3)
-    assert posterior.loc["diplomatic_capacity", "best"] == 1
-
-
-def test_a_point_with_a_failed_run_is_left_out(tmp_path):
-    folder = support.write_world(tmp_path / "world")
-    sweep_file = support.write_sweep(folder, CAPACITY.replace("[0, 1, 2, 3]", "[0, 1, 2, 3, 4]"))
-    # the support function fails replicate 0 of point 2
-    out = run_quietly(sweep_file, tmp_path / "out", function=support.failed_target)
-    observed = tmp_path / "observed.csv"
-    observed_from_point(out, TARGET_POINT, nations=10).to_csv(observed, index=False)
-    result = calibrate(out, accept=1.0, observed=observed)
-    assert result.failed_points == [2]
-    assert sorted(result.scores["point"]) == [0, 1, 3, 4]
-    assert "left out 1 point(s) with a failed or missing run: 2" in result.text()
-
-
-# --- the command and the fitted scenario ---------------------------------------------------
-
-
-def test_the_command_prints_the_posterior_and_writes_scores_and_a_valid_fitted_scenario(
-    capacity_sweep, tmp_path, capsys
-):
-    out, observed = capacity_sweep
-    fitted = tmp_path / "fitted" / "tiny_fit.yaml"
-    scores = tmp_path / "scores.csv"
-    code, stdout, err = call(
-        capsys, "calibrate", out, "--accept", "0.5", "--observed", observed,
-        "--out", fitted, "--scores", scores,
-    )  # fmt: skip
-    assert code == 0, err
-    assert "accepted: the best 0.5 = 2 of 4 points" in stdout
-    assert "diplomatic_capacity" in stdout
-    assert f"best point {TARGET_POINT}: distance 0.000" in stdout
-    assert f"fitted scenario in {fitted}" in stdout
-
-    table = pd.read_csv(scores)
-    assert len(table) == 4
-    assert table.loc[0, "point"] == TARGET_POINT
-    assert table["accepted"].tolist() == [True, True, False, False]
-    assert {"distance", "distance_sd", *(f"nrmse_{m}" for m in CALIBRATION_MEASURES)} <= set(
-        table.columns
-    )
-
-    code, stdout, err = call(capsys, "validate", fitted)
-    assert code == 0, err
-    scenario = load_scenario(fitted)
-    base = load_scenario(out.parent / "tiny.yaml")
-    assert scenario.name == "tiny_calibrated"
-    assert scenario.parameters.diplomatic_capacity == 1
-    assert scenario.parameters.model_dump() == {
-        **base.parameters.model_dump(),
-        "diplomatic_capacity": 1,
+def test_a_particle_seed_depends_on_the_values_the_replicate_and_the_seed_only():
+    values = {"a": 0.1, "b": 2.0}
+    assert particle_seed(5, values, 0) == particle_seed(5, dict(reversed(values.items())), 0)
+    others = {
+        particle_seed(5, {"a": 0.1 + 1e-12, "b": 2.0}, 0),
+        particle_seed(5, values, 1),
+        particle_seed(6, values, 0),
     }
-    same = {"name", "parameters"}
-    assert scenario.model_dump(exclude=same) == base.model_dump(exclude=same)
-    text = fitted.read_text()
-    assert text.startswith("# yaml-language-server: $schema=")
-    assert "#   python run.py calibrate " in text
-    assert "--accept 0.5" in text
-    assert "Best point 1: distance 0.000" in text
-    assert "diplomatic_capacity: 1  # fitted; prior 0-3, accepted" in text
+    assert particle_seed(5, values, 0) not in others and len(others) == 3
+    assert 0 <= particle_seed(5, values, 0) < 2**32
+
+
+def test_the_distance_is_the_mean_normalised_rmse_and_a_missing_year_costs_the_scale():
+    observed = {"x": np.array([2.0, 2.0]), "y": np.array([1.0, np.nan])}
+    distance = Distance(observed)
+    assert distance(observed, observed) == 0.0
+    # x off by 1 both years (scale 2): 0.5; y's only observed year missing: 1
+    simulated = {"x": np.array([3.0, 1.0]), "y": np.array([np.nan, 5.0])}
+    assert distance.per_measure(simulated, observed) == {"x": 0.5, "y": 1.0}
+    assert distance(simulated, observed) == 0.75
+
+
+def test_an_assortativity_near_zero_is_scaled_by_its_floor_not_by_itself():
+    observed = {"degree_assortativity": np.array([-0.01, -0.01])}
+    distance = Distance(observed)
+    assert distance({"degree_assortativity": np.array([0.09, 0.09])}, observed) == (
+        pytest.approx(1.0)
+    )
+
+
+def test_the_prior_takes_whole_numbers_as_equally_likely_and_ranges_as_uniform(world):
+    plan = load_sweep(world[0])
+    prior, _, bounds = prior_of(plan.sweep.parameters)
+    assert bounds == {"diplomatic_capacity": (1.0, 3.0), "negotiation_cost": (0.0, 0.3)}
+    capacity = prior["diplomatic_capacity"]
+    assert [capacity.pmf(k) for k in (0, 1, 2, 3, 4)] == pytest.approx([0, 1 / 3, 1 / 3, 1 / 3, 0])
+    assert prior["negotiation_cost"].pdf(0.15) == pytest.approx(1 / 0.3)
+    assert prior["negotiation_cost"].pdf(0.31) == 0
+
+
+def test_the_weighted_quantile_is_the_first_value_whose_cumulative_weight_reaches_it():
+    values, weights = np.array([3.0, 1.0, 2.0]), np.array([0.2, 0.5, 0.3])
+    assert weighted_quantile(values, weights, 0.5) == 1.0
+    assert weighted_quantile(values, weights, 0.6) == 2.0
+    assert weighted_quantile(values, weights, 0.95) == 3.0
+
+
+def test_observed_counts_are_rescaled_only_for_a_world_without_state_births():
+    observed = pd.DataFrame(
+        {
+            "year": [1990],
+            "states": [20],
+            "active_agreements": [38.0],
+            "tied_dyads": [19.0],
+            "states_with_dca": [10.0],
+            "mean_degree": [1.9],
+            "max_degree": [19.0],
+            "density": [0.1],
+            "transitivity": [0.3],
+        }
+    )
+    as_published, rescaled = comparable_observed(pd.DataFrame({"states": [20]}), observed, 10)
+    assert not rescaled and as_published is observed
+    fixed, rescaled = comparable_observed(pd.DataFrame({"step": [0]}), observed, 10)
+    assert rescaled
+    pd.testing.assert_frame_equal(fixed, rescale_observed(observed, 10))
+    # pairs x 90/380, states x 10/20, degrees x 9/19; density unchanged
+    assert fixed["tied_dyads"].iloc[0] == pytest.approx(4.5)
+    assert fixed["states_with_dca"].iloc[0] == 5
+    assert fixed["max_degree"].iloc[0] == pytest.approx(9.0)
+    assert fixed["density"].iloc[0] == 0.1
+
+
+# --- the targets ---------------------------------------------------------------------------
+
+
+def _table(values: dict[str, tuple[list[float], list[float]]]) -> pd.DataFrame:
+    rows = []
+    for measure, (simulated, observed) in values.items():
+        for k, (s, o) in enumerate(zip(simulated, observed, strict=True)):
+            rows.append({"year": 2009 + k, "measure": measure, "simulated_mean": s, "observed": o})
+    return pd.DataFrame(rows)
+
+
+def test_the_targets_pass_and_miss_by_their_rules():
+    table = _table(
+        {
+            "density": ([0.044, 0.055], [0.0449, 0.0478]),  # 2010: +15.06%: miss
+            "states_with_dca": ([140, 160], [148, 154]),  # within 15%: pass
+            "mean_degree": ([8.0, 9.0], [8.71, 9.27]),
+            "max_degree": ([40, 55], [68, 72]),  # 2010 only: 55/72 = -23.6%: pass
+            "agreements_per_tied_pair": ([1.2, 1.1], [np.nan, np.nan]),  # 1.1: miss
+            "cross_region_share_new": ([0.3, 0.5], [np.nan, np.nan]),  # mean 0.4: pass
+            "degree_assortativity": ([-0.1, 0.01], [np.nan, np.nan]),  # 2010 > 0: miss
+            "transitivity": ([0.35, 0.30], [0.282, 0.289]),  # within 0.1: pass
+        }
+    )
+    targets = check_targets(table, [2009, 2010]).set_index("measure")
+    assert len(targets) == len(TARGETS)
+    passed = targets["passed"].to_dict()
+    assert passed == {
+        "density": False,
+        "states_with_dca": True,
+        "mean_degree": True,
+        "max_degree": True,
+        "agreements_per_tied_pair": False,
+        "cross_region_share_new": True,
+        "degree_assortativity": False,
+        "transitivity": True,
+    }
+    assert targets.loc["density", "worst_year"] == 2010
+    assert targets.loc["agreements_per_tied_pair", "simulated"] == 1.1
+    assert targets.loc["cross_region_share_new", "simulated"] == pytest.approx(0.4)
+    assert targets.loc["max_degree", "observed"] == 72
+
+
+def test_a_target_without_simulated_values_misses():
+    table = _table({"density": ([0.04], [0.04])})
+    targets = check_targets(table, [2009]).set_index("measure")
+    assert targets.loc["density", "passed"]
+    assert not targets.loc["degree_assortativity", "passed"]
+    assert math.isnan(targets.loc["degree_assortativity", "simulated"])
+
+
+# --- the calibration -----------------------------------------------------------------------
+
+
+def test_abc_smc_runs_its_generations_and_reports_fit_and_test_apart(world, tmp_path):
+    result = run_abc(world, tmp_path / "a")
+    assert result.generations["t"].tolist() == [0, 1]
+    assert (result.generations["particles"] == SMALL.population).all()
+    # each generation's threshold is no larger than the last one's
+    assert result.generations["epsilon"].is_monotonic_decreasing
+    assert len(result.posterior) == SMALL.population
+    assert result.posterior["weight"].sum() == pytest.approx(1.0)
+    assert (result.posterior["distance"] <= result.generations["epsilon"].iloc[-1]).all()
+    assert set(result.fitted) == {"diplomatic_capacity", "negotiation_cost"}
+    assert isinstance(result.fitted["diplomatic_capacity"], int)
+    periods = set(result.check.period_scores["period"])
+    assert periods == {"fit", "test"}
+    assert result.predictive.seeds == list(range(SMALL.draws))
+    assert len(result.check.targets) == len(TARGETS)
+    text = result.text()
+    assert "fitted on 1991-1993; tested on 1994-1996" in text
+    assert "test" in text and "targets of issue 13" in text
+
+
+def test_the_same_seed_gives_the_same_posterior(world, tmp_path):
+    first = run_abc(world, tmp_path / "a")
+    second = run_abc(world, tmp_path / "b")
+    pd.testing.assert_frame_equal(first.posterior, second.posterior)
+    pd.testing.assert_frame_equal(first.generations, second.generations)
+    pd.testing.assert_frame_equal(first.predictive.table, second.predictive.table)
+    assert first.fitted == second.fitted
 
 
 @pytest.mark.slow
-def test_the_fitted_world_keeps_the_base_files_layout_with_the_sweeps_steps(tmp_path, capsys):
-    sweep_file = tmp_path / "two.yaml"
-    sweep_file.write_text(
-        f"name: two\nscenarios: [{WORLD_1990}]\nsteps: 2\nparameters:\n"
-        "  homophily_weight: [0.5, 1.25]\n"
-    )
-    out = run_quietly(sweep_file, tmp_path / "out")
-    fitted = tmp_path / "world_fit.yaml"
-    code, stdout, err = call(capsys, "calibrate", out, "--accept", "1", "--out", fitted)
-    assert code == 0, err
-    assert (out / "calibration.csv").is_file()  # the default place of the scores
-    scenario = load_scenario(fitted)
-    best = float(pd.read_csv(out / "calibration.csv").loc[0, "homophily_weight"])
-    assert scenario.parameters.homophily_weight == best
-    assert scenario.parameters.multilateralisation_rate == 0.0  # the base's own
-    assert scenario.steps == 2
-    assert scenario.name == "world_1990_calibrated"
-    # below the header, the base file's lines are kept but for name, steps and parameters
-    base_lines = WORLD_1990.read_text().splitlines()
-    kept = [line for line in base_lines if line and not line.startswith("#")]
-    new_lines = fitted.read_text().splitlines()
-    changed = ("name:", "steps:", "parameters:", "  multilateralisation_rate:")
-    for line in kept:
-        if not line.startswith(changed):
-            assert line in new_lines, line
-    assert "Nothing here is calibrated yet" not in fitted.read_text()
+def test_another_seed_gives_another_posterior(world, tmp_path):
+    first = run_abc(world, tmp_path / "a")
+    other = run_abc(world, tmp_path / "c", Settings(**{**SMALL.__dict__, "seed": 6}))
+    assert not first.posterior.equals(other.posterior)
 
 
-def test_a_sweep_that_sets_a_region_field_writes_the_whole_mapping(tmp_path, capsys):
-    folder = support.write_world(tmp_path / "world")
-    sweep_file = support.write_sweep(
-        folder,
-        CAPACITY + "fixed:\n  regions.1.threat: 0.55\n",
-    )
-    out = run_quietly(sweep_file, tmp_path / "out")
-    observed = tmp_path / "observed.csv"
-    observed_from_point(out, TARGET_POINT, nations=10).to_csv(observed, index=False)
-    fitted = tmp_path / "fit.yaml"
-    code, _, err = call(
-        capsys, "calibrate", out, "--accept", "0.25", "--observed", observed, "--out", fitted
-    )
-    assert code == 0, err
-    scenario = load_scenario(fitted)
-    assert scenario.regions[1].threat == 0.55
-    data = yaml.safe_load(fitted.read_text())
-    assert data["parameters"]["diplomatic_capacity"] == scenario.parameters.diplomatic_capacity
+@pytest.mark.slow
+def test_worker_processes_give_the_same_posterior_as_this_process(world, tmp_path):
+    import multiprocessing
+
+    serial = run_abc(world, tmp_path / "a")
+    with multiprocessing.get_context("forkserver").Pool(2) as pool:
+        parallel = run_abc(world, tmp_path / "b", map_=pool.map)
+    pd.testing.assert_frame_equal(serial.posterior, parallel.posterior)
+    pd.testing.assert_frame_equal(serial.generations, parallel.generations)
 
 
-# --- bad input -----------------------------------------------------------------------------
+@pytest.mark.slow
+def test_a_dask_cluster_gives_the_same_posterior_as_this_process(world, tmp_path):
+    from distributed import Client, LocalCluster
+
+    serial = run_abc(world, tmp_path / "a")
+    with (
+        LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+
+        def dask_map(function, items):
+            return client.gather(client.map(function, list(items), pure=False))
+
+        on_dask = run_abc(world, tmp_path / "b", map_=dask_map)
+    pd.testing.assert_frame_equal(serial.posterior, on_dask.posterior)
+    pd.testing.assert_frame_equal(serial.generations, on_dask.generations)
+    pd.testing.assert_frame_equal(serial.predictive.table, on_dask.predictive.table)
 
 
-def test_bad_accept_measures_or_observed_are_one_line_errors(capacity_sweep, tmp_path, capsys):
-    out, observed = capacity_sweep
-    cases = [
-        (["--accept", "0"], "--accept: expected a fraction in (0, 1], got 0"),
-        (["--accept", "1.5"], "--accept: expected a fraction in (0, 1], got 1.5"),
-        (["--measures", "density,nodes"], "unknown measure 'nodes'"),
-        (["--measures", ","], "--measures: expected measure names"),
-        (["--observed", tmp_path / "none.csv"], "observed file not found"),
-    ]
-    for arguments, expected in cases:
-        code, _, err = call(capsys, "calibrate", out, *arguments, "--out", tmp_path / "f.yaml")
-        assert code == 2, arguments
-        assert expected in one_error_line(err), (arguments, err)
-    assert not (tmp_path / "f.yaml").exists()
-
-
-def test_a_folder_that_is_not_a_sweep_is_a_one_line_error(tmp_path, capsys):
-    code, _, err = call(capsys, "calibrate", tmp_path / "nowhere")
-    assert code == 2
-    assert "no such folder" in one_error_line(err)
-    code, _, err = call(capsys, "calibrate", tmp_path)
-    assert code == 2
-    assert "not a results folder" in one_error_line(err)
-
-
-def test_a_sweep_whose_file_changed_or_went_is_a_one_line_error(tmp_path, capsys):
-    folder = support.write_world(tmp_path / "world")
-    sweep_file = support.write_sweep(folder, CAPACITY.replace("[0, 1, 2, 3]", "[0, 1]"))
-    out = run_quietly(sweep_file, tmp_path / "out")
-    sweep_file.write_text(sweep_file.read_text().replace("seed: 11", "seed: 12"))
-    code, _, err = call(capsys, "calibrate", out, "--out", tmp_path / "f.yaml")
-    assert code == 2
-    assert "has changed since the sweep ran" in one_error_line(err)
-    sweep_file.unlink()
-    code, _, err = call(capsys, "calibrate", out, "--out", tmp_path / "f.yaml")
-    assert code == 2
-    assert "is gone" in one_error_line(err)
-
-
-def test_the_fitted_scenario_may_not_overwrite_its_base(capacity_sweep, capsys):
-    out, observed = capacity_sweep
-    base = out.parent / "tiny.yaml"
-    before = base.read_text()
-    code, _, err = call(capsys, "calibrate", out, "--observed", observed, "--out", base)
-    assert code == 2
-    assert "is the base scenario itself" in one_error_line(err)
-    assert base.read_text() == before
-
-
-def test_observed_years_that_miss_the_runs_are_a_one_line_error(capacity_sweep, tmp_path, capsys):
-    out, observed = capacity_sweep
-    frame = pd.read_csv(observed)
-    frame["year"] += 100
-    late = tmp_path / "late.csv"
-    frame.to_csv(late, index=False)
-    code, _, err = call(capsys, "calibrate", out, "--observed", late, "--out", tmp_path / "f.yaml")
-    assert code == 2
-    assert "no year to score" in one_error_line(err)
-
-
-def test_calibrate_refuses_a_bad_fraction_from_python_too(capacity_sweep):
-    out, observed = capacity_sweep
-    for accept in (0, -0.1, 2, math.nan):
-        with pytest.raises(CalibrationError, match="accept"):
-            calibrate(out, accept=accept, observed=observed)
-
-
-# --- what calibrate takes (a calibration sweep) and where it writes ------------------------
-
-SENSITIVITY = {
-    "sobol": "design: sobol\nsamples: 4\n",
-    "morris": "design: morris\nsamples: 2\n",
-}
-
-
-def _sensitivity_sweep(design: str) -> str:
-    return (
-        f"name: {design}\nscenarios: [tiny.yaml]\nseed: 11\n{SENSITIVITY[design]}"
-        "parameters:\n  diplomatic_capacity: {range: [0, 3]}\n"
-    )
-
-
-def _listing(*folders: Path) -> dict[str, list[str]]:
-    return {str(f): sorted(p.name for p in f.iterdir()) for f in folders}
-
-
-@pytest.mark.parametrize("design", sorted(SENSITIVITY))
-def test_a_sensitivity_design_is_refused_as_not_a_calibration_sweep(design, tmp_path, capsys):
-    folder = support.write_world(tmp_path / "world")
-    out = run_quietly(support.write_sweep(folder, _sensitivity_sweep(design)), tmp_path / "out")
-    observed = tmp_path / "observed.csv"
-    observed_from_point(out, 0, nations=10).to_csv(observed, index=False)
-    before = _listing(folder, out, tmp_path)
-    code, stdout, err = call(capsys, "calibrate", out, "--observed", observed)
-    assert code == 2
-    line = one_error_line(err)
-    assert f"not a calibration sweep: its {design} design" in line, line
-    assert "expects a sample of the prior, a grid or latin_hypercube design" in line, line
-    assert stdout == ""
-    assert _listing(folder, out, tmp_path) == before
-
-
-def test_a_sweep_of_a_world_other_than_the_observed_one_is_refused(tmp_path, capsys):
-    # the ten-nation world against the 165 states of the shipped observed file
-    folder = support.write_world(tmp_path / "world")
-    out = run_quietly(support.write_sweep(folder, CAPACITY), tmp_path / "out")
-    before = _listing(folder, out)
-    code, stdout, err = call(capsys, "calibrate", out)
-    assert code == 2
-    line = one_error_line(err)
-    assert (
-        "not a calibration sweep: its world has 10 nations at step 0, the observed 1990 "
-        "has 165 states; calibrate expects a sweep of the world the observed figures start "
-        "from (scenarios/world_1990.yaml for the default observed file"
-    ) in line, line
-    assert _listing(folder, out) == before
-
-
-def test_runs_that_do_not_start_from_the_observed_network_are_refused(
-    capacity_sweep, tmp_path, capsys
+def test_the_command_writes_the_database_posterior_figure_targets_and_fitted_scenario(
+    world, tmp_path, capsys
 ):
-    out, observed = capacity_sweep
-    frame = pd.read_csv(observed)
-    frame.loc[frame["year"] == 1990, "max_degree"] += 1
-    shifted = tmp_path / "shifted.csv"
-    frame.to_csv(shifted, index=False)
-    code, _, err = call(capsys, "calibrate", out, "--observed", shifted, "--out", tmp_path / "f")
-    assert code == 2
-    line = one_error_line(err)
-    assert "not a calibration sweep: point 0 does not start from the observed network" in line
-    assert "max degree" in line, line
-    assert not (tmp_path / "f").exists()
-
-
-def test_without_out_the_fitted_scenario_goes_into_the_sweep_folder_not_beside_its_base(
-    tmp_path, capsys
-):
-    folder = support.write_world(tmp_path / "world")
-    out = run_quietly(support.write_sweep(folder, CAPACITY), tmp_path / "out")
-    observed = tmp_path / "observed.csv"
-    observed_from_point(out, TARGET_POINT, nations=10).to_csv(observed, index=False)
-    base_folder = _listing(folder)
-    code, stdout, err = call(capsys, "calibrate", out, "--observed", observed)
+    sweep, observed = world
+    out = tmp_path / "abc"
+    fitted = tmp_path / "fitted.yaml"
+    code, stdout, err = call(
+        capsys,
+        "calibrate",
+        sweep,
+        "--population",
+        "6",
+        "--generations",
+        "2",
+        "--fit-years",
+        "1991-1993",
+        "--test-years",
+        "1994-1996",
+        "--draws",
+        "3",
+        "--seeds",
+        "3",
+        "--workers",
+        "1",
+        "--observed",
+        observed,
+        "--out",
+        out,
+        "--fitted",
+        fitted,
+    )
     assert code == 0, err
-    assert _listing(folder) == base_folder  # nothing new among the scenarios
-    fitted = out / "tiny_calibrated.yaml"
-    assert f"fitted scenario in {fitted};" in stdout
-    assert load_scenario(fitted).name == "tiny_calibrated"
-    assert (out / "calibration.csv").is_file()
+    assert "ABC-SMC" in stdout and "targets of issue 13" in stdout
+    names = {p.name for p in out.iterdir()}
+    assert {
+        "abc.db",
+        "posterior.csv",
+        "posterior_summary.csv",
+        "generations.csv",
+        "predictive.csv",
+        "predictive.html",
+        "targets.csv",
+        "calibration.json",
+        "tiny_calibrated.yaml",
+    } <= names
+    targets = pd.read_csv(out / "targets.csv")
+    assert len(targets) == len(TARGETS)
+    scenario = load_scenario(fitted)
+    assert scenario.name == "tiny_calibrated"
+    header = fitted.read_text()
+    assert "FIT on 1991-1993" in header and "TEST on 1994-1996, out of sample" in header
+    assert "posterior 90%" in header
+    assert str(out) in (out / "tiny_calibrated.yaml").read_text()
 
 
 @pytest.mark.parametrize(
-    ("option", "target", "expected"),
+    ("arguments", "expected"),
     [
-        ("--out", "a-folder", "is a folder; --out expects a file name"),
-        ("--scores", "a-folder", "is a folder; --scores expects a file name"),
-        ("--out", "a-long-name", "the name is 305 bytes"),
-        ("--scores", "a-long-name", "the name is 305 bytes"),
+        (["--fit-years", "2000-1991"], "--fit-years"),
+        (["--fit-years", "1990-1993"], "must start after 1990"),
+        (["--test-years", "1994-2003"], "no 1997"),
+        (["--test-years", "1992-1996"], "must come after the fit years"),
+        (["--population", "1"], "population"),
+        (["--measures", "density,nonsense"], "unknown measure 'nonsense'"),
+        (["--workers", "0"], "--workers"),
     ],
 )
-def test_an_out_or_scores_file_that_cannot_be_written_is_refused_before_writing_either(
-    option, target, expected, capacity_sweep, tmp_path, capsys
-):
-    out, observed = capacity_sweep
-    (tmp_path / "a-folder").mkdir()
-    path = tmp_path / ("a-folder" if target == "a-folder" else "n" * 300 + ".yaml")
-    other = "--scores" if option == "--out" else "--out"
-    other_path = tmp_path / "other.file"
-    sweep_before = _listing(out)
+def test_bad_options_are_one_line_errors(world, tmp_path, capsys, arguments, expected):
+    sweep, observed = world
+    base = ["--fit-years", "1991-1993", "--test-years", "1994-1996"]
     code, _, err = call(
-        capsys, "calibrate", out, "--observed", observed, option, path, other, other_path
+        capsys,
+        "calibrate",
+        sweep,
+        "--workers",
+        "1",
+        *base,
+        *arguments,
+        "--observed",
+        observed,
+        "--out",
+        tmp_path / "out",
     )
-    assert code == 2
-    assert expected in one_error_line(err)
-    assert _listing(tmp_path) == {str(tmp_path): ["a-folder"]}
-    assert _listing(out) == sweep_before
+    line = one_error_line(err)
+    assert code == 2 and expected in line, line
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
 
 
-def test_an_empty_observed_file_is_a_one_line_error(capacity_sweep, tmp_path, capsys):
-    out, _ = capacity_sweep
-    empty = tmp_path / "empty.csv"
-    empty.write_text("")
-    code, stdout, err = call(capsys, "calibrate", out, "--observed", empty, "--out", tmp_path / "f")
-    assert code == 2
-    assert one_error_line(err) == (
-        f"error: {empty}: the observed file is empty; expected a CSV with the columns year, "
-        "states, active_agreements, tied_dyads, density, states_with_dca, mean_degree, "
-        "max_degree, transitivity"
+def test_a_world_that_does_not_start_from_the_observed_network_is_refused(world, tmp_path, capsys):
+    sweep, observed = world
+    frame = pd.read_csv(observed)
+    frame.loc[frame["year"] == 1990, "max_degree"] += 1
+    frame.to_csv(tmp_path / "other.csv", index=False)
+    code, _, err = call(
+        capsys,
+        "calibrate",
+        sweep,
+        "--fit-years",
+        "1991-1993",
+        "--test-years",
+        "1994-1996",
+        "--workers",
+        "1",
+        "--observed",
+        tmp_path / "other.csv",
+        "--out",
+        tmp_path / "out",
     )
-    assert stdout == ""
+    assert code == 2 and "does not start from the observed network" in one_error_line(err)
+
+
+def test_a_missing_sweep_file_and_a_non_empty_out_are_one_line_errors(world, tmp_path, capsys):
+    code, _, err = call(capsys, "calibrate", tmp_path / "none.yaml", "--workers", "1")
+    assert code == 2 and "none.yaml" in one_error_line(err)
+    (tmp_path / "full").mkdir()
+    (tmp_path / "full" / "x").write_text("x")
+    code, _, err = call(capsys, "calibrate", world[0], "--out", tmp_path / "full")
+    assert code == 2 and "not empty" in one_error_line(err)
+
+
+# --- the observed structure file -----------------------------------------------------------
+
+
+def test_the_structure_file_fills_the_structure_measures_of_its_years(tmp_path):
+    from analysis.hindcast import OBSERVED_FILE, STRUCTURE, load_observed
+
+    # the shape of scenarios/data/dca_network_structure_1990_2000.csv (the data branch
+    # writes the real one): year and the five measures, empty cells allowed
+    structure = tmp_path / "structure.csv"
+    structure.write_text(
+        "year,agreements_per_tied_pair,max_degree,cross_region_share_new,"
+        "degree_assortativity,share_start_in_force\n"
+        "1990,1.18,16,0.6,-0.2,1.0\n"
+        "1991,1.17,19,,-0.21,0.95\n"
+    )
+    observed = load_observed(OBSERVED_FILE, structure).set_index("year")
+    assert observed.loc[1990, "degree_assortativity"] == -0.2
+    assert math.isnan(observed.loc[1991, "cross_region_share_new"])
+    assert observed.loc[1991, "share_start_in_force"] == 0.95
+    # the yearly figures keep their own max degree; agreements per tied pair comes from
+    # the structure file where it has the year, from the figures' ratio elsewhere
+    assert observed.loc[1991, "max_degree"] == 19
+    assert observed.loc[1991, "agreements_per_tied_pair"] == 1.17
+    assert observed.loc[2010, "agreements_per_tied_pair"] == pytest.approx(1200 / 904)
+    assert observed.loc[2010, list(STRUCTURE)].drop("agreements_per_tied_pair").isna().all()
+
+
+def test_a_structure_file_without_its_columns_is_a_one_line_error(tmp_path):
+    from analysis.hindcast import OBSERVED_FILE, HindcastError, load_observed
+
+    structure = tmp_path / "structure.csv"
+    structure.write_text("year,max_degree\n1990,16\n")
+    with pytest.raises(HindcastError, match="missing column"):
+        load_observed(OBSERVED_FILE, structure)
