@@ -48,7 +48,12 @@ import pandas as pd
 
 from simulation.atomic_write import atomic_folder
 from simulation.outcomes import MODEL_COLUMNS
-from simulation.palette import OBSERVED_COLOUR, SIMULATED_BAND_COLOUR, SIMULATED_COLOUR
+from simulation.palette import (
+    OBSERVED_COLOUR,
+    PERIOD_BOUNDARY_COLOUR,
+    SIMULATED_BAND_COLOUR,
+    SIMULATED_COLOUR,
+)
 
 if TYPE_CHECKING:
     from simulation.scenario import Scenario
@@ -675,7 +680,10 @@ class Hindcast:
             )
             if show_boundary:
                 fig.add_vline(
-                    x=boundary, line={"color": "grey", "width": 1, "dash": "dash"}, row=row, col=col
+                    x=boundary,
+                    line={"color": PERIOD_BOUNDARY_COLOUR, "width": 1, "dash": "dash"},
+                    row=row,
+                    col=col,
                 )
         if show_boundary:
             fig.add_annotation(
@@ -686,7 +694,7 @@ class Hindcast:
                 text="fit ◂ ▸ test",
                 showarrow=False,
                 yanchor="bottom",
-                font={"size": 10, "color": "grey"},
+                font={"size": 10, "color": PERIOD_BOUNDARY_COLOUR},
             )
         distance = (
             f"distance fit {self.period_distance('fit'):.3f}, test "

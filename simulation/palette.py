@@ -68,6 +68,8 @@ SERIES_COLOURS = {
 OBSERVED_COLOUR = "black"
 SIMULATED_COLOUR = GROUP_COLOURS[0]
 SIMULATED_BAND_COLOUR = "rgba(31,119,180,0.2)"  # SIMULATED_COLOUR at a fifth
+# the line between the fit and test years, and its label: present but quiet
+PERIOD_BOUNDARY_COLOUR = "grey"
 
 # trust toward another nation: a partner (tied by an agreement in force) or not
 PARTNER_COLOUR = _GREEN
