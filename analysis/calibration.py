@@ -508,8 +508,8 @@ def calibrate(
     seed = plan.root_seed if settings.seed is None else settings.seed
     replicates = settings.replicates or plan.sweep.replicates
 
-    start_model, _ = run_tables(base_data, {}, base.seed, base.steps, source)
-    _check_start(sweep_file, start_model, observed_frame, nations)
+    start_model, start_structure = run_tables(base_data, {}, base.seed, base.steps, source)
+    _check_start(sweep_file, start_model, start_structure, observed_frame, nations)
     held_to, rescaled = comparable_observed(start_model, observed_frame, nations)
 
     measures = list(settings.measures)
@@ -680,10 +680,17 @@ def _check_years(
     return years_between(fit), years_between(test)
 
 
-def _check_start(sweep_file, model: pd.DataFrame, observed: pd.DataFrame, nations: int) -> None:
+def _check_start(
+    sweep_file,
+    model: pd.DataFrame,
+    structure: pd.DataFrame,
+    observed: pd.DataFrame,
+    nations: int,
+) -> None:
     """Refuse a world that is not the one the observed figures start from: at step 0, the
-    observed number of states and the observed network, to the observed file's precision
-    (half a unit of its last digit)."""
+    observed number of states and the observed network of bilateral agreements (a
+    pact's ties are no DCAs), to the observed file's precision (half a unit of its last
+    digit)."""
     from analysis.hindcast import measures_from_model
 
     expected = (
@@ -703,7 +710,7 @@ def _check_start(sweep_file, model: pd.DataFrame, observed: pd.DataFrame, nation
             f"{sweep_file}: not a calibration sweep: its world has {states} states at step 0, "
             f"the observed {START_YEAR} has {int(first['states'])}; {expected}"
         )
-    start = measures_from_model(model, nations).iloc[0]  # step 0
+    start = measures_from_model(model, nations, structure=structure).iloc[0]  # step 0
     for measure, (label, _, digits) in MEASURES.items():
         tolerance = 0.5 * 10.0**-digits + 1e-9
         if abs(start[measure] - first[measure]) > tolerance:

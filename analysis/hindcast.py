@@ -274,8 +274,14 @@ def measures_from_model(
             frame[measure] = model[MODEL_COLUMN[measure]].to_numpy()
     columns = [*keys, "step", "year", *MEASURES]
     if structure is not None:
-        extra = structure[[*keys, "step", *STRUCTURE]]
-        frame = frame.merge(extra, on=[*keys, "step"], how="left", validate="one_to_one")
+        # the observed figures count bilateral DCAs: where the structure measures give
+        # them from the runs' bilateral agreements, they replace the model table's, whose
+        # network columns count a pact's ties too
+        network = [m for m in MEASURES if m in structure.columns]
+        extra = structure[[*keys, "step", *STRUCTURE, *network]]
+        frame = frame.drop(columns=network).merge(
+            extra, on=[*keys, "step"], how="left", validate="one_to_one"
+        )
         columns += list(STRUCTURE)
     return frame[columns].reset_index(drop=True)
 

@@ -152,6 +152,40 @@ def degree_assortativity(first: np.ndarray, second: np.ndarray, degree: np.ndarr
     return float(((ends - ends.mean()) * (others - others.mean())).mean() / spread**2)
 
 
+# The observed yearly figures (dca_network_targets_*.csv) count bilateral DCAs, with
+# every state in the system as a node; `structure_measures` gives them too, from a
+# run's bilateral agreements, so a pact's ties (NATO in world_1990) never count as DCAs
+DCA_NETWORK_FIGURES: tuple[str, ...] = (
+    "active_agreements",
+    "tied_dyads",
+    "density",
+    "states_with_dca",
+    "mean_degree",
+    "transitivity",
+)
+
+
+def dca_network_figures(
+    first: np.ndarray, second: np.ndarray, degree: np.ndarray, counted: np.ndarray
+) -> dict[str, float]:
+    """Tied dyads, density, states with a tie, mean degree and transitivity (global
+    clustering: 3 x triangles / connected triples, 0 without triples) of the simple graph
+    whose edges are the pairs (first[k], second[k]), over the `counted` nodes."""
+    states = int(counted.sum())
+    tied = len(first)
+    adjacency = np.zeros((degree.size, degree.size))
+    adjacency[first, second] = adjacency[second, first] = 1.0
+    closed_walks = float(((adjacency @ adjacency) * adjacency).sum())  # 6 x triangles
+    triples = float((degree * (degree - 1)).sum())  # 2 x connected triples
+    return {
+        "tied_dyads": tied,
+        "density": tied / (states * (states - 1) / 2) if states > 1 else 0.0,
+        "states_with_dca": int((degree[counted] > 0).sum()),
+        "mean_degree": 2 * tied / states if states else 0.0,
+        "transitivity": closed_walks / triples if triples else 0.0,
+    }
+
+
 def structure_measures(
     agreements: pd.DataFrame,
     nations: pd.DataFrame,
@@ -159,7 +193,9 @@ def structure_measures(
     start_year: int,
 ) -> pd.DataFrame:
     """The five structure measures (STRUCTURE_MEASURES, defined in the contract of issue
-    13 and in docs/MODEL.md 11.1) of one run, one row a step 0..`steps`, with its year.
+    13 and in docs/MODEL.md 11.1) of one run, one row a step 0..`steps`, with its year,
+    and the observed file's yearly figures of its bilateral agreements
+    (DCA_NETWORK_FIGURES).
 
     `agreements` is the run's agreements table (`simulation.tables.agreements_table`):
     only bilateral agreements count; one is in force at step s when signed at or before s
@@ -206,6 +242,8 @@ def structure_measures(
             {
                 "step": step,
                 "year": start_year + step,
+                **dca_network_figures(ends_first, ends_second, degree, counted),
+                "active_agreements": int(in_force.sum()),
                 "agreements_per_tied_pair": (
                     int(in_force.sum()) / len(pairs) if len(pairs) else math.nan
                 ),

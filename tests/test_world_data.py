@@ -365,4 +365,21 @@ def test_the_hindcast_of_world_2000_labels_step_zero_2000(tmp_path, capsys):
     table = pd.read_csv(out / "hindcast.csv")
     assert sorted(set(table["year"])) == [2000, 2001]
     step_zero = table[(table["year"] == 2000) & (table["measure"] == "active_agreements")]
-    assert step_zero["simulated_mean"].iloc[0] == 805  # 804 DCAs and NATO
+    # the observed figures count bilateral DCAs: NATO, a pact, is no DCA
+    assert step_zero["simulated_mean"].iloc[0] == 804
+
+
+def test_the_real_1990_world_starts_from_the_observed_dca_network_not_counting_nato():
+    from analysis.hindcast import MEASURES, load_observed
+    from analysis.network import structure_measures
+    from simulation.tables import agreements_table, nations_table
+
+    model = DefenseCooperationModel(load_scenario(ROOT / "scenarios" / "world_1990.yaml"))
+    start = structure_measures(
+        agreements_table(model), nations_table(model), steps=0, start_year=1990
+    ).iloc[0]
+    observed = load_observed().set_index("year").loc[1990]
+    for measure, (_, _, digits) in MEASURES.items():
+        assert abs(start[measure] - observed[measure]) <= 0.5 * 10.0**-digits + 1e-9, measure
+    # NATO's 17 members are tied by the pact all the same: the model table counts them
+    assert model.outcomes["max_degree"] > observed["max_degree"]
