@@ -64,6 +64,11 @@ MAX_CAPABILITY = 1e6
 region's median). Capabilities are relative (only ratios matter), and compounding
 from a larger start could pass the model's ceiling (`guards.CAPABILITY_CEILING`)."""
 
+MIN_CAPABILITY = 1e-12
+"""Smallest capability (listed, or a region's median): far below any state's CINC share
+(about 1e-6), and far enough above the smallest float that shares and ratios of
+capabilities stay finite."""
+
 MAX_SPREAD_SD = 1.0
 """Largest `sd` of a spread. A spread is clipped to [0, 1], so at sd 1 most draws
 already land on an end; a larger sd means nothing more."""
@@ -110,7 +115,10 @@ class LogNormal(_Strict):
     """Capabilities across real states are roughly lognormal (COW NMC)."""
 
     median: Float = Field(
-        1.0, gt=0, le=MAX_CAPABILITY, description="Median capability (arbitrary units)."
+        1.0,
+        ge=MIN_CAPABILITY,
+        le=MAX_CAPABILITY,
+        description="Median capability (arbitrary units).",
     )
     sigma: Float = Field(1.0, ge=0, le=5, description="Spread of log capability.")
 
@@ -163,7 +171,9 @@ class NationSpec(_Strict):
     name: Name
     region: Name
     capability: Float = Field(
-        gt=0, le=MAX_CAPABILITY, description="Military capability (e.g. a CINC share)."
+        ge=MIN_CAPABILITY,
+        le=MAX_CAPABILITY,
+        description="Military capability (e.g. a CINC share).",
     )
     sovereignty_sensitivity: Float = Field(0.4, ge=0, le=1)
     policy_position: Float = Field(0.5, ge=0, le=1)

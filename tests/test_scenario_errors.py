@@ -204,7 +204,14 @@ CASES = [
         "nation_capability_negative",
         edit("capability: 0.5", f"capability: -0.5  {MARK}"),
         "nations[2].capability",
-        ("greater than 0",),
+        ("greater than or equal to 0.000000000001",),
+    ),
+    Case(
+        # shares of capabilities this small divide to NaN: refused before the run
+        "nation_capability_below_the_floor",
+        edit("capability: 0.5", f"capability: 1.0e-300  {MARK}"),
+        "nations[2].capability",
+        ("greater than or equal to 0.000000000001", "1e-300"),
     ),
     Case(
         "agreement_depth_above_ladder",
