@@ -704,10 +704,11 @@ def test_a_run_cut_short_between_its_tables_is_run_again_on_resume(world, tmp_pa
 
 @pytest.mark.slow
 def test_sigint_to_a_sweep_with_workers_exits_130_and_resume_finishes_it(world, capsys):
-    # 16 runs of 40 steps keep two workers busy for about a second
-    runs = 16
+    # 40 runs of 40 steps keep two workers busy for a few seconds: on a loaded machine
+    # (load average 25 seen) 16 runs once all finished before the signal landed
+    runs = 40
     text = (
-        "name: slow\nscenarios: [tiny.yaml]\nsteps: 40\nreplicates: 4\n"
+        "name: slow\nscenarios: [tiny.yaml]\nsteps: 40\nreplicates: 10\n"
         "parameters:\n  crisis_rate: [0.1, 0.3, 0.5, 0.7]\n"
     )
     path = write_sweep(world, text)
