@@ -244,3 +244,45 @@ def test_southeast_asia_sensitivity_drives_the_small_members_out_of_the_forum():
     assert sum(early_exits) > sum(early_exits_lowered)
     assert inside and with_china
     assert np.mean(inside) < np.mean(with_china)
+
+
+# ------------------------------------------------------------ believable networks
+
+GENERATED_AND_ILLUSTRATIVE = (
+    "baseline",
+    "indo_pacific",
+    "north_atlantic",
+    "pact_exit",
+    "southeast_asia",
+    "sovereignty_backlash",
+)
+
+
+def renewal_share(tables: dict) -> float:
+    """Renewals over all term ends that could have been renewed: the renewals plus the
+    agreements that ended because a member declined to renew or the renewal lapsed."""
+    renewed = int(tables["model"]["renewals"].sum())
+    declined = int(tables["agreements"]["end_reason"].isin(["not_renewed", "lapsed"]).sum())
+    return renewed / max(renewed + declined, 1)
+
+
+def cross_region_bilaterals(tables: dict) -> int:
+    """Bilateral agreements ever signed whose two members are in different regions."""
+    nations = tables["nations"]
+    region = dict(zip(nations["nation"], nations["region"], strict=True))
+    agreements = tables["agreements"]
+    members = agreements.loc[agreements["kind"] == "bilateral", "members"]
+    return sum(len({region[name] for name in pair.split(MEMBER_SEPARATOR)}) > 1 for pair in members)
+
+
+@pytest.mark.parametrize("name", GENERATED_AND_ILLUSTRATIVE)
+def test_presets_do_not_close_into_cliques_nor_renew_every_agreement(name: str):
+    """Issue 13: with the network mechanisms on, no generated or illustrative preset
+    ends with transitivity above 0.7 or renews 97% or more of its agreements at term
+    end, and the generated baseline signs across regions."""
+    for seed in SEEDS:
+        tables = run(name, seed)[1]
+        assert tables["model"]["transitivity"].iloc[-1] <= 0.7, (seed, "transitivity")
+        assert renewal_share(tables) < 0.97, (seed, "renewal share")
+        if name == "baseline":
+            assert cross_region_bilaterals(tables) > 0, (seed, "cross-region agreements")
