@@ -179,6 +179,15 @@ class Parameters(BaseModel):
         "has: x ((1 + partners) / (1 + median partners))^elasticity. 0: no effect. Higher: "
         "well-connected nations keep adding partners, a larger largest degree.",
     )
+    conclusion_rate: Float = Field(
+        1.0,
+        gt=0,
+        le=1,
+        description="Chance that a proposal both sides value is concluded within the step "
+        "(negotiations take time; one that is not concluded may be proposed again next "
+        "step). 1: every such proposal is signed at once. Lower: the network approaches "
+        "the size the nations want more slowly and grows for longer.",
+    )
     agreements_per_pair: Int = Field(
         1,
         ge=1,

@@ -35,6 +35,7 @@ parameter_values = st.fixed_dictionaries(
         "capacity_network_elasticity": st.floats(0, 2),
         "agreements_per_pair": st.integers(1, 4),
         "lapse_rate": st.floats(0, 1),
+        "conclusion_rate": st.floats(0.01, 1),
     }
 )
 

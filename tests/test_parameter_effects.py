@@ -60,6 +60,7 @@ CLAIMS = [
     ("diplomatic_capacity", 1, 5, "signings", UP),
     ("capacity_capability_elasticity", 0.0, 1.5, "max_degree", UP),
     ("capacity_network_elasticity", 0.0, 1.5, "max_degree", UP),
+    ("conclusion_rate", 0.1, 1.0, "density", UP),
     ("agreements_per_pair", 1, 3, "agreements_per_tied_pair", UP),
     ("deepening_rate", 0.05, 0.8, "deepenings", UP),
     ("deepening_trust_threshold", 0.3, 0.7, "mean_depth", DOWN),

@@ -48,6 +48,7 @@ def test_neutral_values_of_the_new_parameters_reproduce_the_run_without_them():
         "capacity_network_elasticity": 0.0,
         "agreements_per_pair": 1,
         "lapse_rate": 0.0,
+        "conclusion_rate": 1.0,
     }
     plain, explicit = run(seed=4), run(seed=4, **neutral)
     from simulation.tables import all_tables
@@ -188,3 +189,24 @@ def test_at_lapse_rate_zero_no_agreement_lapses_and_bilateral_agreements_renew()
     model = run(steps=25)
     assert not any(a.end_reason is ExitReason.LAPSED for a in model.registry.by_slot)
     assert any(a.renewals > 0 for a in bilateral(model))
+
+
+# ------------------------------------------------------------ conclusion rate
+
+
+def bilateral_in_force(model) -> np.ndarray:
+    return model.recorder.model_table()["bilateral_agreements"].to_numpy()
+
+
+def test_slow_negotiations_grow_the_network_later_toward_nearly_the_same_size():
+    fast = np.mean([bilateral_in_force(run(steps=60, seed=s)) for s in SEEDS], axis=0)
+    slow = np.mean(
+        [bilateral_in_force(run(steps=60, seed=s, conclusion_rate=0.2)) for s in SEEDS], axis=0
+    )
+    # early on the slow network is well behind; at the end it has nearly caught up (it
+    # settles about 15% lower: fewer early ties leave less trust to build on)
+    assert slow[3] < 0.7 * fast[3]
+    assert slow[-10:].mean() > 0.8 * fast[-10:].mean()
+    # and it grows for longer: the step it reaches 90% of its final size comes later
+    reach = [int(np.argmax(series >= 0.9 * series[-10:].mean())) for series in (fast, slow)]
+    assert reach[1] > reach[0]

@@ -47,3 +47,14 @@ def negotiating_capacity(
     ceiling = max(base, MAX_NEGOTIATING_CAPACITY)
     # half up, not half to even: a nation exactly between two capacities gets the larger
     return np.clip(np.floor(scale + 0.5), 1, ceiling).astype(np.int64)
+
+
+def concluded(draws: np.ndarray, conclusion_rate: float) -> np.ndarray:
+    """Which proposals both sides value are concluded this year: those whose uniform
+    draw falls below `conclusion_rate`.
+
+    Negotiating a DCA can take more than a year of drafts, legal review and
+    scheduling; a proposal not concluded this year may be made again the next, so the rate sets mostly the pace at which a network
+    reaches the size its states want (in the test world a rate of 0.2 ends about 15%
+    below a rate of 1: fewer early ties leave less trust to build on)."""
+    return np.asarray(draws) < conclusion_rate

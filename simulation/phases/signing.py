@@ -16,7 +16,7 @@ from simulation import lifecycle
 from simulation.agreements import SECTOR_CODE, SECTOR_EXPOSURE
 from simulation.domain import MAX_DEPTH, SECTOR_BY_NAME, Kind
 from simulation.mechanisms import utility
-from simulation.mechanisms.capacity import negotiating_capacity
+from simulation.mechanisms.capacity import concluded, negotiating_capacity
 from simulation.mechanisms.choice import choose_partners
 from simulation.mechanisms.funding import negotiate_funding
 from simulation.mechanisms.scope import best_further_share
@@ -73,6 +73,10 @@ def sign_bilateral_agreements(state: WorldState, step: int) -> None:
         value, eligible, p.diplomatic_capacity if uniform else capacity, p.decision_noise, state.rng
     )
     accepted = value[targets, proposers] > 0
+    if p.conclusion_rate < 1:
+        # drawn only when negotiations can drag on, so a rate of 1 leaves every later
+        # draw where it was
+        accepted &= concluded(state.rng.random(proposers.size), p.conclusion_rate)
     proposers, targets = proposers[accepted], targets[accepted]
     order = state.rng.permutation(proposers.size)
     signed_today = np.zeros(state.size, dtype=np.int64)

@@ -4,7 +4,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from simulation.mechanisms.capacity import MAX_NEGOTIATING_CAPACITY, negotiating_capacity
+from simulation.mechanisms.capacity import MAX_NEGOTIATING_CAPACITY, concluded, negotiating_capacity
 
 FAST = settings(max_examples=100, deadline=None)
 
@@ -64,3 +64,9 @@ def test_capacity_never_falls_as_capability_rises(capabilities, base, elasticity
     assert np.all(np.diff(capacity) >= 0)
     assert capacity.min() >= 1
     assert capacity.max() <= max(base, MAX_NEGOTIATING_CAPACITY)
+
+
+def test_a_proposal_is_concluded_exactly_when_its_draw_falls_below_the_rate():
+    draws = np.array([0.0, 0.29, 0.3, 0.31, 0.99])
+    assert concluded(draws, 0.3).tolist() == [True, True, False, False, False]
+    assert concluded(draws, 1.0).all()
