@@ -5,7 +5,7 @@
     python run.py sweep SWEEP.yaml [--workers N] [--scheduler ADDRESS] [--out DIR] [--resume]
     python run.py sensitivity SWEEP_DIR --metric NAME [--statistic mean|final]
     python run.py report RESULTS_DIR [--out FILE]
-    python run.py hindcast [--scenario FILE] [--seeds N] [--set name=value ...] [--out DIR]
+    python run.py hindcast [--scenario FILE] [--parameters-from FILE] [--seeds N] [--set name=value ...] [--out DIR]
     python run.py calibrate SWEEP.yaml [--population N] [--generations G] [--workers N | --dask ADDRESS]
                                        [--fit-years 1991-2000] [--test-years 2001-2010] [--out DIR] [--fitted FILE]
     python run.py dashboard [--host 127.0.0.1] [--port 8765]
@@ -200,6 +200,19 @@ def command_hindcast(args: argparse.Namespace) -> int:
             f"got {args.start_year}"
         )
     overrides = parse_assignments(args.set or [])
+    if args.parameters_from is not None:
+        from simulation.scenario import PARAMETER_SHORTHAND
+
+        # the other file's parameters as written there, then --set on top (a short
+        # `--set funding_cost=...` names the same field as `parameters.funding_cost`)
+        fitted = load_scenario(args.parameters_from).parameters
+        overrides = {
+            **{f"parameters.{name}": getattr(fitted, name) for name in fitted.model_fields_set},
+            **{
+                f"{PARAMETER_SHORTHAND[key]}.{key}" if key in PARAMETER_SHORTHAND else key: value
+                for key, value in overrides.items()
+            },
+        }
     scenario = load_scenario(args.scenario, overrides)  # bad input fails before any run
     out = Path(args.out) if args.out else default_output_dir(f"{scenario.name}-hindcast")
     check_output_dir(out)
@@ -576,6 +589,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         metavar="NAME=VALUE",
         help="override a parameter or any field by dotted path, as for run; repeatable",
+    )
+    hindcast.add_argument(
+        "--parameters-from",
+        type=Path,
+        metavar="FILE",
+        help="take the parameters written in another scenario file (e.g. run world_2000 "
+        "with scenarios/world_1990_calibrated.yaml's fitted values); --set still applies",
     )
     hindcast.add_argument(
         "--fit-years", default="1991-2000", help="years scored as the fit period (1991-2000)"

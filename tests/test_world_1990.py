@@ -218,6 +218,43 @@ def test_the_hindcast_command_prints_the_comparison_and_writes_table_and_figures
     assert {row["measure"] for row in summary["scores"]} <= set(ALL_MEASURES)
 
 
+def test_the_hindcast_takes_another_files_parameters_and_set_still_wins(tmp_path, capsys):
+    fitted = tmp_path / "fitted.yaml"
+    fitted.write_text(
+        "name: fitted\nregions: [{name: A, nations: 2}]\n"
+        "parameters: {lapse_rate: 0.2, conclusion_rate: 0.5, funding_cost: 0.3}\n"
+    )
+    out = tmp_path / "hindcast"
+    code, _, err = call(
+        capsys,
+        "hindcast",
+        "--scenario",
+        "scenarios/world_2000.yaml",
+        "--start-year",
+        "2000",
+        "--parameters-from",
+        fitted,
+        "--set",
+        "funding_cost=0.05",
+        "--seeds",
+        "1",
+        "--set",
+        "steps=1",
+        "--out",
+        out,
+        "--quiet",
+    )
+    assert code == 0, err
+    overrides = json.loads((out / "hindcast.json").read_text())["overrides"]
+    # only what the file writes, and --set over it; world_2000's own parameters stay
+    assert overrides == {
+        "parameters.lapse_rate": 0.2,
+        "parameters.conclusion_rate": 0.5,
+        "parameters.funding_cost": 0.05,
+        "steps": 1,
+    }
+
+
 @pytest.mark.parametrize(
     ("arguments", "expected"),
     [
@@ -227,6 +264,7 @@ def test_the_hindcast_command_prints_the_comparison_and_writes_table_and_figures
         (["--set", "no_such_parameter=1"], "no_such_parameter"),
         (["--set", "oops"], "expected name=value"),
         (["--scenario", "missing.yaml"], "file not found"),
+        (["--parameters-from", "missing.yaml"], "file not found"),
     ],
 )
 def test_bad_hindcast_input_is_one_line_and_exit_status_2(tmp_path, capsys, arguments, expected):
