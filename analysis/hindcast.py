@@ -542,6 +542,8 @@ class Hindcast:
     title: str | None = None  # the figure's title, when not a hindcast over seeds
     band_label: str = "runs"  # what the band is over ("runs", "posterior draws")
     rescaled_to: int | None = None  # the nations the targets' observed counts are set to
+    # year -> states in the simulated system (mean over runs), for a world with state births
+    simulated_states: dict[int, float] = field(default_factory=dict)
 
     @property
     def distance(self) -> float:
@@ -566,7 +568,8 @@ class Hindcast:
         wide = self.table.pivot(index="year", columns="measure")
         cells: dict[str, list[str]] = {
             "states": [
-                f"{self.nations} / {self.observed_states.get(int(year), '-')}"
+                f"{_fmt(self.simulated_states.get(int(year), self.nations), 0)} / "
+                f"{self.observed_states.get(int(year), '-')}"
                 for year in wide.index
             ]
         }
@@ -880,6 +883,14 @@ def hindcast_from_runs(
         period_scores=period_scores,
         targets=targets,
         rescaled_to=nations if rescaled else None,
+        simulated_states=(
+            {
+                start_year + int(step): float(count)
+                for step, count in model_runs.groupby("step")["states"].mean().items()
+            }
+            if "states" in model_runs.columns
+            else {}
+        ),
     )
 
 

@@ -190,6 +190,9 @@ def test_a_short_hindcast_gives_every_measure_for_every_year_and_a_distance():
     text = result.text()
     assert all(str(year) in text for year in (1990, 1993))
     assert "distance" in text
+    # the states column counts the simulated system that year, not every nation listed
+    rows = {line.split()[0]: line.split()[1:4] for line in text.splitlines() if line[:4] == "1990"}
+    assert rows["1990"] == ["165", "/", "165"]
 
 
 @pytest.mark.slow
