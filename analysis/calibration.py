@@ -161,6 +161,9 @@ class Calibration:
     database: str = "abc.db"
     observed_file: str = ""
     failed: list[str] = field(default_factory=list)
+    # the code the particles ran, read when the calibration started ('+dirty' with
+    # uncommitted changes): commits made while it ran do not change it
+    revision: str = "unknown"
 
     @property
     def parameters(self) -> list[str]:
@@ -349,7 +352,7 @@ class Calibration:
     def header(self, command: str, path: Path, shown: Path | None = None) -> str:
         s = self.settings
         base = _relative(self.base_file)
-        revision = _git_revision()
+        revision = self.revision
         targets = self.check.targets
         met = (
             f"{int(targets['passed'].sum())} of {len(targets)} of issue 13's targets met on the "
@@ -466,10 +469,12 @@ def calibrate(
 
     import pyabc
 
+    from simulation.run_folder import git_revision
     from simulation.scenario import scenario_from_dict
     from simulation.scenario_files import ScenarioError
     from simulation.sweeps.plan import load_sweep
 
+    revision = git_revision() or "unknown"
     started = time.perf_counter()
     _check_settings(settings)
     try:
@@ -623,6 +628,7 @@ def calibrate(
         wall_seconds=time.perf_counter() - started,
         database=Path(database).name,
         observed_file=str(observed) if not isinstance(observed, pd.DataFrame) else "<frame>",
+        revision=revision[:12] + ("+dirty" if revision.endswith("+dirty") else ""),
     )
 
 
@@ -728,22 +734,6 @@ def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> floa
     cumulative = np.cumsum(np.asarray(weights, dtype=float)[order])
     cumulative /= cumulative[-1]
     return float(np.asarray(values, dtype=float)[order][np.searchsorted(cumulative, q - 1e-12)])
-
-
-def _git_revision() -> str:
-    import subprocess
-
-    try:
-        done = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=10,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return "unknown"
-    return done.stdout.strip() or "unknown"
 
 
 def _number(value: float) -> str:

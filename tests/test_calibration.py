@@ -445,3 +445,16 @@ def test_a_structure_file_without_its_columns_is_a_one_line_error(tmp_path):
     structure.write_text("year,max_degree\n1990,16\n")
     with pytest.raises(HindcastError, match="missing column"):
         load_observed(OBSERVED_FILE, structure)
+
+
+def test_the_fitted_header_names_the_code_the_particles_ran_not_the_code_at_writing(
+    world, tmp_path, monkeypatch
+):
+    revisions = iter(["a" * 40 + "+dirty", "b" * 40])
+    monkeypatch.setattr("simulation.run_folder.git_revision", lambda: next(revisions))
+    result = run_abc(world, tmp_path / "a")
+    # a commit made while the calibration ran does not change what the header says
+    path = result.write_scenario(tmp_path / "fitted.yaml", "python run.py calibrate ...")
+    header = path.read_text()
+    assert "with the code at git aaaaaaaaaaaa+dirty:" in header
+    assert "bbbb" not in header
