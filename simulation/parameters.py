@@ -198,6 +198,15 @@ class Parameters(BaseModel):
         "already open, and every agreement of a pair is valued that way. Higher: more "
         "agreements per tied pair.",
     )
+    protocol_cost_share: Float = Field(
+        1.0,
+        ge=0,
+        le=1,
+        description="Share of the negotiation cost a further agreement between two nations "
+        "already tied pays (a sector protocol under a framework reuses its legal basis and "
+        "channels). 1: the full cost, as for a first agreement. Lower: more agreements per "
+        "tied pair. Matters only with agreements_per_pair above 1.",
+    )
     deepening_rate: Float = Field(
         0.3,
         ge=0,

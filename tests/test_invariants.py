@@ -36,6 +36,7 @@ parameter_values = st.fixed_dictionaries(
         "agreements_per_pair": st.integers(1, 4),
         "lapse_rate": st.floats(0, 1),
         "conclusion_rate": st.floats(0.01, 1),
+        "protocol_cost_share": st.floats(0, 1),
     }
 )
 

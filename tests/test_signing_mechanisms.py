@@ -49,6 +49,7 @@ def test_neutral_values_of_the_new_parameters_reproduce_the_run_without_them():
         "agreements_per_pair": 1,
         "lapse_rate": 0.0,
         "conclusion_rate": 1.0,
+        "protocol_cost_share": 1.0,
     }
     plain, explicit = run(seed=4), run(seed=4, **neutral)
     from simulation.tables import all_tables

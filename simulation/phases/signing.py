@@ -5,7 +5,8 @@ its negotiating capacity allows (uniform, or growing with capability and partner
 `mechanisms.capacity`); the proposal stands if the other side values the tie too, and
 the pair then agrees on a sector and on how to split the bill, or walks away. With
 `agreements_per_pair` above 1, a tied pair may also sign a further agreement in a
-sector it does not yet hold, worth the channels it adds (`mechanisms.scope`).
+sector it does not yet hold, worth the channels it adds (`mechanisms.scope`), and paying
+`protocol_cost_share` of the negotiation cost.
 """
 
 from __future__ import annotations
@@ -114,7 +115,10 @@ def open_further_agreements(
         return
     share = best_further_share(holdings.added[room], holdings.held[room])
     lower, upper = np.divmod(holdings.key[room], state.size)
-    costs = p.funding_cost * MAX_DEPTH * utility.DIALOGUE_COST + p.negotiation_cost
+    costs = (
+        p.funding_cost * MAX_DEPTH * utility.DIALOGUE_COST
+        + p.negotiation_cost * p.protocol_cost_share
+    )
     for where in (lower * state.size + upper, upper * state.size + lower):
         further = (
             share * utility.DIALOGUE_BENEFIT * state.benefit.ravel()[where]
@@ -163,7 +167,8 @@ def sign_pair(
         draws[2],
         proportional_share=p.proportional_funding_share,
         funding_cost=p.funding_cost,
-        negotiation_cost=p.negotiation_cost,
+        # a protocol beside an agreement already held pays its share of the cost
+        negotiation_cost=p.negotiation_cost * (1.0 if held is None else p.protocol_cost_share),
     )
     if funding is None:
         return False
