@@ -179,6 +179,14 @@ class Parameters(BaseModel):
         "has: x ((1 + partners) / (1 + median partners))^elasticity. 0: no effect. Higher: "
         "well-connected nations keep adding partners, a larger largest degree.",
     )
+    consent_foresight: Float = Field(
+        0.0,
+        ge=0,
+        le=1,
+        description="Chance that a nation looks ahead in a step and proposes only to "
+        "partners that value it back. 0: every nation proposes to the partners it values "
+        "most, whatever their answer. Higher: more nations find a partner (reach).",
+    )
     conclusion_rate: Float = Field(
         1.0,
         gt=0,

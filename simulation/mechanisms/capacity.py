@@ -58,3 +58,17 @@ def concluded(draws: np.ndarray, conclusion_rate: float) -> np.ndarray:
     reaches the size its states want (in the test world a rate of 0.2 ends about 15%
     below a rate of 1: fewer early ties leave less trust to build on)."""
     return np.asarray(draws) < conclusion_rate
+
+
+def foresees_consent(size: int, foresight: float, rng: np.random.Generator) -> np.ndarray:
+    """Which nations look ahead this year: propose only to partners that value them
+    back, rather than to the partners they value most whatever the answer.
+
+    Each nation with chance `foresight` (one uniform draw per nation, none when it is 0
+    or 1). A small state that proposes to the great powers it values most, year after
+    year, is turned down or crowded out by their other suitors; one that asks whether
+    the partner wants it too finds one. Without foresight, reach (the states with any
+    DCA) stopped near 115 of 195 in the calibrated world of 1990."""
+    if foresight >= 1:
+        return np.ones(size, dtype=bool)
+    return rng.random(size) < foresight

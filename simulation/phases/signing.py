@@ -17,7 +17,7 @@ from simulation import lifecycle
 from simulation.agreements import SECTOR_CODE, SECTOR_EXPOSURE
 from simulation.domain import MAX_DEPTH, SECTOR_BY_NAME, Kind
 from simulation.mechanisms import utility
-from simulation.mechanisms.capacity import concluded, negotiating_capacity
+from simulation.mechanisms.capacity import concluded, foresees_consent, negotiating_capacity
 from simulation.mechanisms.choice import choose_partners
 from simulation.mechanisms.funding import negotiate_funding
 from simulation.mechanisms.scope import best_further_share
@@ -45,6 +45,10 @@ def sign_bilateral_agreements(state: WorldState, step: int) -> None:
     p = state.parameters
     value = dialogue_value(state)
     eligible = value > 0
+    if p.consent_foresight > 0:
+        # a nation that looks ahead proposes only to partners that value it back
+        looks_ahead = foresees_consent(state.size, p.consent_foresight, state.rng)
+        eligible[looks_ahead] &= value.T[looks_ahead] > 0
     eligible.ravel()[state.tie_flat] = False  # already partners
     holdings = None
     if p.agreements_per_pair > 1:
