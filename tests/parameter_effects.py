@@ -104,6 +104,8 @@ def measures(tables: dict) -> dict[str, float]:
         "mean_tie_distance": mean_tie_distance(model),
         "degree_assortativity": degree_assortativity(ties),
         "strong_weak_ties": strong_weak_ties(ties, model.state.capability),
+        # share of the states holding any agreement, mean over the run
+        "reach": float((model_table["nations_with_agreements"] / model_table["states"]).mean()),
         "weaker_half_degree": float(
             degrees[np.argsort(model.state.capability)[: degrees.size // 2]].mean()
         ),

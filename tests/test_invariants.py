@@ -37,6 +37,7 @@ parameter_values = st.fixed_dictionaries(
         "lapse_rate": st.floats(0, 1),
         "conclusion_rate": st.floats(0.01, 1),
         "protocol_cost_share": st.floats(0, 1),
+        "consent_foresight": st.floats(0, 1),
     }
 )
 

@@ -61,6 +61,15 @@ CLAIMS = [
     ("capacity_capability_elasticity", 0.0, 1.5, "max_degree", UP),
     ("capacity_network_elasticity", 0.0, 1.5, "max_degree", UP),
     ("conclusion_rate", 0.1, 1.0, "density", UP),
+    # where partners are scarce: one agreement a year, a costly negotiation
+    (
+        "consent_foresight",
+        0.0,
+        1.0,
+        "reach",
+        UP,
+        {"fixed": {"diplomatic_capacity": 1, "negotiation_cost": 0.15}},
+    ),
     ("agreements_per_pair", 1, 3, "agreements_per_tied_pair", UP),
     (
         "protocol_cost_share",

@@ -50,6 +50,7 @@ def test_neutral_values_of_the_new_parameters_reproduce_the_run_without_them():
         "lapse_rate": 0.0,
         "conclusion_rate": 1.0,
         "protocol_cost_share": 1.0,
+        "consent_foresight": 0.0,
     }
     plain, explicit = run(seed=4), run(seed=4, **neutral)
     from simulation.tables import all_tables
@@ -211,3 +212,26 @@ def test_slow_negotiations_grow_the_network_later_toward_nearly_the_same_size():
     # and it grows for longer: the step it reaches 90% of its final size comes later
     reach = [int(np.argmax(series >= 0.9 * series[-10:].mean())) for series in (fast, slow)]
     assert reach[1] > reach[0]
+
+
+# ------------------------------------------------------------ consent foresight
+
+
+def test_a_nation_that_looks_ahead_proposes_only_to_partners_that_value_it_back(monkeypatch):
+    import simulation.phases.signing as signing
+
+    seen = []
+    choose = signing.choose_partners
+
+    def recording(value, eligible, *args):
+        seen.append((value.copy(), eligible.copy()))
+        return choose(value, eligible, *args)
+
+    monkeypatch.setattr(signing, "choose_partners", recording)
+    run(seed=2, consent_foresight=1.0)
+    assert seen
+    for value, eligible in seen:
+        assert not (eligible & (value.T <= 0)).any()
+    seen.clear()
+    run(seed=2)
+    assert any((eligible & (value.T <= 0)).any() for value, eligible in seen)

@@ -4,7 +4,12 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from simulation.mechanisms.capacity import MAX_NEGOTIATING_CAPACITY, concluded, negotiating_capacity
+from simulation.mechanisms.capacity import (
+    MAX_NEGOTIATING_CAPACITY,
+    concluded,
+    foresees_consent,
+    negotiating_capacity,
+)
 
 FAST = settings(max_examples=100, deadline=None)
 
@@ -70,3 +75,12 @@ def test_a_proposal_is_concluded_exactly_when_its_draw_falls_below_the_rate():
     draws = np.array([0.0, 0.29, 0.3, 0.31, 0.99])
     assert concluded(draws, 0.3).tolist() == [True, True, False, False, False]
     assert concluded(draws, 1.0).all()
+
+
+def test_foresight_picks_each_nation_with_its_chance_and_draws_nothing_at_one():
+    rng = np.random.default_rng(5)
+    picked = foresees_consent(20_000, 0.3, rng)
+    assert abs(picked.mean() - 0.3) < 0.02
+    before = rng.bit_generator.state
+    assert foresees_consent(7, 1.0, rng).all()
+    assert rng.bit_generator.state == before
