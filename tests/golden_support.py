@@ -47,13 +47,19 @@ def table_fingerprint(frame: pd.DataFrame) -> str:
         digest.update(f"{name}:{column.dtype};".encode())
         missing = column.isna().to_numpy()
         digest.update(np.packbits(missing).tobytes())
-        if column.dtype.kind in "iufb":
-            digest.update(np.ascontiguousarray(column.to_numpy()).tobytes())
-        else:
-            for value in column.tolist():
-                digest.update(b"\x00" if value is None or value is pd.NA else repr(value).encode())
-                digest.update(b"\x1f")
+        hash_exactly(digest, column)
     return digest.hexdigest()
+
+
+def hash_exactly(digest, column: pd.Series) -> None:
+    """Feed a column's values into `digest`: numbers by their bits, anything else by
+    its repr, missing values marked as such."""
+    if column.dtype.kind in "iufb":
+        digest.update(np.ascontiguousarray(column.to_numpy()).tobytes())
+    else:
+        for value in column.tolist():
+            digest.update(b"\x00" if value is None or value is pd.NA else repr(value).encode())
+            digest.update(b"\x1f")
 
 
 FLOAT_TOLERANCE = 1e-6
@@ -76,12 +82,8 @@ def table_signature(frame: pd.DataFrame) -> dict:
             weights = 1.0 + (np.arange(len(values)) * 0.6180339887498949) % 1.0
             terms = (values, values * weights, values * values)
             floats[name] = [float(t.sum()) for t in terms] + [float(np.abs(t).sum()) for t in terms]
-        elif column.dtype.kind in "iub":
-            digest.update(np.ascontiguousarray(column.to_numpy()).tobytes())
         else:
-            for value in column.tolist():
-                digest.update(b"\x00" if value is None or value is pd.NA else repr(value).encode())
-                digest.update(b"\x1f")
+            hash_exactly(digest, column)
     return {"exact": digest.hexdigest(), "floats": floats}
 
 
