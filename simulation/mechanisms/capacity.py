@@ -54,9 +54,10 @@ def concluded(draws: np.ndarray, conclusion_rate: float) -> np.ndarray:
     draw falls below `conclusion_rate`.
 
     Negotiating a DCA can take more than a year of drafts, legal review and
-    scheduling; a proposal not concluded this year may be made again the next, so the rate sets mostly the pace at which a network
-    reaches the size its states want (in the test world a rate of 0.2 ends about 15%
-    below a rate of 1: fewer early ties leave less trust to build on)."""
+    scheduling; a proposal not concluded this year may be made again the next, so the
+    rate sets mostly the pace at which a network reaches the size its states want (in
+    the test world a rate of 0.2 ends about 15% below a rate of 1: fewer early ties
+    leave less trust to build on)."""
     return np.asarray(draws) < conclusion_rate
 
 
@@ -69,6 +70,6 @@ def foresees_consent(size: int, foresight: float, rng: np.random.Generator) -> n
     year, is turned down or crowded out by their other suitors; one that asks whether
     the partner wants it too finds one. Without foresight, reach (the states with any
     DCA) stopped near 115 of 195 in the calibrated world of 1990."""
-    if foresight >= 1:
-        return np.ones(size, dtype=bool)
+    if foresight <= 0 or foresight >= 1:
+        return np.full(size, foresight >= 1)
     return rng.random(size) < foresight

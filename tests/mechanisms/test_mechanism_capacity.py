@@ -77,10 +77,11 @@ def test_a_proposal_is_concluded_exactly_when_its_draw_falls_below_the_rate():
     assert concluded(draws, 1.0).all()
 
 
-def test_foresight_picks_each_nation_with_its_chance_and_draws_nothing_at_one():
+def test_foresight_picks_each_nation_with_its_chance_and_draws_nothing_at_zero_or_one():
     rng = np.random.default_rng(5)
     picked = foresees_consent(20_000, 0.3, rng)
     assert abs(picked.mean() - 0.3) < 0.02
     before = rng.bit_generator.state
     assert foresees_consent(7, 1.0, rng).all()
+    assert not foresees_consent(7, 0.0, rng).any()
     assert rng.bit_generator.state == before
