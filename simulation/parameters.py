@@ -212,8 +212,9 @@ class Parameters(BaseModel):
         le=1,
         description="Share of the negotiation cost a further agreement between two nations "
         "already tied pays (a sector protocol under a framework reuses its legal basis and "
-        "channels). 1: the full cost, as for a first agreement. Lower: more agreements per "
-        "tied pair. Matters only with agreements_per_pair above 1.",
+        "channels), and the share of a unit of negotiating capacity it takes. 1: the full "
+        "cost and a whole unit, as for a first agreement. Lower: more agreements per tied "
+        "pair. Matters only with agreements_per_pair above 1.",
     )
     deepening_rate: Float = Field(
         0.3,

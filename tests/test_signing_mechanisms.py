@@ -14,6 +14,7 @@ import pytest
 from simulation.domain import ExitReason, Kind
 from simulation.model import DefenseCooperationModel
 from simulation.scenario import scenario_from_dict
+from simulation.tables import all_tables
 from tests.conftest import small_world
 from tests.golden_support import table_fingerprint
 
@@ -235,3 +236,60 @@ def test_a_nation_that_looks_ahead_proposes_only_to_partners_that_value_it_back(
     seen.clear()
     run(seed=2)
     assert any((eligible & (value.T <= 0)).any() for value, eligible in seen)
+
+
+# ------------------------------------------------------------ further agreements
+
+
+def test_further_agreements_are_proposed_beside_new_partners_not_in_their_place(monkeypatch):
+    import simulation.phases.signing as signing
+
+    tied_and_eligible = []
+    choose = signing.choose_partners
+
+    def recording(value, eligible, *args):
+        state = model_state[0]
+        tied_and_eligible.append(int(eligible.ravel()[state.tie_flat].sum()))
+        return choose(value, eligible, *args)
+
+    monkeypatch.setattr(signing, "choose_partners", recording)
+    data = small_world(
+        seed=3, steps=20, parameters={"agreements_per_pair": 3, "protocol_cost_share": 0.0}
+    )
+    model = DefenseCooperationModel(scenario_from_dict(data))
+    model_state = [model.state]
+    for _ in range(20):
+        model.step()
+    assert tied_and_eligible and not any(tied_and_eligible)
+    events = all_tables(model)["events"]
+    assert events["detail"].str.contains("further").any()
+
+
+def signing_effort(model, share: float) -> list[tuple[float, float]]:
+    """Per nation and step with signings: (effort of all its signings, of the largest)."""
+    events = all_tables(model)["events"]
+    signed = events[(events["event"] == "signed") & (events["kind"] == "bilateral")]
+    effort: dict[tuple[int, str], list[float]] = {}
+    for row in signed.itertuples(index=False):
+        cost = share if "further" in row.detail else 1.0
+        for nation in (row.nation, row.other):
+            effort.setdefault((row.step, nation), []).append(cost)
+    return [(sum(costs), max(costs)) for costs in effort.values()]
+
+
+@pytest.mark.parametrize("share", [1.0, 0.25])
+def test_a_further_agreement_spends_its_share_of_negotiating_capacity(share):
+    signings_beyond_capacity = 0
+    for seed in SEEDS:
+        model = run(
+            steps=25,
+            seed=seed,
+            diplomatic_capacity=1,
+            agreements_per_pair=3,
+            protocol_cost_share=share,
+        )
+        for total, largest in signing_effort(model, share):
+            # a nation signs while it has capacity left: all but its last signing fit
+            assert total - largest < 1.0
+            signings_beyond_capacity += total > 1.0
+    assert (signings_beyond_capacity > 0) == (share < 1.0)

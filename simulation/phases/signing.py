@@ -4,9 +4,10 @@ Each nation proposes to the partners it values most (with decision noise), as ma
 its negotiating capacity allows (uniform, or growing with capability and partners:
 `mechanisms.capacity`); the proposal stands if the other side values the tie too, and
 the pair then agrees on a sector and on how to split the bill, or walks away. With
-`agreements_per_pair` above 1, a tied pair may also sign a further agreement in a
-sector it does not yet hold, worth the channels it adds (`mechanisms.scope`), and paying
-`protocol_cost_share` of the negotiation cost.
+`agreements_per_pair` above 1, a tied pair may also propose a further agreement, beside
+the year's new partners rather than instead of one, in a sector it does not yet hold:
+worth the channels it adds (`mechanisms.scope`), paying `protocol_cost_share` of the
+negotiation cost and taking that share of a unit of negotiating capacity.
 """
 
 from __future__ import annotations
@@ -50,13 +51,10 @@ def sign_bilateral_agreements(state: WorldState, step: int) -> None:
         looks_ahead = foresees_consent(state.size, p.consent_foresight, state.rng)
         eligible[looks_ahead] &= value.T[looks_ahead] > 0
     eligible.ravel()[state.tie_flat] = False  # already partners
-    holdings = None
-    if p.agreements_per_pair > 1:
-        holdings = pair_holdings(state)
-        open_further_agreements(state, holdings, value, eligible)
     state.estranged_until = {
         pair: until for pair, until in state.estranged_until.items() if until > step
     }
+    estranged = None
     if state.estranged_until:
         estranged = np.array(list(state.estranged_until), dtype=np.int64)
         eligible[estranged[:, 0], estranged[:, 1]] = False
@@ -78,13 +76,25 @@ def sign_bilateral_agreements(state: WorldState, step: int) -> None:
         value, eligible, p.diplomatic_capacity if uniform else capacity, p.decision_noise, state.rng
     )
     accepted = value[targets, proposers] > 0
+    holdings = None
+    if p.agreements_per_pair > 1:
+        # partners already tied talk through the channels they have: a further
+        # agreement is proposed beside the year's new partners, not instead of one
+        holdings = pair_holdings(state)
+        lower, upper = further_agreement_proposals(state, holdings, estranged)
+        proposers = np.concatenate([proposers, lower])
+        targets = np.concatenate([targets, upper])
+        accepted = np.concatenate([accepted, np.ones(lower.size, dtype=bool)])
     if p.conclusion_rate < 1:
         # drawn only when negotiations can drag on, so a rate of 1 leaves every later
         # draw where it was
         accepted &= concluded(state.rng.random(proposers.size), p.conclusion_rate)
     proposers, targets = proposers[accepted], targets[accepted]
     order = state.rng.permutation(proposers.size)
-    signed_today = np.zeros(state.size, dtype=np.int64)
+    # capacity spent this year: a first agreement takes a whole unit, a further one
+    # under it the share of the negotiation it needs (its legal basis is reused)
+    protocol_effort = float(p.protocol_cost_share)
+    signed_today = [0.0] * state.size
     paired: set[tuple[int, int]] = set()
     sector_draws = state.rng.random((proposers.size, 4))
     capacity = capacity.tolist()  # read once a proposal: plain integers are faster
@@ -102,35 +112,50 @@ def sign_bilateral_agreements(state: WorldState, step: int) -> None:
         else:
             signed = sign_pair(state, pair, sector_draws[k], step, holdings, held)
         if signed:
-            signed_today[a] += 1
-            signed_today[b] += 1
+            effort = 1.0 if held is None else protocol_effort
+            signed_today[a] += effort
+            signed_today[b] += effort
 
 
-def open_further_agreements(
-    state: WorldState, holdings: PairHoldings, value: np.ndarray, eligible: np.ndarray
-) -> None:
-    """Tied pairs holding fewer than `agreements_per_pair` bilateral agreements may
-    propose a further one: its screening value is that of a new agreement whose benefit
-    is the largest share of channels a sector they do not yet hold would add
-    (`mechanisms.scope.best_further_share`). Written into `value` and `eligible`."""
+def further_agreement_proposals(
+    state: WorldState, holdings: PairHoldings, estranged: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """The tied pairs that propose a further agreement this year, as (lower, upper)
+    nation indices: those holding fewer than `agreements_per_pair` bilateral agreements
+    for which a further one is worth signing to both sides. Its screening value is that
+    of a new agreement whose benefit is the largest share of channels a sector they do
+    not yet hold would add (`mechanisms.scope.best_further_share`), and whose
+    negotiation cost is `protocol_cost_share` of a first agreement's. `estranged`: pairs
+    (rows i, j) that may not sign this year."""
     p = state.parameters
     room = holdings.count < p.agreements_per_pair
     if not room.any():
-        return
+        empty = np.empty(0, dtype=np.int64)
+        return empty, empty
     share = best_further_share(holdings.added[room], holdings.held[room])
     lower, upper = np.divmod(holdings.key[room], state.size)
     costs = (
         p.funding_cost * MAX_DEPTH * utility.DIALOGUE_COST
         + p.negotiation_cost * p.protocol_cost_share
     )
+    wanted = np.ones(lower.size, dtype=bool)
     for where in (lower * state.size + upper, upper * state.size + lower):
         further = (
             share * utility.DIALOGUE_BENEFIT * state.benefit.ravel()[where]
             - utility.DIALOGUE_EXPOSURE * state.sovereignty.ravel()[where]
             - costs
         )
-        value.ravel()[where] = further
-        eligible.ravel()[where] = further > 0
+        wanted &= further > 0
+    wanted &= state.in_system[lower] & state.in_system[upper]
+    if estranged is not None and estranged.size:
+        blocked = np.concatenate(
+            [
+                estranged[:, 0] * state.size + estranged[:, 1],
+                estranged[:, 1] * state.size + estranged[:, 0],
+            ]
+        )
+        wanted &= ~np.isin(lower * state.size + upper, blocked)
+    return lower[wanted], upper[wanted]
 
 
 def sign_pair(
