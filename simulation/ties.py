@@ -71,14 +71,13 @@ class PairHoldings:
     open_widths: np.ndarray  # (pairs, 3) training, intelligence, technology widths open
     held: np.ndarray  # (pairs, sectors) bool: sectors it holds
     added: np.ndarray  # (pairs, sectors): share a further agreement of the sector would add
-    rows: dict[int, int]  # row of each key
 
-    def row(self, pair: tuple[int, int], size: int) -> int | None:
-        """The row of the pair (i, j), i < j, or None when it holds no agreement."""
-        return self.rows.get(pair[0] * size + pair[1])
-
-    def held_sectors(self, row: int) -> frozenset[str]:
-        return frozenset(sector.value for sector, held in zip(SECTORS, self.held[row]) if held)
+    def rows_of(self, keys: np.ndarray) -> np.ndarray:
+        """The row of each pair key (`pair_key`), -1 for a pair holding no agreement."""
+        if not self.key.size:
+            return np.full(keys.size, -1)
+        row = np.minimum(np.searchsorted(self.key, keys), self.key.size - 1)
+        return np.where(self.key[row] == keys, row, -1)
 
 
 def pair_holdings(state: WorldState) -> PairHoldings:
@@ -98,9 +97,7 @@ def pair_holdings(state: WorldState) -> PairHoldings:
     )
     added = scope.added_share(CHANNELS_BY_CODE[None, :, :], open_widths[:, None, :])
     key = keys[order][starts]
-    return PairHoldings(
-        key, count, open_widths, held, added, dict(zip(key.tolist(), range(key.size)))
-    )
+    return PairHoldings(key, count, open_widths, held, added)
 
 
 def refresh_ties(state: WorldState) -> None:

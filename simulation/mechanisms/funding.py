@@ -56,7 +56,8 @@ def negotiate_funding(
     of the agreement (its sector's exposure applied). The split proposed is proportional
     with chance `proportional_share` (`draw` below it), else equal; if it leaves either
     side no better off than without the agreement (after `negotiation_cost`), the other
-    split is tried; None when neither suits both.
+    split is tried; None when neither suits both. One pair, plain Python: the rule as
+    written; `negotiate_fundings` applies it to many pairs at once.
     """
     preferred, fallback = (
         (FundingSplit.PROPORTIONAL, FundingSplit.EQUAL)
@@ -84,3 +85,51 @@ def negotiate_funding(
         if gain[0] > cost_first and gain[1] > cost_second:
             return split
     return None
+
+
+# what `negotiate_fundings` returns, by position: a new agreement is never lead-nation
+SETTLED_SPLITS: tuple[FundingSplit, FundingSplit] = (FundingSplit.EQUAL, FundingSplit.PROPORTIONAL)
+
+
+def negotiate_fundings(
+    benefit_first: np.ndarray,
+    benefit_second: np.ndarray,
+    sovereignty_first: np.ndarray,
+    sovereignty_second: np.ndarray,
+    capability_first: np.ndarray,
+    capability_second: np.ndarray,
+    draw: np.ndarray,
+    *,
+    proportional_share: float,
+    funding_cost: float,
+    negotiation_cost: np.ndarray,
+) -> np.ndarray:
+    """The split each of many pairs settles on, by the rule of `negotiate_funding`: its
+    position in `SETTLED_SPLITS` (0 equal, 1 proportional), -1 when none suits both.
+    One element of each array a pair; `negotiation_cost` is each pair's own."""
+    share_first = 2.0 * capability_first / (capability_first + capability_second)
+    gain_first = utility.DIALOGUE_BENEFIT * benefit_first
+    gain_second = utility.DIALOGUE_BENEFIT * benefit_second
+    full_funding = funding_cost * MAX_DEPTH
+    suits = []
+    for shares in ((1.0, 1.0), (share_first, 2.0 - share_first)):  # SETTLED_SPLITS order
+        # each side must come out ahead at the dialogue rung, net of negotiating
+        cost_first = (
+            sovereignty_first * utility.DIALOGUE_EXPOSURE
+            + full_funding * shares[0] * utility.DIALOGUE_COST
+            + negotiation_cost
+        )
+        cost_second = (
+            sovereignty_second * utility.DIALOGUE_EXPOSURE
+            + full_funding * shares[1] * utility.DIALOGUE_COST
+            + negotiation_cost
+        )
+        suits.append((gain_first > cost_first) & (gain_second > cost_second))
+    equal, proportional = suits
+    # the proposed split if it suits both, else the other one
+    proposed_proportional = draw < proportional_share
+    return np.where(
+        proposed_proportional,
+        np.where(proportional, 1, np.where(equal, 0, -1)),
+        np.where(equal, 0, np.where(proportional, 1, -1)),
+    )

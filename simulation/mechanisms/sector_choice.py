@@ -1,5 +1,7 @@
 """Which sector a newly signed agreement covers."""
 
+import numpy as np
+
 from simulation.sectors import GENERAL_FRAMEWORK_SHARE, SECTOR_TABLE, SectorRow
 
 
@@ -23,7 +25,8 @@ def choose_sector(
     `excluded`: sectors the pair already holds (a further agreement between tied states,
     `agreements_per_pair`); the choice is the same among the others, a held general
     framework leaving the specialised sectors to the weights alone. None when no
-    sector is left with a positive weight.
+    sector is left with a positive weight. One dyad, plain Python: the rule as written;
+    `choose_sectors` applies it to many dyads at once.
     """
     known = _SPLITS.get(id(table))
     _, general, specialised = known if known and known[0] is table else _split(table)
@@ -72,6 +75,77 @@ def _choose_among_the_rest(
         if sector_draw < cumulative:
             return name
     return next(name for (name, *_), weight in zip(reversed(rest), reversed(weights)) if weight)
+
+
+def choose_sectors(
+    general_draw: np.ndarray,
+    sector_draw: np.ndarray,
+    threat_level: np.ndarray,
+    gap: np.ndarray,
+    held: np.ndarray | None = None,
+    table: tuple[SectorRow, ...] = SECTOR_TABLE,
+) -> np.ndarray:
+    """The sector each of many dyads chooses, as its row in `table` (for the shipped
+    table, its sector code); -1 when none is left with a positive weight.
+
+    The rule of `choose_sector`, one element of each array a dyad; `held` (dyads x rows
+    of `table`, bool) marks the sectors each already holds. Sums and cumulative shares
+    are accumulated along the sectors as Python's `sum` and `+=` accumulate them, so
+    each dyad gets exactly the numbers it would get alone.
+    """
+    general_draw, sector_draw = np.asarray(general_draw), np.asarray(sector_draw)
+    count = general_draw.size
+    general = next(k for k, row in enumerate(table) if row.choice is None)
+    columns = np.array([k for k, row in enumerate(table) if row.choice is not None], dtype=int)
+    if held is None:
+        held = np.zeros((count, len(table)), dtype=bool)
+    base, threat, gap_weight, threat_gap = (
+        np.array([[getattr(table[k].choice, term) for k in columns]])
+        for term in ("base", "threat", "gap", "threat_gap")
+    )
+    threat_level, gap = threat_level[:, None], gap[:, None]
+    weights = base + threat * threat_level + gap_weight * gap + threat_gap * (gap * threat_level)
+    # a held sector weighs nothing: adding exactly 0.0 leaves the sums of the others as
+    # they would be without it
+    open_ = ~held[:, columns]
+    weights[~open_] = 0.0
+    total = _compensated_sum(weights)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cumulative = np.add.accumulate(weights / total[:, None], axis=1)
+    draw = sector_draw[:, None]
+    # a pair holding nothing: the number of cumulative shares at or below the draw, the
+    # last sector at most (rounding may leave the last share short of 1)
+    passed = (cumulative <= draw).sum(axis=1)
+    fresh = columns[np.minimum(passed, columns.size - 1)] if columns.size else np.full(count, -1)
+    # a pair holding agreements: the first sector it does not hold whose cumulative share
+    # passes the draw, else the last it does not hold with any weight; none when the
+    # sectors it does not hold weigh nothing
+    above = open_ & (draw < cumulative)
+    weighed = open_ & (weights != 0)
+    last = columns.size - 1 - np.argmax(weighed[:, ::-1], axis=1)
+    further = np.where(above.any(axis=1), columns[np.argmax(above, axis=1)], columns[last])
+    further = np.where(total > 0, further, -1)
+    rest = open_.any(axis=1)
+    general_first = general_draw < GENERAL_FRAMEWORK_SHARE
+    further = np.where(~held[:, general] & (general_first | ~rest), general, further)
+    fresh = np.where(general_first, general, fresh)
+    return np.where(held.any(axis=1), further, fresh)
+
+
+def _compensated_sum(terms: np.ndarray) -> np.ndarray:
+    """Each row's sum as Python's built-in `sum` of floats gives it (3.12 on, Neumaier's
+    compensated summation), to the last bit: `choose_sector` sums a dyad's weights so,
+    and a share of a sector weighing nothing may sit exactly at a draw."""
+    total = np.zeros(terms.shape[0])
+    compensation = np.zeros(terms.shape[0])
+    for term in terms.T:
+        added = total + term
+        compensation += np.where(
+            np.abs(total) >= np.abs(term), (total - added) + term, (term - added) + total
+        )
+        total = added
+    finite = (compensation != 0) & np.isfinite(compensation)
+    return np.where(finite, total + compensation, total)
 
 
 # tables already split, by identity: this runs once a signing

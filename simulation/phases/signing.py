@@ -12,17 +12,19 @@ negotiation cost and taking that share of a unit of negotiating capacity.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 from simulation import lifecycle
-from simulation.agreements import SECTOR_CODE, SECTOR_EXPOSURE
-from simulation.domain import MAX_DEPTH, SECTOR_BY_NAME, Kind
+from simulation.agreements import EXPOSURE_BY_CODE
+from simulation.domain import MAX_DEPTH, SECTORS, Kind
 from simulation.mechanisms import utility
 from simulation.mechanisms.capacity import concluded, foresees_consent, negotiating_capacity
 from simulation.mechanisms.choice import choose_partners
-from simulation.mechanisms.funding import negotiate_funding
+from simulation.mechanisms.funding import SETTLED_SPLITS, negotiate_fundings
 from simulation.mechanisms.scope import best_further_share
-from simulation.mechanisms.sector_choice import choose_sector
+from simulation.mechanisms.sector_choice import choose_sectors
 from simulation.state import WorldState
 from simulation.ties import PairHoldings, pair_holdings
 
@@ -91,30 +93,32 @@ def sign_bilateral_agreements(state: WorldState, step: int) -> None:
         accepted &= concluded(state.rng.random(proposers.size), p.conclusion_rate)
     proposers, targets = proposers[accepted], targets[accepted]
     order = state.rng.permutation(proposers.size)
+    draws = state.rng.random((proposers.size, 4))
+    # the terms a pair would settle on do not depend on what is signed before it this
+    # step: settled for every proposal at once, so the signing order decides only who
+    # still has capacity
+    terms = settle_terms(state, proposers, targets, draws, holdings)
+    # a pair talks once, at its first proposal in the signing order: a later one the
+    # other way round finds it has talked, or one side's capacity still used up
+    pair = np.minimum(proposers, targets) * state.size + np.maximum(proposers, targets)
+    _, first = np.unique(pair[order], return_index=True)
+    talks = np.zeros(proposers.size, dtype=bool)
+    talks[order[first]] = True
+    settled = talks & (terms.funding >= 0)
     # capacity spent this year: a first agreement takes a whole unit, a further one
     # under it the share of the negotiation it needs (its legal basis is reused)
     protocol_effort = float(p.protocol_cost_share)
+    further = terms.further.tolist()
     signed_today = [0.0] * state.size
-    paired: set[tuple[int, int]] = set()
-    sector_draws = state.rng.random((proposers.size, 4))
-    capacity = capacity.tolist()  # read once a proposal: plain integers are faster
-    for k in order:
+    capacity = capacity.tolist()  # plain integers: read twice a settled proposal
+    for k in order[settled[order]].tolist():
         a, b = int(proposers[k]), int(targets[k])
-        pair = (min(a, b), max(a, b))
-        if pair in paired:
-            continue
         if signed_today[a] >= capacity[a] or signed_today[b] >= capacity[b]:
             continue
-        paired.add(pair)
-        held = holdings.row(pair, state.size) if holdings is not None else None
-        if held is None:
-            signed = sign_pair(state, pair, sector_draws[k], step)
-        else:
-            signed = sign_pair(state, pair, sector_draws[k], step, holdings, held)
-        if signed:
-            effort = 1.0 if held is None else protocol_effort
-            signed_today[a] += effort
-            signed_today[b] += effort
+        effort = protocol_effort if further[k] else 1.0
+        signed_today[a] += effort
+        signed_today[b] += effort
+        sign_pair(state, (min(a, b), max(a, b)), terms, k, step)
 
 
 def further_agreement_proposals(
@@ -158,51 +162,86 @@ def further_agreement_proposals(
     return lower[wanted], upper[wanted]
 
 
-def sign_pair(
-    state: WorldState,
-    pair: tuple[int, int],
-    draws: np.ndarray,
-    step: int,
-    holdings: PairHoldings | None = None,
-    held: int | None = None,
-) -> bool:
-    """The pair settles the terms and signs; False when no sector or funding split
-    suits both.
+class Terms(NamedTuple):
+    """What each proposing pair would settle on, one element a proposal."""
 
-    `draws`: four uniform numbers, for the general framework, the specialised sector,
-    the proposed funding split and dispute-resolution provisions. `holdings` and
-    `held` (its row for the pair) when the pair already holds agreements: the sector is
-    then one it does not hold, and the benefit only the share of channels it adds."""
+    sector: np.ndarray  # sector code, -1 when no sector suits the pair
+    funding: np.ndarray  # place in `SETTLED_SPLITS`, -1 when nothing is settled
+    dispute_resolution: np.ndarray  # bool
+    further: np.ndarray  # bool: the pair already holds an agreement
+
+
+def settle_terms(
+    state: WorldState,
+    proposers: np.ndarray,
+    targets: np.ndarray,
+    draws: np.ndarray,
+    holdings: PairHoldings | None,
+) -> Terms:
+    """The sector and the split of the bill each proposing pair would agree on, or
+    that it walks away (funding -1) when no sector or no split suits both.
+
+    `draws`: four uniform numbers a proposal, for the general framework, the specialised
+    sector, the proposed funding split and dispute-resolution provisions. A pair that
+    already holds agreements (`holdings`) chooses among the sectors it does not hold,
+    values the agreement by the share of channels it adds and pays `protocol_cost_share`
+    of the negotiation cost."""
     p = state.parameters
-    a, b = pair
-    excluded = frozenset() if held is None else holdings.held_sectors(held)
-    name = choose_sector(
-        draws[0],
-        draws[1],
-        threat_level=max(float(state.threat[a]), float(state.threat[b])),
-        gap=abs(float(state.dominance[a, b]) - float(state.dominance[b, a])),
-        excluded=excluded,
+    n = state.size
+    lower, upper = np.minimum(proposers, targets), np.maximum(proposers, targets)
+    forward, backward = lower * n + upper, upper * n + lower  # flat positions
+    held = np.zeros((lower.size, len(SECTORS)), dtype=bool)
+    row = np.full(lower.size, -1)
+    if holdings is not None:
+        row = holdings.rows_of(forward)
+        held[row >= 0] = holdings.held[row[row >= 0]]
+    further = row >= 0
+    # the dyadic matrices are single precision; a pair's numbers are weighed in double
+    dominance = state.dominance.ravel()
+    looming = dominance[forward].astype(np.float64), dominance[backward].astype(np.float64)
+    sector = choose_sectors(
+        draws[:, 0],
+        draws[:, 1],
+        threat_level=np.maximum(state.threat[lower], state.threat[upper]),
+        gap=np.abs(looming[0] - looming[1]),
+        held=held,
     )
-    if name is None:
-        return False
-    sector = SECTOR_BY_NAME[name]
-    exposure = SECTOR_EXPOSURE[sector]
-    share = 1.0 if held is None else float(holdings.added[held, SECTOR_CODE[sector]])
-    # plain floats: this runs once a signing, on two numbers
-    funding = negotiate_funding(
-        (share * float(state.benefit[a, b]), share * float(state.benefit[b, a])),
-        (exposure * float(state.sovereignty[a, b]), exposure * float(state.sovereignty[b, a])),
-        (float(state.capability[a]), float(state.capability[b])),
-        draws[2],
+    # a further agreement is worth the share of channels it adds
+    share = np.ones(lower.size)
+    adds = further & (sector >= 0)
+    if adds.any():
+        share[adds] = holdings.added[row[adds], sector[adds]]
+    exposure = EXPOSURE_BY_CODE[sector]
+    benefit, sovereignty = state.benefit.ravel(), state.sovereignty.ravel()
+    funding = negotiate_fundings(
+        share * benefit[forward].astype(np.float64),
+        share * benefit[backward].astype(np.float64),
+        exposure * sovereignty[forward].astype(np.float64),
+        exposure * sovereignty[backward].astype(np.float64),
+        state.capability[lower].astype(np.float64),
+        state.capability[upper].astype(np.float64),
+        draws[:, 2],
         proportional_share=p.proportional_funding_share,
         funding_cost=p.funding_cost,
         # a protocol beside an agreement already held pays its share of the cost
-        negotiation_cost=p.negotiation_cost * (1.0 if held is None else p.protocol_cost_share),
+        negotiation_cost=np.where(
+            further, p.negotiation_cost * p.protocol_cost_share, p.negotiation_cost * 1.0
+        ),
     )
-    if funding is None:
-        return False
+    return Terms(
+        sector,
+        np.where(sector >= 0, funding, -1),
+        draws[:, 3] < p.dispute_resolution_share,
+        further,
+    )
+
+
+def sign_pair(state: WorldState, pair: tuple[int, int], terms: Terms, k: int, step: int) -> None:
+    """The pair (i, j), i < j, signs on the terms of proposal `k` (`settle_terms`)."""
+    a, b = pair
     names = state.names
-    further = "" if held is None else "further "
+    sector = SECTORS[terms.sector[k]]
+    further = "further " if terms.further[k] else ""
     lifecycle.sign(
         state,
         step,
@@ -211,9 +250,8 @@ def sign_pair(
         sector=sector,
         depth=1,
         members=[a, b],
-        dispute_resolution=bool(draws[3] < p.dispute_resolution_share),
-        funding=funding,
+        dispute_resolution=bool(terms.dispute_resolution[k]),
+        funding=SETTLED_SPLITS[terms.funding[k]],
         other=names[b],
         detail=f"{names[a]} and {names[b]} signed a {further}{sector} agreement",
     )
-    return True

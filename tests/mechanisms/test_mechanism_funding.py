@@ -8,8 +8,10 @@ from hypothesis import strategies as st
 from simulation.domain import FundingSplit
 from simulation.mechanisms import utility
 from simulation.mechanisms.funding import (
+    SETTLED_SPLITS,
     bilateral_funding_shares,
     negotiate_funding,
+    negotiate_fundings,
     pact_funding_shares,
 )
 
@@ -205,3 +207,41 @@ def test_a_new_agreement_is_never_lead_nation_and_settles_only_what_suits_both(
         for side, share in ((0, share_first), (1, 2.0 - share_first)):
             cost = 0.125 * sovereignty[side] + 0.1 * share + 0.05
             assert utility.DIALOGUE_BENEFIT * benefit[side] > cost - 1e-12
+
+
+@FAST
+@given(
+    st.lists(
+        st.tuples(
+            st.tuples(st.floats(-1.0, 5.0), st.floats(-1.0, 5.0)),
+            st.tuples(unit, unit),
+            st.tuples(capability, capability),
+            draw,
+            st.sampled_from([0.0, 0.05, 0.02]),
+        ),
+        min_size=1,
+        max_size=20,
+    ),
+    unit,
+)
+def test_many_pairs_settle_each_as_it_would_alone(pairs, proportional_share):
+    benefit, sovereignty, capability_pair, draws, negotiation_cost = (
+        np.array(column) for column in zip(*pairs)
+    )
+    settled = negotiate_fundings(
+        *benefit.T,
+        *sovereignty.T,
+        *capability_pair.T,
+        draws,
+        proportional_share=proportional_share,
+        funding_cost=0.1,
+        negotiation_cost=negotiation_cost,
+    )
+    for pair, split in zip(pairs, settled.tolist(), strict=True):
+        alone = negotiate_funding(
+            *pair[:4],
+            proportional_share=proportional_share,
+            funding_cost=0.1,
+            negotiation_cost=pair[4],
+        )
+        assert (SETTLED_SPLITS[split] if split >= 0 else None) is alone

@@ -2,11 +2,12 @@
 
 import math
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from simulation.mechanisms.sector_choice import choose_sector
+from simulation.mechanisms.sector_choice import choose_sector, choose_sectors
 from simulation.sectors import GENERAL_FRAMEWORK_SHARE, SECTOR_TABLE, ChoiceWeight, SectorRow
 
 FAST = settings(max_examples=200, deadline=None)
@@ -182,3 +183,55 @@ def test_nothing_is_chosen_when_no_sector_left_has_weight():
     held = frozenset({"general", "training", "technology", "arms"})
     assert choose_sector(0.5, 0.5, 0.0, 0.7, excluded=held) is None
     assert choose_sector(0.5, 0.5, 0.5, 0.0, excluded=held) == "intelligence"
+
+
+# ----------------------------------------------------- many dyads at once
+
+NAMES = [row.name for row in SECTOR_TABLE]
+# draws at the ends of the intervals in the tests above: where rounding decides
+EDGES = [1 / 1.4, 1.2 / 1.4, 1 / 3.8, 2 / 3.8, 3 / 3.8, 3.6 / 3.8, 0.75, below(1.0)]
+
+
+@FAST
+@given(
+    st.lists(
+        st.tuples(
+            draw,
+            st.one_of(draw, st.sampled_from(EDGES)),
+            st.one_of(unit, st.sampled_from([0.0, 0.5, 1.0])),
+            st.one_of(unit, st.sampled_from([0.0, 0.4, 1.0])),
+            st.frozensets(st.sampled_from(NAMES)),
+        ),
+        min_size=1,
+        max_size=20,
+    )
+)
+def test_many_dyads_choose_each_as_it_would_alone(dyads):
+    general_draw, sector_draw, threat, gap = (
+        np.array(column, dtype=float) for column in list(zip(*dyads))[:4]
+    )
+    held = np.array([[name in dyad[4] for name in NAMES] for dyad in dyads])
+    chosen = choose_sectors(general_draw, sector_draw, threat, gap, held)
+    for dyad, code in zip(dyads, chosen.tolist(), strict=True):
+        alone = choose_sector(*dyad[:4], excluded=dyad[4])
+        assert (NAMES[code] if code >= 0 else None) == alone
+
+
+def test_many_dyads_choose_as_one_does_at_the_ends_of_the_intervals():
+    helds = [frozenset(), frozenset({"general"}), frozenset({"training"}), frozenset(NAMES[:3])]
+    dyads = [
+        (general_draw, sector_draw, threat, gap, held)
+        for general_draw in (0.1, 0.9)
+        for sector_draw in (0.0, 0.5, *EDGES)
+        for threat in (0.0, 0.5, 1.0)
+        for gap in (0.0, 0.4, 1.0)
+        for held in helds
+    ]
+    general_draw, sector_draw, threat, gap = (
+        np.array(column, dtype=float) for column in list(zip(*dyads))[:4]
+    )
+    held = np.array([[name in dyad[4] for name in NAMES] for dyad in dyads])
+    chosen = choose_sectors(general_draw, sector_draw, threat, gap, held)
+    assert [NAMES[code] if code >= 0 else None for code in chosen.tolist()] == [
+        choose_sector(*dyad[:4], excluded=dyad[4]) for dyad in dyads
+    ]
