@@ -95,7 +95,8 @@ def pair_holdings(state: WorldState) -> PairHoldings:
         if starts.size
         else np.zeros((0, 3))
     )
-    added = scope.added_share(CHANNELS_BY_CODE[None, :, :], open_widths[:, None, :])
+    # sectors by pairs, transposed: the pairs run along the fast axis
+    added = scope.added_share(CHANNELS_BY_CODE[:, None, :], open_widths[None, :, :]).T
     key = keys[order][starts]
     return PairHoldings(key, count, open_widths, held, added)
 

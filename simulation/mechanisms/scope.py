@@ -29,9 +29,14 @@ def added_share(widths: np.ndarray, already_open: np.ndarray) -> np.ndarray:
     """Share of an agreement's channel widths not already open: rows of (training,
     intelligence, technology) widths against rows of the widths open before it.
     1 when nothing is open, 0 when everything it opens already is."""
-    widths = np.asarray(widths, dtype=np.float64)
-    new = np.maximum(widths - already_open, 0.0).sum(axis=-1)
-    total = widths.sum(axis=-1)
+    widths, already_open = np.asarray(widths, dtype=np.float64), np.asarray(already_open)
+    # channel by channel, summed in the order `sum(axis=-1)` sums them: an axis of three
+    # is far slower to reduce over than three whole slices are to add
+    new = total = 0.0
+    for channel in range(widths.shape[-1]):
+        new = new + np.maximum(widths[..., channel] - already_open[..., channel], 0.0)
+        total = total + widths[..., channel]
+    total = np.broadcast_to(total, np.shape(new))
     return np.divide(new, total, out=np.zeros_like(new), where=total > 0)
 
 
