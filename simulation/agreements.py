@@ -31,6 +31,7 @@ SECTOR_CODE = {sector: code for code, sector in enumerate(SECTORS)}
 CHANNELS_BY_CODE = np.array([SECTOR_CHANNELS[s] for s in SECTORS])
 EXPOSURE_BY_CODE = np.array([SECTOR_EXPOSURE[s] for s in SECTORS])
 FUNDING_CODE = {FundingSplit.EQUAL: 0, FundingSplit.PROPORTIONAL: 1, FundingSplit.LEAD_NATION: 2}
+FUNDING_BY_CODE = {code: split for split, code in FUNDING_CODE.items()}
 
 
 @dataclass(slots=True, eq=False)
@@ -234,6 +235,77 @@ class AgreementRegistry:
         for nation in members:
             self._open_membership(agreement, nation, signed_step)
         return agreement
+
+    def sign_bilateral(
+        self,
+        *,
+        agreement_ids: list[str],
+        names: list[str],
+        first: np.ndarray,
+        second: np.ndarray,
+        sector: np.ndarray,
+        depth: int,
+        dispute_resolution: np.ndarray,
+        funding: np.ndarray,
+        term: int,
+        signed_step: int,
+        expires_step: int,
+    ) -> None:
+        """Bilateral agreements signed together: what `sign` makes of each in turn, in
+        the order given, their array fields written at once (the signing phase signs
+        dozens a step). `sector` and `funding` are codes (`SECTOR_CODE`, `FUNDING_CODE`)."""
+        count = len(agreement_ids)
+        if any(agreement_id in self.by_id for agreement_id in agreement_ids) or (
+            len(set(agreement_ids)) < count
+        ):
+            raise ValueError(f"duplicate agreement id among {agreement_ids!r}")
+        while self.size + count > self.capacity:
+            self._allocate(2 * self.capacity)
+        start = self.size
+        self.size += count
+        slots = slice(start, self.size)
+        self.first[slots] = first
+        self.second[slots] = second
+        self.depth[slots] = depth
+        self.multilateral[slots] = False
+        self.sector[slots] = sector
+        self.dispute[slots] = dispute_resolution
+        self.funding_code[slots] = funding
+        self.term[slots] = term
+        self.expires[slots] = expires_step
+        self.last_change[slots] = signed_step
+        self.is_active[slots] = True
+        self._active_cache.clear()
+        for slot, agreement_id, name, a, b, code, provisions, split in zip(
+            range(start, self.size),
+            agreement_ids,
+            names,
+            np.asarray(first).tolist(),
+            np.asarray(second).tolist(),
+            np.asarray(sector).tolist(),
+            np.asarray(dispute_resolution).tolist(),
+            np.asarray(funding).tolist(),
+            strict=True,
+        ):
+            agreement = Agreement(
+                registry=self,
+                slot=slot,
+                agreement_id=agreement_id,
+                name=name,
+                kind=Kind.BILATERAL,
+                sector=SECTORS[code],
+                members=[a, b],
+                dispute_resolution=provisions,
+                funding=FUNDING_BY_CODE[split],
+                term=term,
+                signed_step=signed_step,
+                founders=(a, b),
+            )
+            agreement.depth_history.append((signed_step, depth))
+            self.by_id[agreement_id] = agreement
+            self.by_slot.append(agreement)
+            self._open_membership(agreement, a, signed_step)
+            self._open_membership(agreement, b, signed_step)
 
     def join(self, agreement: Agreement, nation: int, step: int) -> None:
         agreement.members.append(nation)

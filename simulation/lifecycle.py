@@ -14,7 +14,7 @@ from operator import itemgetter
 import numpy as np
 
 from simulation.agreements import SECTOR_CODE, Agreement
-from simulation.domain import EXIT_REASON_TEXT, ExitReason, FundingSplit, Kind, Sector
+from simulation.domain import EXIT_REASON_TEXT, SECTORS, ExitReason, FundingSplit, Kind, Sector
 from simulation.event_log import TEXT
 from simulation.mechanisms import state_system, trust
 from simulation.state import WorldState
@@ -61,6 +61,58 @@ def sign(
         step, "signed", agreement, nation=state.names[members[0]], other=other, detail=detail
     )
     return agreement
+
+
+def sign_bilateral(
+    state: WorldState,
+    step: int,
+    *,
+    names: list[str],
+    first: np.ndarray,
+    second: np.ndarray,
+    sector: np.ndarray,
+    dispute_resolution: np.ndarray,
+    funding: np.ndarray,
+    details: list[str],
+) -> None:
+    """New bilateral agreements at the dialogue rung, signed at `step` for one term, in
+    the order given: applied, counted and logged as `sign` would each in turn (the
+    signing phase's dozens a step). `sector` and `funding` are codes (`SECTOR_CODE`,
+    `FUNDING_CODE`); the log names `first` as the nation and `second` as the other."""
+    term = state.parameters.term
+    registry = state.registry
+    count = len(names)
+    agreement_ids = [registry.next_id(Kind.BILATERAL) for _ in range(count)]
+    registry.sign_bilateral(
+        agreement_ids=agreement_ids,
+        names=names,
+        first=first,
+        second=second,
+        sector=sector,
+        depth=1,
+        dispute_resolution=dispute_resolution,
+        funding=funding,
+        term=term,
+        signed_step=step,
+        expires_step=step + term,
+    )
+    state.counts["signings"] += count
+    nations = state.names
+    state.events.rows.extend(
+        zip(
+            repeat(step, count),
+            repeat("signed", count),
+            agreement_ids,
+            repeat(TEXT[Kind.BILATERAL], count),
+            [TEXT[SECTORS[code]] for code in np.asarray(sector).tolist()],
+            repeat(1, count),
+            [nations[a] for a in np.asarray(first).tolist()],
+            [nations[b] for b in np.asarray(second).tolist()],
+            repeat("", count),
+            repeat("", count),
+            details,
+        )
+    )
 
 
 def join(state: WorldState, pact: Agreement, nation: int, step: int) -> None:

@@ -17,8 +17,8 @@ from typing import NamedTuple
 import numpy as np
 
 from simulation import lifecycle
-from simulation.agreements import EXPOSURE_BY_CODE
-from simulation.domain import MAX_DEPTH, SECTORS, Kind
+from simulation.agreements import EXPOSURE_BY_CODE, FUNDING_CODE
+from simulation.domain import MAX_DEPTH, SECTORS
 from simulation.mechanisms import utility
 from simulation.mechanisms.capacity import concluded, foresees_consent, negotiating_capacity
 from simulation.mechanisms.choice import choose_partners
@@ -83,10 +83,10 @@ def sign_bilateral_agreements(state: WorldState, step: int) -> None:
         # partners already tied talk through the channels they have: a further
         # agreement is proposed beside the year's new partners, not instead of one
         holdings = pair_holdings(state)
-        lower, upper = further_agreement_proposals(state, holdings, estranged)
-        proposers = np.concatenate([proposers, lower])
-        targets = np.concatenate([targets, upper])
-        accepted = np.concatenate([accepted, np.ones(lower.size, dtype=bool)])
+        proposing, partner = further_agreement_proposals(state, holdings, estranged)
+        proposers = np.concatenate([proposers, proposing])
+        targets = np.concatenate([targets, partner])
+        accepted = np.concatenate([accepted, np.ones(proposing.size, dtype=bool)])
     if p.conclusion_rate < 1:
         # drawn only when negotiations can drag on, so a rate of 1 leaves every later
         # draw where it was
@@ -100,25 +100,30 @@ def sign_bilateral_agreements(state: WorldState, step: int) -> None:
     terms = settle_terms(state, proposers, targets, draws, holdings)
     # a pair talks once, at its first proposal in the signing order: a later one the
     # other way round finds it has talked, or one side's capacity still used up
-    pair = np.minimum(proposers, targets) * state.size + np.maximum(proposers, targets)
-    _, first = np.unique(pair[order], return_index=True)
+    lower, upper = np.minimum(proposers, targets), np.maximum(proposers, targets)
+    _, first = np.unique((lower * state.size + upper)[order], return_index=True)
     talks = np.zeros(proposers.size, dtype=bool)
     talks[order[first]] = True
     settled = talks & (terms.funding >= 0)
+    # in the signing order, a settled pair signs while both sides have capacity left:
+    # one pair after another, in plain Python numbers
+    pairs = list(zip(lower.tolist(), upper.tolist()))
+    capacity = capacity.tolist()
     # capacity spent this year: a first agreement takes a whole unit, a further one
     # under it the share of the negotiation it needs (its legal basis is reused)
     protocol_effort = float(p.protocol_cost_share)
     further = terms.further.tolist()
     signed_today = [0.0] * state.size
-    capacity = capacity.tolist()  # plain integers: read twice a settled proposal
+    signing = []
     for k in order[settled[order]].tolist():
-        a, b = int(proposers[k]), int(targets[k])
-        if signed_today[a] >= capacity[a] or signed_today[b] >= capacity[b]:
-            continue
-        effort = protocol_effort if further[k] else 1.0
-        signed_today[a] += effort
-        signed_today[b] += effort
-        sign_pair(state, (min(a, b), max(a, b)), terms, k, step)
+        a, b = pairs[k]
+        if signed_today[a] < capacity[a] and signed_today[b] < capacity[b]:
+            effort = protocol_effort if further[k] else 1.0
+            signed_today[a] += effort
+            signed_today[b] += effort
+            signing.append(k)
+    if signing:
+        sign_pairs(state, terms, lower[signing], upper[signing], signing, step)
 
 
 def further_agreement_proposals(
@@ -160,6 +165,10 @@ def further_agreement_proposals(
         )
         wanted &= ~np.isin(lower * state.size + upper, blocked)
     return lower[wanted], upper[wanted]
+
+
+# `FUNDING_CODE` of each split a pair can settle on, by its place in `SETTLED_SPLITS`
+FUNDING_CODES = np.array([FUNDING_CODE[split] for split in SETTLED_SPLITS])
 
 
 class Terms(NamedTuple):
@@ -236,22 +245,33 @@ def settle_terms(
     )
 
 
-def sign_pair(state: WorldState, pair: tuple[int, int], terms: Terms, k: int, step: int) -> None:
-    """The pair (i, j), i < j, signs on the terms of proposal `k` (`settle_terms`)."""
-    a, b = pair
+def sign_pairs(
+    state: WorldState,
+    terms: Terms,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    signing: list[int],
+    step: int,
+) -> None:
+    """The pairs (lower, upper) of proposals `signing` sign, in that order, on the terms
+    they settled (`settle_terms`)."""
     names = state.names
-    sector = SECTORS[terms.sector[k]]
-    further = "further " if terms.further[k] else ""
-    lifecycle.sign(
+    sector = terms.sector[signing]
+    details = [
+        f"{names[a]} and {names[b]} signed a {'further ' if further else ''}"
+        f"{SECTORS[code]} agreement"
+        for a, b, code, further in zip(
+            lower.tolist(), upper.tolist(), sector.tolist(), terms.further[signing].tolist()
+        )
+    ]
+    lifecycle.sign_bilateral(
         state,
         step,
-        kind=Kind.BILATERAL,
-        name=f"{names[a]}-{names[b]}",
+        names=[f"{names[a]}-{names[b]}" for a, b in zip(lower.tolist(), upper.tolist())],
+        first=lower,
+        second=upper,
         sector=sector,
-        depth=1,
-        members=[a, b],
-        dispute_resolution=bool(terms.dispute_resolution[k]),
-        funding=SETTLED_SPLITS[terms.funding[k]],
-        other=names[b],
-        detail=f"{names[a]} and {names[b]} signed a {further}{sector} agreement",
+        dispute_resolution=terms.dispute_resolution[signing],
+        funding=FUNDING_CODES[terms.funding[signing]],
+        details=details,
     )
