@@ -61,6 +61,15 @@ def added_shares(state: WorldState, slots: np.ndarray) -> np.ndarray:
     return scope.added_share_in_signing_order(pair_key(state, slots), widths)
 
 
+# What a pair holds is one of 2^S sets of sectors (a bit a sector code); the channels
+# open between them and what a further agreement of each sector would add depend on
+# that set alone, so they are worked out once a set, not once a pair and step.
+_SETS = np.arange(2 ** len(SECTORS))
+HELD_BY_SET = ((_SETS[:, None] >> np.arange(len(SECTORS))) & 1).astype(bool)  # (sets, sectors)
+OPEN_BY_SET = np.where(HELD_BY_SET[:, :, None], CHANNELS_BY_CODE[None, :, :], 0.0).max(axis=1)
+ADDED_BY_SET = scope.added_share(CHANNELS_BY_CODE[None, :, :], OPEN_BY_SET[:, None, :])
+
+
 @dataclass(frozen=True, slots=True)
 class PairHoldings:
     """The bilateral agreements each tied pair holds: one row a pair, by `key`
@@ -68,9 +77,7 @@ class PairHoldings:
 
     key: np.ndarray
     count: np.ndarray  # bilateral agreements in force
-    open_widths: np.ndarray  # (pairs, 3) training, intelligence, technology widths open
-    held: np.ndarray  # (pairs, sectors) bool: sectors it holds
-    added: np.ndarray  # (pairs, sectors): share a further agreement of the sector would add
+    sets: np.ndarray  # the sectors it holds, as its row of `HELD_BY_SET` and `ADDED_BY_SET`
 
     def rows_of(self, keys: np.ndarray) -> np.ndarray:
         """The row of each pair key (`pair_key`), -1 for a pair holding no agreement."""
@@ -81,24 +88,15 @@ class PairHoldings:
 
 
 def pair_holdings(state: WorldState) -> PairHoldings:
-    """What each pair holds in bilateral agreements in force, and what a further
-    agreement of each sector would add to it (`mechanisms.scope.added_share`)."""
+    """What each pair holds in bilateral agreements in force (what a further agreement
+    of each sector would add to it: `ADDED_BY_SET`, by `mechanisms.scope.added_share`)."""
     slots = state.registry.active_slots(Kind.BILATERAL)
     keys = pair_key(state, slots)
     order, _, starts = scope.pair_groups(keys)
     count = np.diff(np.append(starts, keys.size))
-    sector = state.registry.sector[slots][order]
-    held = np.zeros((starts.size, len(SECTORS)), dtype=bool)
-    held[np.repeat(np.arange(starts.size), count), sector] = True
-    open_widths = (
-        np.maximum.reduceat(CHANNELS_BY_CODE[sector], starts, axis=0)
-        if starts.size
-        else np.zeros((0, 3))
-    )
-    # sectors by pairs, transposed: the pairs run along the fast axis
-    added = scope.added_share(CHANNELS_BY_CODE[:, None, :], open_widths[None, :, :]).T
-    key = keys[order][starts]
-    return PairHoldings(key, count, open_widths, held, added)
+    bits = np.left_shift(1, state.registry.sector[slots][order])
+    sets = np.bitwise_or.reduceat(bits, starts) if starts.size else np.zeros(0, dtype=np.int64)
+    return PairHoldings(keys[order][starts], count, sets)
 
 
 def refresh_ties(state: WorldState) -> None:

@@ -26,7 +26,7 @@ from simulation.mechanisms.funding import SETTLED_SPLITS, negotiate_fundings
 from simulation.mechanisms.scope import best_further_share
 from simulation.mechanisms.sector_choice import choose_sectors
 from simulation.state import WorldState
-from simulation.ties import PairHoldings, pair_holdings
+from simulation.ties import ADDED_BY_SET, HELD_BY_SET, PairHoldings, pair_holdings
 
 
 def dialogue_value(state: WorldState) -> np.ndarray:
@@ -141,7 +141,8 @@ def further_agreement_proposals(
     if not room.any():
         empty = np.empty(0, dtype=np.int64)
         return empty, empty
-    share = best_further_share(holdings.added[room], holdings.held[room])
+    # what a pair's most useful further agreement adds depends on the sectors it holds
+    share = best_further_share(ADDED_BY_SET, HELD_BY_SET)[holdings.sets[room]]
     lower, upper = np.divmod(holdings.key[room], state.size)
     costs = (
         p.funding_cost * MAX_DEPTH * utility.DIALOGUE_COST
@@ -203,7 +204,7 @@ def settle_terms(
     row = np.full(lower.size, -1)
     if holdings is not None:
         row = holdings.rows_of(forward)
-        held[row >= 0] = holdings.held[row[row >= 0]]
+        held[row >= 0] = HELD_BY_SET[holdings.sets[row[row >= 0]]]
     further = row >= 0
     # the dyadic matrices are single precision; a pair's numbers are weighed in double
     dominance = state.dominance.ravel()
@@ -219,7 +220,7 @@ def settle_terms(
     share = np.ones(lower.size)
     adds = further & (sector >= 0)
     if adds.any():
-        share[adds] = holdings.added[row[adds], sector[adds]]
+        share[adds] = ADDED_BY_SET[holdings.sets[row[adds]], sector[adds]]
     exposure = EXPOSURE_BY_CODE[sector]
     benefit, sovereignty = state.benefit.ravel(), state.sovereignty.ravel()
     funding = negotiate_fundings(
