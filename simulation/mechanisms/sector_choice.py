@@ -95,23 +95,21 @@ def choose_sectors(
     """
     general_draw, sector_draw = np.asarray(general_draw), np.asarray(sector_draw)
     count = general_draw.size
-    general = next(k for k, row in enumerate(table) if row.choice is None)
-    columns = np.array([k for k, row in enumerate(table) if row.choice is not None], dtype=int)
+    general, columns, base, threat, gap_weight, threat_gap = _weights_of(table)
     if held is None:
         held = np.zeros((count, len(table)), dtype=bool)
-    base, threat, gap_weight, threat_gap = (
-        np.array([[getattr(table[k].choice, term) for k in columns]])
-        for term in ("base", "threat", "gap", "threat_gap")
-    )
     threat_level, gap = threat_level[:, None], gap[:, None]
     weights = base + threat * threat_level + gap_weight * gap + threat_gap * (gap * threat_level)
     # a held sector weighs nothing: adding exactly 0.0 leaves the sums of the others as
     # they would be without it
     open_ = ~held[:, columns]
-    weights[~open_] = 0.0
+    weights = np.where(open_, weights, 0.0)
     total = _compensated_sum(weights)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        cumulative = np.add.accumulate(weights / total[:, None], axis=1)
+    # (a pair whose sectors weigh nothing in all chooses none, whatever its shares)
+    shares = np.divide(
+        weights, total[:, None], out=np.zeros_like(weights), where=total[:, None] != 0
+    )
+    cumulative = np.add.accumulate(shares, axis=1)
     draw = sector_draw[:, None]
     # a pair holding nothing: the number of cumulative shares at or below the draw, the
     # last sector at most (rounding may leave the last share short of 1)
@@ -136,9 +134,12 @@ def _compensated_sum(terms: np.ndarray) -> np.ndarray:
     """Each row's sum as Python's built-in `sum` of floats gives it (3.12 on, Neumaier's
     compensated summation), to the last bit: `choose_sector` sums a dyad's weights so,
     and a share of a sector weighing nothing may sit exactly at a draw."""
-    total = np.zeros(terms.shape[0])
+    columns = np.ascontiguousarray(terms.T)
+    if not columns.shape[0]:
+        return np.zeros(terms.shape[0])
+    total = columns[0] + 0.0
     compensation = np.zeros(terms.shape[0])
-    for term in terms.T:
+    for term in columns[1:]:
         added = total + term
         compensation += np.where(
             np.abs(total) >= np.abs(term), (total - added) + term, (term - added) + total
@@ -146,6 +147,25 @@ def _compensated_sum(terms: np.ndarray) -> np.ndarray:
         total = added
     finite = (compensation != 0) & np.isfinite(compensation)
     return np.where(finite, total + compensation, total)
+
+
+# each table's general framework, specialised rows and their weights' coefficients, by
+# identity: worked out once, not once a signing phase
+_WEIGHTS: dict[int, tuple] = {}
+
+
+def _weights_of(table: tuple[SectorRow, ...]) -> tuple:
+    known = _WEIGHTS.get(id(table))
+    if known is not None and known[0] is table:
+        return known[1]
+    general = next(k for k, row in enumerate(table) if row.choice is None)
+    columns = np.array([k for k, row in enumerate(table) if row.choice is not None], dtype=int)
+    coefficients = (
+        np.array([[getattr(table[k].choice, term) for k in columns]], dtype=np.float64)
+        for term in ("base", "threat", "gap", "threat_gap")
+    )
+    _WEIGHTS[id(table)] = (table, (general, columns, *coefficients))
+    return _WEIGHTS[id(table)][1]
 
 
 # tables already split, by identity: this runs once a signing
