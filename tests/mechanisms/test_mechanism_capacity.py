@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 
 from simulation.mechanisms.capacity import (
     MAX_NEGOTIATING_CAPACITY,
+    _median,
     concluded,
     foresees_consent,
     negotiating_capacity,
@@ -85,3 +86,19 @@ def test_foresight_picks_each_nation_with_its_chance_and_draws_nothing_at_zero_o
     assert foresees_consent(7, 1.0, rng).all()
     assert not foresees_consent(7, 0.0, rng).any()
     assert rng.bit_generator.state == before
+
+
+@FAST
+@given(
+    st.lists(
+        st.one_of(
+            st.floats(min_value=1e-3, max_value=1e3, allow_nan=False),
+            st.integers(min_value=1, max_value=40).map(float),
+        ),
+        min_size=1,
+        max_size=60,
+    )
+)
+def test_the_median_capacity_is_scaled_by_is_numpys_median_to_the_last_bit(values):
+    values = np.array(values)
+    assert _median(values) == np.median(values)
