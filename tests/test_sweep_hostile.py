@@ -112,6 +112,16 @@ def test_a_scenario_path_that_cannot_be_a_file_name_is_one_line(entry, reason, w
     assert reason in line and len(line) < 400
 
 
+@pytest.mark.parametrize("entry", ["\\x1e", "a\\u2028b.yaml", "tab\\tname.yaml"])
+def test_a_missing_scenario_whose_name_holds_a_line_break_is_still_one_line(entry, world, capsys):
+    # Python counts the record separator and the Unicode line separator as line breaks
+    path = write_sweep(
+        world, f'name: s\nscenarios: ["{entry}"]\nparameters:\n  crisis_rate: [0.1]\n'
+    )
+    line = refusal(capsys, "validate", path)
+    assert f"{path}: scenarios[0] (line 2): no scenario file " in line
+
+
 def test_run_ids_start_with_the_scenarios_safe_name(world):
     (world / "spaced.yaml").write_text(TINY.replace("name: tiny\n", "name: North and South\n", 1))
     path = write_sweep(

@@ -95,9 +95,11 @@ def load_sweep(path: str | Path) -> SweepPlan:
                 f"name ({reason})"
             ) from None
         if not found:
+            # a name with a control character in it would break the line: quoted, escaped
+            looked = str(scenario_path)
             raise ScenarioError(
                 f"{path}: scenarios[{index}]{where}: no scenario file {relative!r} "
-                f"(looked for {scenario_path})"
+                f"(looked for {looked if looked.isprintable() else repr(looked)})"
             )
         raw, scenario_lines = read_yaml_file(scenario_path)
         raw, scenario = _with_fixed_values(
