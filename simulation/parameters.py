@@ -80,6 +80,16 @@ class Parameters(BaseModel):
         "hubs sign with the periphery (lower degree assortativity, more ties between the "
         "strongest and the weakest nations).",
     )
+    influence_reach_exponent: Float = Field(
+        1.0,
+        ge=0,
+        le=1,
+        description="How a state's reach (its influence motive) grows with its capability "
+        "relative to the strongest state's: reach = (c / c_max)^exponent. 1: in proportion, "
+        "so only the two or three greatest powers court small clients. Lower: middle powers "
+        "court them too (a state with a tenth of the strongest's capability reaches 0.5 at "
+        "0.3). Matters only with influence_weight above 0.",
+    )
     triadic_closure_weight: Float = Field(
         0.6,
         ge=0,

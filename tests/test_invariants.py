@@ -38,6 +38,8 @@ parameter_values = st.fixed_dictionaries(
         "conclusion_rate": st.floats(0.01, 1),
         "protocol_cost_share": st.floats(0, 1),
         "consent_foresight": st.floats(0, 1),
+        "influence_weight": st.floats(0, 3),
+        "influence_reach_exponent": st.floats(0, 1),
     }
 )
 

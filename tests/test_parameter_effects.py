@@ -44,6 +44,15 @@ CLAIMS = [
     ("influence_weight", 0.0, 3.0, "strong_weak_ties", UP, LOCATED),
     # the periphery is courted, not crowded out: small states still find partners
     ("influence_weight", 0.0, 3.0, "weaker_half_degree", UP, LOCATED),
+    # middle powers court the periphery too
+    (
+        "influence_reach_exponent",
+        0.2,
+        1.0,
+        "weaker_half_degree",
+        DOWN,
+        {**LOCATED, "fixed": {"influence_weight": 2.0}},
+    ),
     ("triadic_closure_weight", 0.0, 2.0, "transitivity", UP),
     ("preferential_attachment_weight", 0.0, 2.5, "degree_spread", UP),
     ("status_weight", 0.0, 1.5, "signings", UP),

@@ -92,11 +92,14 @@ def alignment(
     return region_weight * same_region + (1.0 - region_weight) * closeness
 
 
-def influence_reach(capability: np.ndarray) -> np.ndarray:
+def influence_reach(capability: np.ndarray, exponent: float = 1.0) -> np.ndarray:
     """A state's global reach, in (0, 1]: its capability relative to the strongest
-    state's. Relative to the strongest rather than to the sum, so adding small states
-    to a world does not shrink a great power's reach."""
-    return capability / capability.max()
+    state's, raised to `exponent`. Relative to the strongest rather than to the sum, so
+    adding small states to a world does not shrink a great power's reach. An exponent
+    below 1 gives middle powers a reach of their own: in DCAD the hubs include states
+    with a tenth of the strongest's capability (Turkey, Ukraine, Spain)."""
+    relative = capability / capability.max()
+    return relative if exponent == 1.0 else relative**exponent
 
 
 def absorptive_capacity(capability: np.ndarray, reference: np.ndarray | None = None) -> np.ndarray:
@@ -148,6 +151,7 @@ def partner_benefit(
     influence_weight: float = 0.0,
     proximity: np.ndarray | None = None,
     client_distance: np.ndarray | None = None,
+    influence_reach_exponent: float = 1.0,
 ) -> np.ndarray:
     """Benefit to i of full cooperation with j, before costs (may be negative).
 
@@ -227,7 +231,9 @@ def partner_benefit(
         add_weighted(status_weight, dominance_matrix.T)  # a client extends i's influence
     if influence_weight:
         # a great power's stake in a small client: reach (of i) x how far i outweighs j
-        reach = (influence_weight * influence_reach(capability)).astype(dtype)
+        reach = (influence_weight * influence_reach(capability, influence_reach_exponent)).astype(
+            dtype
+        )
         influence = np.multiply(dominance_matrix.T, reach[:, None], out=scratch)
         if proximity is not None:
             if client_distance is None:
@@ -283,6 +289,7 @@ def partner_benefit_reference(
     distance_weight: float = 0.0,
     influence_weight: float = 0.0,
     proximity: np.ndarray | None = None,
+    influence_reach_exponent: float = 1.0,
 ) -> np.ndarray:
     """Benefit to i of full cooperation with j, written as docs/MODEL.md (7.2) states it.
 
@@ -307,7 +314,7 @@ def partner_benefit_reference(
         s_ij   = c_j / (c_i + c_j)                   j's weight in the pair
         D_ij   = clip(2 s_ij − 1, 0, 1)              how far j outweighs i
         P_ij   = exp(−d_ij / L)                      proximity of the capitals
-        g_i    = c_i / max(c)                        i's global reach
+        g_i    = (c_i / max(c))^γ                    i's global reach (γ = influence_reach_exponent)
         f_ij   = 1 − 0.5 P_ij (1 without locations)  a far client is worth more
         a_i    = clip(sqrt(c_i / median(c)), 0.5, 10)  absorptive capacity
         K_i    = partner_saturation · a_i
@@ -353,7 +360,7 @@ def partner_benefit_reference(
         proximity = np.asarray(proximity, dtype=np.float64)
         proximity_term = distance_weight * (2.0 * proximity - 1.0)
         client_at_distance = 1.0 - 0.5 * proximity  # f_ij
-    reach = capability / capability.max()  # g_i
+    reach = (capability / capability.max()) ** influence_reach_exponent  # g_i
     influence = influence_weight * reach[:, None] * partner_dominance.T * client_at_distance
     preferential_attachment = (
         preferential_attachment_weight * partner_degree / (partner_degree + mean_degree + 1.0)

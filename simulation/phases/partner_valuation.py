@@ -62,6 +62,7 @@ def value_partners(state: WorldState) -> None:
         influence_weight=p.influence_weight,
         proximity=state.proximity,
         client_distance=state.client_distance,
+        influence_reach_exponent=p.influence_reach_exponent,
     )
     state.sovereignty = utility.sovereignty_cost(
         state.sovereignty_sensitivity[:, None].astype(DYADIC),

@@ -632,6 +632,26 @@ def test_influence_favours_the_small_partners_of_a_big_state():
     assert gain[4, 1] == pytest.approx(0.5 * (2 * 50 / 51 - 1))
 
 
+def test_below_exponent_one_a_middle_power_courts_small_clients_nearly_as_a_great_power():
+    capability = [100.0, 1.0, 10.0]
+    proportional = benefit_of(capability, influence_weight=1.0) - benefit_of(capability)
+    gain = benefit_of(capability, influence_weight=1.0, influence_reach_exponent=0.3) - benefit_of(
+        capability
+    )
+    client = 2 * 10 / 11 - 1  # how far the middle power outweighs the small state
+    # reach (10 / 100)^0.3 = 0.501 instead of 0.1
+    assert gain[2, 1] == pytest.approx(0.1**0.3 * client)
+    assert proportional[2, 1] == pytest.approx(0.1 * client)
+    # the strongest keeps reach 1 whatever the exponent; the weakest still has no client
+    assert gain[0, 1] == pytest.approx(proportional[0, 1])
+    assert np.all(gain[1, :] == 0.0)
+    # at 0 every stronger state has the strongest's reach
+    flat = benefit_of(capability, influence_weight=1.0, influence_reach_exponent=0.0) - benefit_of(
+        capability
+    )
+    assert flat[2, 1] == pytest.approx(client)
+
+
 def test_influence_is_worth_more_over_a_distant_client():
     capability = [100.0, 1.0, 1.0]
     weights = {"proximity": NEAR_AND_FAR, "influence_weight": 1.0}
@@ -710,6 +730,7 @@ def small_worlds(draw) -> dict:
             "partner_saturation": draw(st.floats(1e-3, 1000.0)),
             "distance_weight": draw(st.floats(0.0, 5.0)),
             "influence_weight": draw(st.floats(0.0, 5.0)),
+            "influence_reach_exponent": draw(st.floats(0.0, 1.0)),
         },
         # a world with locations, or one without (None: distance counts for nothing)
         "proximity": draw(
