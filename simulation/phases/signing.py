@@ -235,7 +235,7 @@ def settle_terms(
         funding_cost=p.funding_cost,
         # a protocol beside an agreement already held pays its share of the cost
         negotiation_cost=np.where(
-            further, p.negotiation_cost * p.protocol_cost_share, p.negotiation_cost * 1.0
+            further, p.negotiation_cost * p.protocol_cost_share, p.negotiation_cost
         ),
     )
     return Terms(
