@@ -90,6 +90,25 @@ class Parameters(BaseModel):
         "court them too (a state with a tenth of the strongest's capability reaches 0.5 at "
         "0.3). Matters only with influence_weight above 0.",
     )
+    negotiation_experience: Float = Field(
+        0.0,
+        ge=0,
+        le=2,
+        description="How far experience lowers a state's cost of negotiating the next "
+        "agreement: its negotiation cost x (1 + its partners)^-experience. 0: the same for "
+        "every state. Higher: states with many partners sign with new, small partners "
+        "that would not pay a novice (more states with a DCA, hubs sign with the periphery).",
+    )
+    influence_exclusivity: Float = Field(
+        0.0,
+        ge=0,
+        le=2,
+        description="How far a client's other partners dilute a patron's influence over it: "
+        "influence x (1 + the client's partners other than the patron)^-exclusivity. 0: a "
+        "client is worth the same however many partners it has; 1: the influence is shared "
+        "among them. Higher: powers court states with few or no partners first (more states "
+        "with a DCA, lower degree assortativity). Matters only with influence_weight above 0.",
+    )
     triadic_closure_weight: Float = Field(
         0.6,
         ge=0,

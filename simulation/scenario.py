@@ -175,6 +175,14 @@ class NationSpec(_Strict):
         le=MAX_CAPABILITY,
         description="Military capability (e.g. a CINC share).",
     )
+    capability_path: list[Annotated[Float, Field(ge=MIN_CAPABILITY, le=MAX_CAPABILITY)]] = Field(
+        default_factory=list,
+        max_length=10_000,
+        description="Observed capability at steps 1, 2, ... (e.g. the CINC share year by "
+        "year): while the path lasts the nation's capability is set to it each step "
+        "instead of grown (no growth, technology transfer or upkeep); after its end it "
+        "grows from the last value. Empty: it grows from the start.",
+    )
     sovereignty_sensitivity: Float = Field(0.4, ge=0, le=1)
     policy_position: Float = Field(0.5, ge=0, le=1)
     threat: Float | None = Field(

@@ -77,6 +77,9 @@ class WorldState:
     successor: dict[int, int] = field(default_factory=dict)
     system_changes: dict[int, tuple[list[int], list[int]]] = field(default_factory=dict)
     in_system: np.ndarray = None  # (N) bool: a state of the system this step (environment)
+    # observed capabilities that replace growth (`NationSpec.capability_path`): by step,
+    # the nations that have one and their values
+    observed_capability: dict[int, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
 
     # ---- changes phased in over several steps (`phases.environment`) ----------------
     phase_ins: list = field(default_factory=list)  # the unfinished ones, in start order
@@ -184,6 +187,7 @@ class WorldState:
             successor=successor,
             system_changes=system_changes,
             in_system=state_system.in_system(enters, leaves, 0),
+            observed_capability=capability_schedule(scenario, world.names),
             distance=distance,
             proximity=proximity,
             client_distance=client_distance,
@@ -253,6 +257,24 @@ def state_system_schedule(
         if nation.successor is not None:
             successor[i] = index[nation.successor]
     return enters, leaves, successor, changes
+
+
+def capability_schedule(
+    scenario: Scenario, names: list[str]
+) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+    """By step, the listed nations whose capability follows an observed path that step
+    (`NationSpec.capability_path`, its k-th value at step k + 1) and their values."""
+    index = {name: i for i, name in enumerate(names)}
+    by_step: dict[int, tuple[list[int], list[float]]] = {}
+    for nation in scenario.nations:
+        for step, value in enumerate(nation.capability_path, start=1):
+            nations, values = by_step.setdefault(step, ([], []))
+            nations.append(index[nation.name])
+            values.append(value)
+    return {
+        step: (np.array(nations, dtype=np.int64), np.array(values, dtype=np.float64))
+        for step, (nations, values) in by_step.items()
+    }
 
 
 def affinity_matrices(

@@ -18,8 +18,9 @@ Two stages, both deterministic (the same sources give the same bytes):
 
 1. `derive(source_dir, data_dir)` writes the small derived tables next to this script
    (listed in SOURCES.md): per world the states with their schedule in the state
-   system, capability, policy position and capital; the DCAD treaties and those in
-   force at each start; the two alliances; the observed structural measures 1990-2000.
+   system, capability, policy position and capital; every state's CINC year by year
+   1990-2010 (the capability paths); the DCAD treaties and those in force at each
+   start; the two alliances; the observed structural measures 1990-2000.
 2. `scenario_text(start, data_dir)` writes `scenarios/world_<start>.yaml` from the
    derived tables alone, so the shipped scenarios can be checked against the shipped
    tables without the sources (tests/test_world_data.py does).
@@ -67,6 +68,8 @@ TREATY_FILE = "dcad_treaties_1980_2000.csv"
 DEFENCE_PAIRS_FILE = "atop_defence_pairs_1990.csv"
 ALLIANCES_FILE = "alliances_1990_2000.csv"
 STRUCTURE_FILE = "dca_network_structure_1990_2000.csv"
+CAPABILITIES_FILE = "capabilities_1990_2010.csv"
+CAPABILITY_DIGITS = 5  # significant digits of a path's CINC: NMC's own precision is lower
 
 
 def states_file(start: int) -> str:
@@ -374,6 +377,30 @@ def world_states(
     return frame
 
 
+def capabilities(table: pd.DataFrame, nmc: pd.DataFrame) -> pd.DataFrame:
+    """Every state's CINC in every year 1990-2010: ccode, stateabb, year, cinc, cinc_year.
+    A year outside the state's spell, or without a positive CINC, takes the nearest year
+    that has one (`cinc_year` says which), so a path runs through every year."""
+    rows = []
+    for state in table.itertuples(index=False):
+        own = nmc[nmc["ccode"] == state.ccode]
+        for year in range(START_YEARS[0], LAST_YEAR + 1):
+            inside = min(max(year, state.first_year), state.last_year)
+            cinc = _nearest(own, inside, "cinc")
+            if cinc is None:
+                raise BuildError(f"{NMC_FILE}: state {state.ccode} has no CINC in any year")
+            rows.append(
+                {
+                    "ccode": state.ccode,
+                    "stateabb": state.stateabb,
+                    "year": year,
+                    "cinc": float(f"{cinc[0]:.{CAPABILITY_DIGITS}g}"),
+                    "cinc_year": cinc[1],
+                }
+            )
+    return pd.DataFrame(rows)
+
+
 def clean_treaties(treaties: pd.DataFrame) -> pd.DataFrame:
     """The DCAD columns the worlds use, without the rows whose two sides are one state
     (source errors)."""
@@ -566,6 +593,7 @@ def derive(source_dir: Path, data_dir: Path = HERE) -> dict[str, Path]:
     write("defence_pairs", pairs, DEFENCE_PAIRS_FILE)
     write("alliances", alliance_members(pairs, table), ALLIANCES_FILE)
     write("structure", structure(treaties, table), STRUCTURE_FILE)
+    write("capabilities", capabilities(table, nmc), CAPABILITIES_FILE)
     written["targets"] = data_dir / TARGET_FILE
     shutil.copyfile(source_dir / TARGET_FILE, written["targets"])  # small: as it is
     return written
@@ -588,6 +616,7 @@ def read_tables(start: int, data_dir: Path = HERE) -> dict[str, pd.DataFrame]:
         "active": pd.read_csv(data_dir / active_file(start), keep_default_na=False),
         "alliances": pd.read_csv(data_dir / ALLIANCES_FILE),
         "targets": pd.read_csv(data_dir / TARGET_FILE),
+        "capabilities": pd.read_csv(data_dir / CAPABILITIES_FILE),
     }
 
 
@@ -608,6 +637,8 @@ def scenario_text(start: int, data_dir: Path = HERE) -> str:
     pacts = tables["alliances"][tables["alliances"]["world"] == start]
     plan = schedule_of(states, start)
     steps = LAST_YEAR - start
+    later = tables["capabilities"][tables["capabilities"]["year"] > start].sort_values("year")
+    paths = {ccode: list(group["cinc"]) for ccode, group in later.groupby("ccode")}
     observed = targets.set_index("year")
     first, last = observed.loc[start], observed.loc[LAST_YEAR]
     at_start = states[plan["enters"] == 0]
@@ -731,6 +762,9 @@ cooperation
 #   (a share of the world total; the model uses only ratios of capabilities). \
 {len(other_cinc)} state(s)
 #   take the nearest year with a value;
+# - capability_path = CINC of every later year to {LAST_YEAR} ({CAPABILITIES_FILE}; before
+#   entry, the entry year's; {CAPABILITY_DIGITS} significant digits): capabilities follow the
+#   observed ones, an input like the state system, not an outcome the model is scored on;
 # - policy position = the UN General Assembly ideal point (Bailey, Strezhnev & Voeten,
 #   June 2024) of {start} or the entry year, mapped to [0, 1] by one fixed affine map,
 #   position = (ideal point - ({low})) / ({high} - ({low})), the range of every ideal point
@@ -816,6 +850,11 @@ system and
             f"policy_position: {_number(row.policy_position)}",
             f"location: {{latitude: {_number(row.latitude)}, longitude: {_number(row.longitude)}}}",
         ]
+        path = paths.get(row.ccode, [])
+        if pd.notna(when.leaves):  # nothing to follow once gone
+            path = path[: int(when.leaves) - 1]
+        if path:
+            fields.append(f"capability_path: [{', '.join(_short(value) for value in path)}]")
         if when.enters > 0:
             fields.append(f"enters: {when.enters}")
         if pd.notna(when.leaves):
@@ -890,6 +929,11 @@ def _scalar(text: str) -> str:
 
 def _number(value: float) -> str:
     return repr(float(value))
+
+
+def _short(value: float) -> str:
+    """A path's CINC, in the derived table's significant digits."""
+    return f"{float(value):.{CAPABILITY_DIGITS}g}"
 
 
 def write_scenarios(data_dir: Path = HERE, scenario_dir: Path = SCENARIO_DIR) -> list[Path]:

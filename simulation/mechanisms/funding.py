@@ -103,10 +103,14 @@ def negotiate_fundings(
     proportional_share: float,
     funding_cost: float,
     negotiation_cost: np.ndarray,
+    negotiation_cost_second: np.ndarray | None = None,
 ) -> np.ndarray:
     """The split each of many pairs settles on, by the rule of `negotiate_funding`: its
     position in `SETTLED_SPLITS` (0 equal, 1 proportional), -1 when none suits both.
-    One element of each array a pair; `negotiation_cost` is each pair's own."""
+    One element of each array a pair; `negotiation_cost` is each pair's own, or the
+    first side's when `negotiation_cost_second` gives the second side's."""
+    if negotiation_cost_second is None:
+        negotiation_cost_second = negotiation_cost
     share_first = 2.0 * capability_first / (capability_first + capability_second)
     gain_first = utility.DIALOGUE_BENEFIT * benefit_first
     gain_second = utility.DIALOGUE_BENEFIT * benefit_second
@@ -122,7 +126,7 @@ def negotiate_fundings(
         cost_second = (
             sovereignty_second * utility.DIALOGUE_EXPOSURE
             + full_funding * shares[1] * utility.DIALOGUE_COST
-            + negotiation_cost
+            + negotiation_cost_second
         )
         suits.append((gain_first > cost_first) & (gain_second > cost_second))
     equal, proportional = suits

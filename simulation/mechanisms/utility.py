@@ -102,6 +102,17 @@ def influence_reach(capability: np.ndarray, exponent: float = 1.0) -> np.ndarray
     return relative if exponent == 1.0 else relative**exponent
 
 
+def client_dilution(degree: np.ndarray, exclusivity: float) -> tuple[np.ndarray, np.ndarray]:
+    """The share of a patron's influence over each client that its other partners leave:
+    (1 + partners other than the patron)^-exclusivity, for a patron not yet tied to it
+    (all its partners are others) and for one tied to it (one fewer). A client with no
+    other partner is the patron's alone (1); its influence is shared as it finds more."""
+    degree = np.asarray(degree, dtype=np.float64)
+    untied = (1.0 + degree) ** -exclusivity
+    tied = np.maximum(degree, 1.0) ** -exclusivity
+    return untied, tied
+
+
 def absorptive_capacity(capability: np.ndarray, reference: np.ndarray | None = None) -> np.ndarray:
     """How many partnerships a state can run, relative to the median state: the square
     root of its capability relative to the median, kept within [0.5, 10]. A great power
@@ -152,6 +163,8 @@ def partner_benefit(
     proximity: np.ndarray | None = None,
     client_distance: np.ndarray | None = None,
     influence_reach_exponent: float = 1.0,
+    influence_exclusivity: float = 0.0,
+    tie_flat: np.ndarray | None = None,
 ) -> np.ndarray:
     """Benefit to i of full cooperation with j, before costs (may be negative).
 
@@ -173,7 +186,8 @@ def partner_benefit(
     locations, and then distance counts for nothing): a near partner is worth more
     (`distance_weight`, centred like homophily), and a great power gains influence from
     a small client (`influence_weight` x i's reach x how far i outweighs j), the more so
-    the farther away the client is.
+    the farther away the client is and the fewer other partners it has
+    (`influence_exclusivity`, with `tie_flat` the flat positions of `ties` if at hand).
 
     Built for speed; `partner_benefit_reference` states the same equation term by
     term, and is the version to check the science on.
@@ -239,6 +253,15 @@ def partner_benefit(
             if client_distance is None:
                 client_distance = client_distance_value(proximity)
             influence *= client_distance
+        if influence_exclusivity:
+            # shared with the client's other partners: i among them once tied, so a
+            # tie is worth the same before and after signing
+            untied, tied = client_dilution(degree, influence_exclusivity)
+            influence *= untied[None, :].astype(dtype)
+            if tie_flat is None:
+                tie_flat = np.flatnonzero(ties)
+            columns = tie_flat % benefit.shape[1]
+            influence.ravel()[tie_flat] *= (tied[columns] / untied[columns]).astype(dtype)
         benefit += influence
     # triadic closure: over the whole matrix, or only where partners are shared when the
     # caller has those dyads at hand (a sparse set in a large, sparse network)
@@ -290,6 +313,7 @@ def partner_benefit_reference(
     influence_weight: float = 0.0,
     proximity: np.ndarray | None = None,
     influence_reach_exponent: float = 1.0,
+    influence_exclusivity: float = 0.0,
 ) -> np.ndarray:
     """Benefit to i of full cooperation with j, written as docs/MODEL.md (7.2) states it.
 
@@ -307,7 +331,7 @@ def partner_benefit_reference(
              − ρ_ij                                  a rival is a liability
              + w_H · (2 A_ij − 1)                    homophily, centred
              + w_D · (2 P_ij − 1)                    proximity, centred (0 without locations)
-             + w_I · g_i · D_ji · f_ij               influence: a great power's small client
+             + w_I · g_i · D_ji · f_ij · x_ij        influence: a great power's small client
              + w_PA · k_j / (k_j + k̄ + 1)            preferential attachment
              + w_TC · (1 − exp(−C_ij))               triadic closure
 
@@ -316,6 +340,8 @@ def partner_benefit_reference(
         P_ij   = exp(−d_ij / L)                      proximity of the capitals
         g_i    = (c_i / max(c))^γ                    i's global reach (γ = influence_reach_exponent)
         f_ij   = 1 − 0.5 P_ij (1 without locations)  a far client is worth more
+        x_ij   = (1 + k_j − [i and j tied])^−ε       shared with j's other partners
+                                              (ε = influence_exclusivity)
         a_i    = clip(sqrt(c_i / median(c)), 0.5, 10)  absorptive capacity
         K_i    = partner_saturation · a_i
         sat_ij = K_i / (K_i + k_i − 1 + [i and j not tied])
@@ -361,7 +387,11 @@ def partner_benefit_reference(
         proximity_term = distance_weight * (2.0 * proximity - 1.0)
         client_at_distance = 1.0 - 0.5 * proximity  # f_ij
     reach = (capability / capability.max()) ** influence_reach_exponent  # g_i
-    influence = influence_weight * reach[:, None] * partner_dominance.T * client_at_distance
+    other_partners_of_client = partner_degree - tied  # k_j − [i and j tied]
+    exclusive = (1.0 + other_partners_of_client) ** -influence_exclusivity  # x_ij
+    influence = (
+        influence_weight * reach[:, None] * partner_dominance.T * client_at_distance * exclusive
+    )
     preferential_attachment = (
         preferential_attachment_weight * partner_degree / (partner_degree + mean_degree + 1.0)
     )

@@ -1,6 +1,7 @@
 """Phase 1, the environment: states enter and leave the system, threat shocks fade,
 changes phased in over several steps go on, scheduled scenario events take effect,
-capabilities grow (with last year's technology transfer and upkeep), threat is perceived."""
+capabilities grow (with last year's technology transfer and upkeep) or follow their
+observed path, threat is perceived."""
 
 from __future__ import annotations
 
@@ -41,6 +42,11 @@ def advance_environment(state: WorldState, step: int) -> None:
         state.capability, state.funding_load, funding_cost=p.funding_cost
     )
     state.capability = np.maximum(grown + transfer - spent, 1e-9)
+    if step in state.observed_capability:
+        # a hindcast's capabilities are an input, as observed: what the model would
+        # grow is replaced, so no model error compounds in who the great powers are
+        nations, observed = state.observed_capability[step]
+        state.capability[nations] = observed
     check_capability(state.capability, state.names, step)
     state.threat = perceive_threat(state)
 

@@ -63,6 +63,8 @@ def value_partners(state: WorldState) -> None:
         proximity=state.proximity,
         client_distance=state.client_distance,
         influence_reach_exponent=p.influence_reach_exponent,
+        influence_exclusivity=p.influence_exclusivity,
+        tie_flat=state.tie_flat,
     )
     state.sovereignty = utility.sovereignty_cost(
         state.sovereignty_sensitivity[:, None].astype(DYADIC),

@@ -20,7 +20,13 @@ from simulation import lifecycle
 from simulation.agreements import EXPOSURE_BY_CODE, FUNDING_CODE
 from simulation.domain import MAX_DEPTH, SECTORS
 from simulation.mechanisms import utility
-from simulation.mechanisms.capacity import concluded, foresees_consent, negotiating_capacity
+from simulation.mechanisms.capacity import (
+    concluded,
+    experienced_cost,
+    foresees_consent,
+    negotiating_capacity,
+    protocol_conclusion_rate,
+)
 from simulation.mechanisms.choice import choose_partners
 from simulation.mechanisms.funding import SETTLED_SPLITS, negotiate_fundings
 from simulation.mechanisms.scope import best_further_share
@@ -37,11 +43,22 @@ def dialogue_value(state: WorldState) -> np.ndarray:
     the gap between the two is what keeps ties stable. (Python floats keep the N x N
     arithmetic in single precision.)"""
     p = state.parameters
-    costs = p.funding_cost * MAX_DEPTH * utility.DIALOGUE_COST + p.negotiation_cost
     value = np.multiply(state.benefit, utility.DIALOGUE_BENEFIT)
     value -= np.multiply(state.sovereignty, utility.DIALOGUE_EXPOSURE)
-    value -= costs
+    if p.negotiation_experience:
+        # each side pays its own cost, lower the more agreements it has negotiated
+        costs = p.funding_cost * MAX_DEPTH * utility.DIALOGUE_COST + negotiation_costs(state)
+        value -= costs[:, None].astype(value.dtype)
+    else:
+        value -= p.funding_cost * MAX_DEPTH * utility.DIALOGUE_COST + p.negotiation_cost
     return value
+
+
+def negotiation_costs(state: WorldState) -> np.ndarray:
+    """Each nation's cost of negotiating a first agreement with a new partner
+    (`mechanisms.capacity.experienced_cost`)."""
+    p = state.parameters
+    return experienced_cost(p.negotiation_cost, state.degree, p.negotiation_experience)
 
 
 def sign_bilateral_agreements(state: WorldState, step: int) -> None:
@@ -79,6 +96,7 @@ def sign_bilateral_agreements(state: WorldState, step: int) -> None:
     )
     accepted = value[targets, proposers] > 0
     holdings = None
+    further_count = 0
     if p.agreements_per_pair > 1:
         # partners already tied talk through the channels they have: a further
         # agreement is proposed beside the year's new partners, not instead of one
@@ -87,10 +105,15 @@ def sign_bilateral_agreements(state: WorldState, step: int) -> None:
         proposers = np.concatenate([proposers, proposing])
         targets = np.concatenate([targets, partner])
         accepted = np.concatenate([accepted, np.ones(proposing.size, dtype=bool)])
+        further_count = proposing.size
     if p.conclusion_rate < 1:
         # drawn only when negotiations can drag on, so a rate of 1 leaves every later
-        # draw where it was
-        accepted &= concluded(state.rng.random(proposers.size), p.conclusion_rate)
+        # draw where it was; a further agreement concludes sooner than a first
+        rate = np.full(proposers.size, p.conclusion_rate)
+        rate[accepted.size - further_count :] = protocol_conclusion_rate(
+            p.conclusion_rate, p.protocol_cost_share
+        )
+        accepted &= concluded(state.rng.random(proposers.size), rate)
     proposers, targets = proposers[accepted], targets[accepted]
     order = state.rng.permutation(proposers.size)
     draws = state.rng.random((proposers.size, 4))
@@ -144,16 +167,14 @@ def further_agreement_proposals(
     # what a pair's most useful further agreement adds depends on the sectors it holds
     share = best_further_share(ADDED_BY_SET, HELD_BY_SET)[holdings.sets[room]]
     lower, upper = np.divmod(holdings.key[room], state.size)
-    costs = (
-        p.funding_cost * MAX_DEPTH * utility.DIALOGUE_COST
-        + p.negotiation_cost * p.protocol_cost_share
-    )
+    negotiation = negotiation_costs(state) * p.protocol_cost_share
+    funding = p.funding_cost * MAX_DEPTH * utility.DIALOGUE_COST
     wanted = np.ones(lower.size, dtype=bool)
-    for where in (lower * state.size + upper, upper * state.size + lower):
+    for side, where in ((lower, lower * state.size + upper), (upper, upper * state.size + lower)):
         further = (
             share * utility.DIALOGUE_BENEFIT * state.benefit.ravel()[where]
             - utility.DIALOGUE_EXPOSURE * state.sovereignty.ravel()[where]
-            - costs
+            - (funding + negotiation[side])
         )
         wanted &= further > 0
     wanted &= state.in_system[lower] & state.in_system[upper]
@@ -223,6 +244,7 @@ def settle_terms(
         share[adds] = ADDED_BY_SET[holdings.sets[row[adds]], sector[adds]]
     exposure = EXPOSURE_BY_CODE[sector]
     benefit, sovereignty = state.benefit.ravel(), state.sovereignty.ravel()
+    negotiation = negotiation_costs(state)
     funding = negotiate_fundings(
         share * benefit[forward].astype(np.float64),
         share * benefit[backward].astype(np.float64),
@@ -234,9 +256,8 @@ def settle_terms(
         proportional_share=p.proportional_funding_share,
         funding_cost=p.funding_cost,
         # a protocol beside an agreement already held pays its share of the cost
-        negotiation_cost=np.where(
-            further, p.negotiation_cost * p.protocol_cost_share, p.negotiation_cost
-        ),
+        negotiation_cost=np.where(further, p.protocol_cost_share, 1.0) * negotiation[lower],
+        negotiation_cost_second=np.where(further, p.protocol_cost_share, 1.0) * negotiation[upper],
     )
     return Terms(
         sector,
