@@ -107,7 +107,7 @@ class Parameters(BaseModel):
         "influence x (1 + the client's partners other than the patron)^-exclusivity. 0: a "
         "client is worth the same however many partners it has; 1: the influence is shared "
         "among them. Higher: powers court states with few or no partners first (more states "
-        "with a DCA, lower degree assortativity). Matters only with influence_weight above 0.",
+        "with a DCA). Matters only with influence_weight above 0.",
     )
     triadic_closure_weight: Float = Field(
         0.6,

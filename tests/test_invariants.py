@@ -40,6 +40,8 @@ parameter_values = st.fixed_dictionaries(
         "consent_foresight": st.floats(0, 1),
         "influence_weight": st.floats(0, 3),
         "influence_reach_exponent": st.floats(0, 1),
+        "influence_exclusivity": st.floats(0, 2),
+        "negotiation_experience": st.floats(0, 2),
     }
 )
 

@@ -53,6 +53,28 @@ CLAIMS = [
         DOWN,
         {**LOCATED, "fixed": {"influence_weight": 2.0}},
     ),
+    # a client with no partner yet is courted first: where partners are scarce (one
+    # agreement a year, a costly negotiation), more states find one
+    (
+        "influence_exclusivity",
+        0.0,
+        1.5,
+        "reach",
+        UP,
+        {
+            **LOCATED,
+            "fixed": {"influence_weight": 2.0, "negotiation_cost": 0.3, "diplomatic_capacity": 1},
+        },
+    ),
+    # where negotiating is dear, experienced states still sign with newcomers
+    (
+        "negotiation_experience",
+        0.0,
+        1.0,
+        "reach",
+        UP,
+        {"fixed": {"negotiation_cost": 0.3}},
+    ),
     ("triadic_closure_weight", 0.0, 2.0, "transitivity", UP),
     ("preferential_attachment_weight", 0.0, 2.5, "degree_spread", UP),
     ("status_weight", 0.0, 1.5, "signings", UP),

@@ -207,6 +207,18 @@ CASES = [
         ("greater than or equal to 0.000000000001",),
     ),
     Case(
+        "capability_path_value_not_positive",
+        edit("capability: 0.5", f"capability: 0.5\n    capability_path: [0.5, 0.0]  {MARK}"),
+        "nations[2].capability_path[1]",
+        ("greater than or equal to 0.000000000001",),
+    ),
+    Case(
+        "capability_path_not_a_list",
+        edit("capability: 0.5", f"capability: 0.5\n    capability_path: rising  {MARK}"),
+        "nations[2].capability_path",
+        ("list",),
+    ),
+    Case(
         # shares of capabilities this small divide to NaN: refused before the run
         "nation_capability_below_the_floor",
         edit("capability: 0.5", f"capability: 1.0e-300  {MARK}"),

@@ -52,6 +52,8 @@ def test_neutral_values_of_the_new_parameters_reproduce_the_run_without_them():
         "conclusion_rate": 1.0,
         "protocol_cost_share": 1.0,
         "consent_foresight": 0.0,
+        "negotiation_experience": 0.0,
+        "influence_exclusivity": 0.0,
     }
     plain, explicit = run(seed=4), run(seed=4, **neutral)
     from simulation.tables import all_tables
@@ -293,3 +295,59 @@ def test_a_further_agreement_spends_its_share_of_negotiating_capacity(share):
             assert total - largest < 1.0
             signings_beyond_capacity += total > 1.0
     assert (signings_beyond_capacity > 0) == (share < 1.0)
+
+
+def test_further_agreements_conclude_at_the_rate_to_the_power_of_their_cost_share(monkeypatch):
+    import simulation.phases.signing as signing
+
+    rates = []
+    conclude = signing.concluded
+
+    def recording(draws, rate):
+        rates.append(np.broadcast_to(rate, np.shape(draws)).copy())
+        return conclude(draws, rate)
+
+    monkeypatch.setattr(signing, "concluded", recording)
+    run(seed=3, agreements_per_pair=3, conclusion_rate=0.2, protocol_cost_share=0.5)
+    seen = np.concatenate(rates)
+    # first agreements at the rate, further ones at 0.2 ** 0.5, and both occur
+    assert set(np.unique(seen)) == {0.2, 0.2**0.5}
+
+
+# ------------------------------------------------------------ experience
+
+
+def test_an_experienced_state_values_a_new_partner_higher_by_the_cost_it_saves():
+    import simulation.phases.signing as signing
+
+    model = run(steps=20, seed=2, negotiation_cost=0.2)
+    state = model.state
+    novice_values = signing.dialogue_value(state)
+    state.parameters = state.parameters.model_copy(update={"negotiation_experience": 0.5})
+    experienced_values = signing.dialogue_value(state)
+    saved = 0.2 - 0.2 * (1.0 + state.degree) ** -0.5
+    assert state.degree.max() > 0
+    np.testing.assert_allclose(
+        experienced_values - novice_values, np.repeat(saved[:, None], state.size, 1), atol=1e-6
+    )
+
+
+def test_with_experience_each_side_of_a_pair_pays_its_own_negotiation_cost():
+    from simulation.mechanisms.funding import negotiate_fundings
+
+    # a gain of 0.1 at the dialogue rung clears a cost of 0.05, not one of 0.2
+    gain = np.full(2, 0.1 / 0.38)  # DIALOGUE_BENEFIT 0.38: full benefit of that gain
+    common = {
+        "proportional_share": 0.0,
+        "funding_cost": 0.0,
+    }
+    arrays = (gain, gain, np.zeros(2), np.zeros(2), np.ones(2), np.ones(2), np.zeros(2))
+    both_cheap = negotiate_fundings(*arrays, negotiation_cost=np.full(2, 0.05), **common)
+    second_dear = negotiate_fundings(
+        *arrays,
+        negotiation_cost=np.full(2, 0.05),
+        negotiation_cost_second=np.full(2, 0.2),
+        **common,
+    )
+    assert list(both_cheap) == [0, 0]
+    assert list(second_dear) == [-1, -1]

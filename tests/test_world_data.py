@@ -177,6 +177,25 @@ def test_capability_is_the_cinc_of_the_start_or_the_entry_year(start):
     assert at_start["cinc"].sum() == pytest.approx(1.0, abs=0.01)
 
 
+def capability_table() -> pd.DataFrame:
+    return pd.read_csv(DATA / "capabilities_1990_2010.csv")
+
+
+def test_each_state_follows_its_cinc_every_year_after_the_start(start, scenarios):
+    table = capability_table()
+    assert len(table) == len(states(1990)) * 21  # every state, every year 1990-2010
+    cinc = table.set_index(["stateabb", "year"])["cinc"]
+    spells = states(start).set_index("name")
+    for nation in scenarios[start].nations:
+        last = int(spells.loc[nation.name, "last_year"])
+        years = range(start + 1, min(last, 2010) + 1)
+        assert nation.capability_path == [cinc[(nation.name, year)] for year in years]
+        # in its own years a state holds the CINC of that very year (none is missing)
+        own = table[(table["stateabb"] == nation.name) & (table["year"].isin(years))]
+        inside = own[own["year"] >= spells.loc[nation.name, "first_year"]]
+        assert (inside["cinc_year"] == inside["year"]).all()
+
+
 def test_policy_positions_are_the_ideal_points_under_one_fixed_affine_map(start):
     table = states(start)
     low, high = build.IDEAL_POINT_RANGE

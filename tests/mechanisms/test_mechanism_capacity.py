@@ -8,8 +8,10 @@ from simulation.mechanisms.capacity import (
     MAX_NEGOTIATING_CAPACITY,
     _median,
     concluded,
+    experienced_cost,
     foresees_consent,
     negotiating_capacity,
+    protocol_conclusion_rate,
 )
 
 FAST = settings(max_examples=100, deadline=None)
@@ -102,3 +104,32 @@ def test_foresight_picks_each_nation_with_its_chance_and_draws_nothing_at_zero_o
 def test_the_median_capacity_is_scaled_by_is_numpys_median_to_the_last_bit(values):
     values = np.array(values)
     assert _median(values) == np.median(values)
+
+
+def test_experience_lowers_the_negotiation_cost_by_a_power_of_one_plus_the_partners():
+    cost = experienced_cost(0.3, np.array([0, 1, 3, 24]), 0.5)
+    np.testing.assert_allclose(cost, [0.3, 0.3 / 2**0.5, 0.15, 0.3 / 5])
+    # without experience every state pays the same, whatever its partners
+    np.testing.assert_array_equal(experienced_cost(0.3, np.array([0, 7, 50]), 0.0), [0.3] * 3)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.integers(0, 300), min_size=2, max_size=20),
+    st.floats(0.0, 1.0),
+    st.floats(0.0, 2.0),
+)
+def test_a_state_with_more_partners_never_pays_more_to_negotiate(partners, cost, experience):
+    partners = np.sort(np.array(partners))
+    paid = experienced_cost(cost, partners, experience)
+    assert np.all(np.diff(paid) <= 1e-15)
+    assert np.all((paid >= 0) & (paid <= cost))
+
+
+def test_a_protocol_concludes_at_the_rate_to_the_power_of_its_cost_share():
+    assert protocol_conclusion_rate(0.1, 0.5) == 0.1**0.5
+    # a protocol as costly as a first agreement concludes as slowly; a free one at once
+    assert protocol_conclusion_rate(0.1, 1.0) == 0.1
+    assert protocol_conclusion_rate(0.1, 0.0) == 1.0
+    # never slower than a first agreement
+    assert protocol_conclusion_rate(0.2, 0.3) > 0.2

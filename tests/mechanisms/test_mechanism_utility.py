@@ -652,6 +652,46 @@ def test_below_exponent_one_a_middle_power_courts_small_clients_nearly_as_a_grea
     assert flat[2, 1] == pytest.approx(client)
 
 
+def test_exclusive_influence_is_shared_with_the_clients_other_partners():
+    # a great power (0) and two small clients: 1 has no partner, 2 has three others
+    capability = [100.0, 1.0, 1.0, 1.0, 1.0, 1.0]
+    degree = [0, 0, 3, 1, 1, 1]
+    ties = np.zeros((6, 6), dtype=bool)
+    for other in (3, 4, 5):
+        ties[2, other] = ties[other, 2] = True
+    base = {"influence_weight": 1.0, "degree": degree, "ties": ties}
+    plain = benefit_of(capability, **base)
+    shared = benefit_of(capability, **base, influence_exclusivity=1.0)
+    dominance = 2 * 100 / 101 - 1
+    # the lone client is the patron's alone; the other's influence is split four ways
+    assert shared[0, 1] == pytest.approx(plain[0, 1])
+    assert plain[0, 2] - shared[0, 2] == pytest.approx(dominance * (1 - 1 / 4), rel=1e-5)
+    # the client's value of the patron does not change
+    np.testing.assert_array_equal(shared[1:, 0], plain[1:, 0])
+
+
+def test_exclusive_influence_is_the_same_before_and_after_signing():
+    capability = [100.0, 1.0, 1.0]
+    untied = np.zeros((3, 3), dtype=bool)
+    tied = untied.copy()
+    tied[0, 1] = tied[1, 0] = True
+    # saturation so loose it is 1: the influence term alone differs between the runs
+    weights = {"influence_exclusivity": 0.7, "partner_saturation": 1e12}
+
+    def influence(degree, ties):
+        return benefit_of(capability, degree=degree, ties=ties, influence_weight=1.0, **weights) - (
+            benefit_of(capability, degree=degree, ties=ties, **weights)
+        )
+
+    # client 1 has one other partner (nation 2 is not it: degree counts are all we need)
+    before = influence([0, 1, 0], untied)
+    after = influence([1, 2, 0], tied)  # signing adds the patron, not an other partner
+    assert after[0, 1] == pytest.approx(before[0, 1], rel=1e-5)
+    assert before[0, 1] == pytest.approx((2 * 100 / 101 - 1) * 2**-0.7, rel=1e-5)
+    untied_share, tied_share = utility.client_dilution(np.array([1, 2]), 0.7)
+    assert untied_share[0] == tied_share[1] == 2**-0.7
+
+
 def test_influence_is_worth_more_over_a_distant_client():
     capability = [100.0, 1.0, 1.0]
     weights = {"proximity": NEAR_AND_FAR, "influence_weight": 1.0}
@@ -731,6 +771,7 @@ def small_worlds(draw) -> dict:
             "distance_weight": draw(st.floats(0.0, 5.0)),
             "influence_weight": draw(st.floats(0.0, 5.0)),
             "influence_reach_exponent": draw(st.floats(0.0, 1.0)),
+            "influence_exclusivity": draw(st.floats(0.0, 2.0)),
         },
         # a world with locations, or one without (None: distance counts for nothing)
         "proximity": draw(
