@@ -115,6 +115,15 @@ class Parameters(BaseModel):
         le=5,
         description="Weight of shared partners (triadic closure). Higher: higher transitivity.",
     )
+    closure_hub_discount: Float = Field(
+        0.0,
+        ge=0,
+        le=2,
+        description="How much less a shared partner with many partners counts toward "
+        "triadic closure: each shared partner k weighs (k's partners / 2)^-discount. 0: "
+        "every shared partner counts 1. Higher: two states tied to the same hub are "
+        "pulled together less (lower transitivity as hubs grow).",
+    )
     preferential_attachment_weight: Float = Field(
         0.4,
         ge=0,

@@ -127,6 +127,31 @@ def shared_partners_of(adjacency: sparse.csr_array) -> tuple[np.ndarray, np.ndar
     )
 
 
+def vouching_partners(
+    tie_pairs: tuple[np.ndarray, np.ndarray], degree: np.ndarray, discount: float, n: int
+) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
+    """Shared partners weighted by how well each knows the pair: C_ij = Σ_k A_ik A_kj
+    (k_k / 2)^-discount, an N x N single-precision matrix and its nonzero dyads.
+
+    A shared partner vouches for j from what it knows of j; a partner with only the two
+    of them (degree 2) counts 1, a hub with 70 partners counts 35^-discount (0.17 at
+    0.5), as in link prediction's Adamic-Adar and resource-allocation indices, where a
+    common neighbour of high degree says less about a missing tie. At discount 0 it is
+    the plain count of shared partners."""
+    rows, cols = tie_pairs
+    weight = (np.maximum(np.asarray(degree, dtype=np.float64), 2.0) / 2.0) ** -discount
+    adjacency = adjacency_matrix(rows, cols, n)
+    weighted = adjacency_matrix(rows, cols, n)
+    weighted.data = weight[weighted.indices]  # A_ik w_k, column k
+    product = (weighted @ adjacency).tocoo()
+    off_diagonal = product.row != product.col
+    first = product.row[off_diagonal].astype(np.int64)
+    second = product.col[off_diagonal].astype(np.int64)
+    common = np.zeros((n, n), dtype=np.float32)
+    common[first, second] = product.data[off_diagonal]
+    return common, (first, second)
+
+
 def tied_pairs(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(rows, cols) of the nonzero entries, in row-major order like `np.nonzero`.
 

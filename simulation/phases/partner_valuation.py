@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulation.agreements import Agreement
-from simulation.mechanisms import utility
+from simulation.mechanisms import network, utility
 from simulation.mechanisms.funding import pact_funding_shares
 from simulation.mechanisms.pacts import collective_security
 from simulation.state import DYADIC, WorldState
@@ -34,13 +34,19 @@ def value_partners(state: WorldState) -> None:
     state.absorptive_capacity = utility.absorptive_capacity(
         state.capability, None if states is None else state.capability[states]
     )
+    common_partners, common_pairs = state.common_partners, state.common_pairs
+    if p.closure_hub_discount:
+        # a hub vouches less for each of its many partners
+        common_partners, common_pairs = network.vouching_partners(
+            state.tie_pairs, state.degree, p.closure_hub_discount, state.size
+        )
     state.benefit = utility.partner_benefit(
         state.capability,
         state.threat,
         state.reputation,
         state.trust,
         state.alignment,
-        state.common_partners,
+        common_partners,
         state.degree,
         state.ties,
         state.interoperability,
@@ -53,7 +59,7 @@ def value_partners(state: WorldState) -> None:
         partner_saturation=p.partner_saturation,
         share=share,
         dominance_matrix=state.dominance,
-        common_pairs=state.common_pairs,
+        common_pairs=common_pairs,
         rivalry=state.rivalry,
         capacity=state.absorptive_capacity,
         homophily=state.homophily,
