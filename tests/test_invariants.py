@@ -42,6 +42,7 @@ parameter_values = st.fixed_dictionaries(
         "influence_reach_exponent": st.floats(0, 1),
         "influence_exclusivity": st.floats(0, 2),
         "negotiation_experience": st.floats(0, 2),
+        "closure_hub_discount": st.floats(0, 2),
     }
 )
 

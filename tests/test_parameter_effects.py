@@ -76,6 +76,7 @@ CLAIMS = [
         {"fixed": {"negotiation_cost": 0.3}},
     ),
     ("triadic_closure_weight", 0.0, 2.0, "transitivity", UP),
+    ("closure_hub_discount", 0.0, 1.5, "transitivity", DOWN),
     ("preferential_attachment_weight", 0.0, 2.5, "degree_spread", UP),
     ("status_weight", 0.0, 1.5, "signings", UP),
     ("technology_weight", 0.0, 1.5, "mean_depth", UP),

@@ -54,6 +54,7 @@ def test_neutral_values_of_the_new_parameters_reproduce_the_run_without_them():
         "consent_foresight": 0.0,
         "negotiation_experience": 0.0,
         "influence_exclusivity": 0.0,
+        "closure_hub_discount": 0.0,
     }
     plain, explicit = run(seed=4), run(seed=4, **neutral)
     from simulation.tables import all_tables

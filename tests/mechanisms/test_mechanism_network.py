@@ -122,6 +122,41 @@ def test_shared_partners_accepts_zero_one_integer_ties():
 # ------------------------------------------------------------- degree, density
 
 
+def vouching(ties: np.ndarray, discount: float) -> np.ndarray:
+    n = ties.shape[0]
+    return network.vouching_partners(
+        network.tied_pairs(ties), network.degree(ties), discount, n
+    )[0]
+
+
+def test_a_hub_vouches_for_each_of_its_partners_by_its_degree():
+    # the star's centre has 3 partners: it counts (3 / 2)^-1 between two leaves
+    expected = np.array(
+        [
+            [0, 0, 0, 0],
+            [0, 0, 2 / 3, 2 / 3],
+            [0, 2 / 3, 0, 2 / 3],
+            [0, 2 / 3, 2 / 3, 0],
+        ]
+    )
+    np.testing.assert_allclose(vouching(STAR, 1.0), expected, rtol=1e-6)
+    # on a path, the middle nations have two partners: each vouches in full
+    np.testing.assert_array_equal(vouching(PATH, 1.0), network.shared_partners(PATH))
+
+
+@FAST
+@given(symmetric_ties(), st.floats(0.0, 2.0))
+def test_vouching_is_the_shared_partner_count_at_discount_zero_and_never_above(ties, discount):
+    if ties.shape[0] == 0:
+        return
+    plain = network.shared_partners(ties)
+    np.testing.assert_array_equal(vouching(ties, 0.0), plain)
+    weighted = vouching(ties, discount)
+    assert np.all(weighted <= plain + 1e-6)
+    # a pair has vouching exactly where it has a shared partner
+    np.testing.assert_array_equal(weighted > 0, plain > 0)
+
+
 def test_degree_counts_partners_on_a_star_and_path():
     np.testing.assert_array_equal(network.degree(STAR), [3, 1, 1, 1])
     np.testing.assert_array_equal(network.degree(PATH), [1, 2, 2, 1])
