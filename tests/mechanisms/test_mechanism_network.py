@@ -124,9 +124,7 @@ def test_shared_partners_accepts_zero_one_integer_ties():
 
 def vouching(ties: np.ndarray, discount: float) -> np.ndarray:
     n = ties.shape[0]
-    return network.vouching_partners(
-        network.tied_pairs(ties), network.degree(ties), discount, n
-    )[0]
+    return network.vouching_partners(network.tied_pairs(ties), network.degree(ties), discount, n)[0]
 
 
 def test_a_hub_vouches_for_each_of_its_partners_by_its_degree():
