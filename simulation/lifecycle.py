@@ -249,6 +249,7 @@ def leave(
     else:
         registry.leave(agreement, member, step)
         state.pacts_left.add(agreement.slot)
+        state.reoriented_at[member] = step  # its alignment is gone: it seeks partners anew
         if len(agreement.members) >= 2:
             return
         registry.end(agreement, step, ExitReason.DISSOLVED)

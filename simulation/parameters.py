@@ -225,6 +225,23 @@ class Parameters(BaseModel):
         "partners that value it back. 0: every nation proposes to the partners it values "
         "most, whatever their answer. Higher: more nations find a partner (reach).",
     )
+    reorientation_years: Int = Field(
+        0,
+        ge=0,
+        le=50,
+        description="Steps after a state enters the system, or leaves a pact, during which "
+        "it negotiates with more effort (reorientation_effort): a new state, or one whose "
+        "alliance is gone, builds its defense relations anew. 0: no reorientation.",
+    )
+    reorientation_effort: Float = Field(
+        0.0,
+        ge=0,
+        le=20,
+        description="Extra negotiating effort of a reorienting state: a proposal with it is "
+        "concluded with chance 1 - (1 - conclusion_rate)^(1 + effort), as if negotiated "
+        "with 1 + effort times the effort. 0: none. Higher: new states and former bloc "
+        "members sign their first agreements sooner (a surge after a bloc breaks up).",
+    )
     conclusion_rate: Float = Field(
         1.0,
         gt=0,

@@ -77,6 +77,9 @@ class WorldState:
     successor: dict[int, int] = field(default_factory=dict)
     system_changes: dict[int, tuple[list[int], list[int]]] = field(default_factory=dict)
     in_system: np.ndarray = None  # (N) bool: a state of the system this step (environment)
+    # the step each nation last entered the system or left a pact (reorientation,
+    # `mechanisms.capacity.reorienting`); `NOT_REORIENTED`, far in the past, if never
+    reoriented_at: np.ndarray = None  # (N) int
     # observed capabilities that replace growth (`NationSpec.capability_path`): by step,
     # the nations that have one and their values
     observed_capability: dict[int, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
@@ -187,6 +190,7 @@ class WorldState:
             successor=successor,
             system_changes=system_changes,
             in_system=state_system.in_system(enters, leaves, 0),
+            reoriented_at=np.where(enters > 0, enters, NOT_REORIENTED),
             observed_capability=capability_schedule(scenario, world.names),
             distance=distance,
             proximity=proximity,
@@ -257,6 +261,9 @@ def state_system_schedule(
         if nation.successor is not None:
             successor[i] = index[nation.successor]
     return enters, leaves, successor, changes
+
+
+NOT_REORIENTED = -(1 << 40)  # far enough in the past that no reorientation lasts to step 0
 
 
 def capability_schedule(

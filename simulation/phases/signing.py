@@ -26,6 +26,8 @@ from simulation.mechanisms.capacity import (
     foresees_consent,
     negotiating_capacity,
     protocol_conclusion_rate,
+    reoriented_conclusion_rate,
+    reorienting,
 )
 from simulation.mechanisms.choice import choose_partners
 from simulation.mechanisms.funding import SETTLED_SPLITS, negotiate_fundings
@@ -113,6 +115,11 @@ def sign_bilateral_agreements(state: WorldState, step: int) -> None:
         rate[accepted.size - further_count :] = protocol_conclusion_rate(
             p.conclusion_rate, p.protocol_cost_share
         )
+        if p.reorientation_years and p.reorientation_effort:
+            # a new state, or one whose pact is gone, puts its diplomacy behind it
+            anew = reorienting(state.reoriented_at, step, p.reorientation_years)
+            either = anew[proposers] | anew[targets]
+            rate[either] = reoriented_conclusion_rate(rate[either], p.reorientation_effort)
         accepted &= concluded(state.rng.random(proposers.size), rate)
     proposers, targets = proposers[accepted], targets[accepted]
     order = state.rng.permutation(proposers.size)
