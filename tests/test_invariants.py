@@ -43,6 +43,8 @@ parameter_values = st.fixed_dictionaries(
         "influence_exclusivity": st.floats(0, 2),
         "negotiation_experience": st.floats(0, 2),
         "closure_hub_discount": st.floats(0, 2),
+        "reorientation_years": st.integers(0, 10),
+        "reorientation_effort": st.floats(0, 20),
     }
 )
 

@@ -11,9 +11,18 @@ from __future__ import annotations
 import pytest
 
 from simulation.parameters import Parameters
+from tests.conftest import SMALL_WORLD
 from tests.parameter_effects import compare
 
 UP, DOWN = "up", "down"
+# the test world's listed nations and four states that enter it at step 5
+NEWCOMERS = [
+    *SMALL_WORLD["nations"],
+    *(
+        {"name": f"Newland {k}", "region": "South", "capability": 1.0, "enters": 5}
+        for k in range(4)
+    ),
+]
 # the test world with its regions on the map, for claims about distance
 LOCATED = {"located": True}
 
@@ -74,6 +83,23 @@ CLAIMS = [
         "reach",
         UP,
         {"fixed": {"negotiation_cost": 0.3}},
+    ),
+    # new states sign their first agreements sooner when they reorient harder
+    (
+        "reorientation_effort",
+        0.0,
+        5.0,
+        "signings",
+        UP,
+        {"fixed": {"reorientation_years": 8, "conclusion_rate": 0.1}, "nations": NEWCOMERS},
+    ),
+    (
+        "reorientation_years",
+        0,
+        8,
+        "signings",
+        UP,
+        {"fixed": {"reorientation_effort": 5.0, "conclusion_rate": 0.1}, "nations": NEWCOMERS},
     ),
     ("triadic_closure_weight", 0.0, 2.0, "transitivity", UP),
     ("closure_hub_discount", 0.0, 1.5, "transitivity", DOWN),

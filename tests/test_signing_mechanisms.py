@@ -55,6 +55,8 @@ def test_neutral_values_of_the_new_parameters_reproduce_the_run_without_them():
         "negotiation_experience": 0.0,
         "influence_exclusivity": 0.0,
         "closure_hub_discount": 0.0,
+        "reorientation_years": 0,
+        "reorientation_effort": 0.0,
     }
     plain, explicit = run(seed=4), run(seed=4, **neutral)
     from simulation.tables import all_tables
@@ -352,3 +354,43 @@ def test_with_experience_each_side_of_a_pair_pays_its_own_negotiation_cost():
     )
     assert list(both_cheap) == [0, 0]
     assert list(second_dear) == [-1, -1]
+
+
+# ------------------------------------------------------------ reorientation
+
+
+def test_proposals_with_a_state_entering_or_leaving_a_pact_conclude_sooner_for_its_years(
+    monkeypatch,
+):
+    import simulation.phases.signing as signing
+
+    seen = []
+    conclude = signing.concluded
+
+    def recording(draws, rate):
+        seen.append((None, np.broadcast_to(rate, np.shape(draws))))
+        return conclude(draws, rate)
+
+    monkeypatch.setattr(signing, "concluded", recording)
+    data = small_world(
+        seed=2,
+        steps=12,
+        parameters={"conclusion_rate": 0.1, "reorientation_years": 3, "reorientation_effort": 4},
+    )
+    data["nations"].append({"name": "Newland", "region": "North", "capability": 5.0, "enters": 4})
+    data["events"] = [
+        {"step": 6, "type": "leave_agreement", "nation": "Borealis", "agreement": "alliance"}
+    ]
+    model = DefenseCooperationModel(scenario_from_dict(data))
+    model_state = [model.state]
+    for _ in range(12):
+        model.step()
+    names = model.names
+    newland, borealis = names.index("Newland"), names.index("Borealis")
+    assert model.state.reoriented_at[newland] == 4
+    assert model.state.reoriented_at[borealis] == 6  # it left the pact at step 6
+    # proposals conclude at 0.1, or at 1 - 0.9^5 with a state within its three years
+    boosted = 1 - 0.9**5
+    rates = np.concatenate([rate for _, rate in seen])
+    assert np.all(np.isclose(rates, 0.1) | np.isclose(rates, boosted))
+    assert np.isclose(rates, boosted).any()

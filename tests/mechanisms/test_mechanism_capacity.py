@@ -1,10 +1,13 @@
 """Negotiating capacity: base x capability and network factors, whole, within bounds."""
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from simulation.mechanisms.capacity import (
+    reoriented_conclusion_rate,
+    reorienting,
     MAX_NEGOTIATING_CAPACITY,
     _median,
     concluded,
@@ -133,3 +136,20 @@ def test_a_protocol_concludes_at_the_rate_to_the_power_of_its_cost_share():
     assert protocol_conclusion_rate(0.1, 0.0) == 1.0
     # never slower than a first agreement
     assert protocol_conclusion_rate(0.2, 0.3) > 0.2
+
+
+def test_a_state_reorients_for_its_years_from_the_step_it_entered_or_left_a_pact():
+    reoriented_at = np.array([-(1 << 40), 3, 5])
+    assert list(reorienting(reoriented_at, 2, 4)) == [False, False, False]
+    assert list(reorienting(reoriented_at, 3, 4)) == [False, True, False]
+    assert list(reorienting(reoriented_at, 6, 4)) == [False, True, True]
+    assert list(reorienting(reoriented_at, 7, 4)) == [False, False, True]
+    assert not reorienting(reoriented_at, 5, 0).any()  # no years: nobody reorients
+
+
+def test_a_reorienting_state_concludes_as_if_it_negotiated_one_plus_effort_rounds():
+    assert reoriented_conclusion_rate(0.08, 0.0) == pytest.approx(0.08)
+    assert reoriented_conclusion_rate(0.08, 5.0) == pytest.approx(1 - 0.92**6)
+    assert reoriented_conclusion_rate(1.0, 3.0) == 1.0
+    rates = reoriented_conclusion_rate(np.array([0.05, 0.3]), 2.0)
+    np.testing.assert_allclose(rates, [1 - 0.95**3, 1 - 0.7**3])
