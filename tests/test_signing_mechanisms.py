@@ -368,7 +368,7 @@ def test_proposals_with_a_state_entering_or_leaving_a_pact_conclude_sooner_for_i
     conclude = signing.concluded
 
     def recording(draws, rate):
-        seen.append((None, np.broadcast_to(rate, np.shape(draws))))
+        seen.append(np.broadcast_to(rate, np.shape(draws)))
         return conclude(draws, rate)
 
     monkeypatch.setattr(signing, "concluded", recording)
@@ -382,7 +382,6 @@ def test_proposals_with_a_state_entering_or_leaving_a_pact_conclude_sooner_for_i
         {"step": 6, "type": "leave_agreement", "nation": "Borealis", "agreement": "alliance"}
     ]
     model = DefenseCooperationModel(scenario_from_dict(data))
-    model_state = [model.state]
     for _ in range(12):
         model.step()
     names = model.names
@@ -391,6 +390,6 @@ def test_proposals_with_a_state_entering_or_leaving_a_pact_conclude_sooner_for_i
     assert model.state.reoriented_at[borealis] == 6  # it left the pact at step 6
     # proposals conclude at 0.1, or at 1 - 0.9^5 with a state within its three years
     boosted = 1 - 0.9**5
-    rates = np.concatenate([rate for _, rate in seen])
+    rates = np.concatenate(seen)
     assert np.all(np.isclose(rates, 0.1) | np.isclose(rates, boosted))
     assert np.isclose(rates, boosted).any()

@@ -6,8 +6,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from simulation.mechanisms.capacity import (
-    reoriented_conclusion_rate,
-    reorienting,
     MAX_NEGOTIATING_CAPACITY,
     _median,
     concluded,
@@ -15,6 +13,8 @@ from simulation.mechanisms.capacity import (
     foresees_consent,
     negotiating_capacity,
     protocol_conclusion_rate,
+    reoriented_conclusion_rate,
+    reorienting,
 )
 
 FAST = settings(max_examples=100, deadline=None)
