@@ -392,6 +392,15 @@ def test_every_parameter_a_change_may_move_is_read_during_the_steps():
             model.step()
         # what is weighed once and kept (the affinity matrices) is rebuilt on a change
         model.state.refresh_parameter_caches()
+    # where negotiations drag on (no preset has them), reorientation is read too: at a
+    # conclusion rate of 1 every proposal concludes, however hard a state negotiates
+    scenario = load_scenario(
+        "scenarios/baseline.yaml", {"steps": 3, "conclusion_rate": 0.5, "reorientation_years": 3}
+    )
+    model = DefenseCooperationModel(scenario)
+    model.state.parameters = RecordingParameters(model.state.parameters, read)
+    for _ in range(scenario.steps):
+        model.step()
     # in a world with locations, the distance parameters too (no preset has them yet)
     from simulation.scenario import Location
 
