@@ -141,7 +141,7 @@ def vouching_partners(
     rows, cols = tie_pairs
     weight = (np.maximum(np.asarray(degree, dtype=np.float64), 2.0) / 2.0) ** -discount
     adjacency = adjacency_matrix(rows, cols, n)
-    weighted = adjacency_matrix(rows, cols, n)
+    weighted = adjacency.copy()
     weighted.data = weight[weighted.indices]  # A_ik w_k, column k
     product = (weighted @ adjacency).tocoo()
     off_diagonal = product.row != product.col

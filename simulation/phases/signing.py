@@ -37,19 +37,22 @@ from simulation.state import WorldState
 from simulation.ties import ADDED_BY_SET, HELD_BY_SET, PairHoldings, pair_holdings
 
 
-def dialogue_value(state: WorldState) -> np.ndarray:
+def dialogue_value(state: WorldState, negotiation: np.ndarray | None = None) -> np.ndarray:
     """What a new agreement at the dialogue rung is worth to i with j, after the
     one-off cost of negotiating it.
 
     A new agreement must clear that cost; an existing one is kept while it pays at all:
     the gap between the two is what keeps ties stable. (Python floats keep the N x N
-    arithmetic in single precision.)"""
+    arithmetic in single precision.) `negotiation`: `negotiation_costs(state)`, when at
+    hand."""
     p = state.parameters
     value = np.multiply(state.benefit, utility.DIALOGUE_BENEFIT)
     value -= np.multiply(state.sovereignty, utility.DIALOGUE_EXPOSURE)
     if p.negotiation_experience:
         # each side pays its own cost, lower the more agreements it has negotiated
-        costs = p.funding_cost * MAX_DEPTH * utility.DIALOGUE_COST + negotiation_costs(state)
+        if negotiation is None:
+            negotiation = negotiation_costs(state)
+        costs = p.funding_cost * MAX_DEPTH * utility.DIALOGUE_COST + negotiation
         value -= costs[:, None].astype(value.dtype)
     else:
         value -= p.funding_cost * MAX_DEPTH * utility.DIALOGUE_COST + p.negotiation_cost
@@ -65,7 +68,9 @@ def negotiation_costs(state: WorldState) -> np.ndarray:
 
 def sign_bilateral_agreements(state: WorldState, step: int) -> None:
     p = state.parameters
-    value = dialogue_value(state)
+    # each nation's cost of a first agreement, for screening, protocols and the terms
+    negotiation = negotiation_costs(state)
+    value = dialogue_value(state, negotiation)
     eligible = value > 0
     if p.consent_foresight > 0:
         # a nation that looks ahead proposes only to partners that value it back
@@ -103,7 +108,7 @@ def sign_bilateral_agreements(state: WorldState, step: int) -> None:
         # partners already tied talk through the channels they have: a further
         # agreement is proposed beside the year's new partners, not instead of one
         holdings = pair_holdings(state)
-        proposing, partner = further_agreement_proposals(state, holdings, estranged)
+        proposing, partner = further_agreement_proposals(state, holdings, estranged, negotiation)
         proposers = np.concatenate([proposers, proposing])
         targets = np.concatenate([targets, partner])
         accepted = np.concatenate([accepted, np.ones(proposing.size, dtype=bool)])
@@ -127,7 +132,7 @@ def sign_bilateral_agreements(state: WorldState, step: int) -> None:
     # the terms a pair would settle on do not depend on what is signed before it this
     # step: settled for every proposal at once, so the signing order decides only who
     # still has capacity
-    terms = settle_terms(state, proposers, targets, draws, holdings)
+    terms = settle_terms(state, proposers, targets, draws, holdings, negotiation)
     # a pair talks once, at its first proposal in the signing order: a later one the
     # other way round finds it has talked, or one side's capacity still used up
     lower, upper = np.minimum(proposers, targets), np.maximum(proposers, targets)
@@ -157,14 +162,18 @@ def sign_bilateral_agreements(state: WorldState, step: int) -> None:
 
 
 def further_agreement_proposals(
-    state: WorldState, holdings: PairHoldings, estranged: np.ndarray | None = None
+    state: WorldState,
+    holdings: PairHoldings,
+    estranged: np.ndarray | None = None,
+    negotiation: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The tied pairs that propose a further agreement this year, as (lower, upper)
     nation indices: those holding fewer than `agreements_per_pair` bilateral agreements
     for which a further one is worth signing to both sides. Its screening value is that
     of a new agreement whose benefit is the largest share of channels a sector they do
     not yet hold would add (`mechanisms.scope.best_further_share`), and whose
-    negotiation cost is `protocol_cost_share` of a first agreement's. `estranged`: pairs
+    negotiation cost is `protocol_cost_share` of a first agreement's (`negotiation`:
+    `negotiation_costs(state)`, when at hand). `estranged`: pairs
     (rows i, j) that may not sign this year."""
     p = state.parameters
     room = holdings.count < p.agreements_per_pair
@@ -174,7 +183,9 @@ def further_agreement_proposals(
     # what a pair's most useful further agreement adds depends on the sectors it holds
     share = best_further_share(ADDED_BY_SET, HELD_BY_SET)[holdings.sets[room]]
     lower, upper = np.divmod(holdings.key[room], state.size)
-    negotiation = negotiation_costs(state) * p.protocol_cost_share
+    if negotiation is None:
+        negotiation = negotiation_costs(state)
+    negotiation = negotiation * p.protocol_cost_share
     funding = p.funding_cost * MAX_DEPTH * utility.DIALOGUE_COST
     wanted = np.ones(lower.size, dtype=bool)
     for side, where in ((lower, lower * state.size + upper), (upper, upper * state.size + lower)):
@@ -215,6 +226,7 @@ def settle_terms(
     targets: np.ndarray,
     draws: np.ndarray,
     holdings: PairHoldings | None,
+    negotiation: np.ndarray | None = None,
 ) -> Terms:
     """The sector and the split of the bill each proposing pair would agree on, or
     that it walks away (funding -1) when no sector or no split suits both.
@@ -223,7 +235,7 @@ def settle_terms(
     sector, the proposed funding split and dispute-resolution provisions. A pair that
     already holds agreements (`holdings`) chooses among the sectors it does not hold,
     values the agreement by the share of channels it adds and pays `protocol_cost_share`
-    of the negotiation cost."""
+    of the negotiation cost (`negotiation`: each side's, `negotiation_costs(state)`)."""
     p = state.parameters
     n = state.size
     lower, upper = np.minimum(proposers, targets), np.maximum(proposers, targets)
@@ -251,7 +263,8 @@ def settle_terms(
         share[adds] = ADDED_BY_SET[holdings.sets[row[adds]], sector[adds]]
     exposure = EXPOSURE_BY_CODE[sector]
     benefit, sovereignty = state.benefit.ravel(), state.sovereignty.ravel()
-    negotiation = negotiation_costs(state)
+    if negotiation is None:
+        negotiation = negotiation_costs(state)
     funding = negotiate_fundings(
         share * benefit[forward].astype(np.float64),
         share * benefit[backward].astype(np.float64),
