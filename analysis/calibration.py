@@ -90,6 +90,8 @@ CALIBRATION_MEASURES: tuple[str, ...] = (
     "cross_region_share_new",
     "degree_assortativity",
     "share_start_in_force",
+    "closing_share_new",
+    "newcomer_share_new",
 )
 # the seeds of the posterior predictive runs are particle seeds of replicates from here on,
 # apart from any replicate the fit ran

@@ -94,6 +94,8 @@ STRUCTURE: dict[str, tuple[str, str, int]] = {
     "cross_region_share_new": ("cross-region share of new ties", "cross-region", 2),
     "degree_assortativity": ("degree assortativity", "assortativity", 2),
     "share_start_in_force": ("share of the start's treaties in force", "start in force", 2),
+    "closing_share_new": ("share of new ties closing a triangle", "closing", 2),
+    "newcomer_share_new": ("share of new ties bringing a state in", "newcomer", 2),
 }
 ALL_MEASURES: dict[str, tuple[str, str, int]] = {**MEASURES, **STRUCTURE}
 STRUCTURE_FILE = ROOT / "scenarios" / "data" / "dca_network_structure_1990_2000.csv"

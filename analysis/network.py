@@ -118,6 +118,8 @@ STRUCTURE_MEASURES: tuple[str, ...] = (
     "cross_region_share_new",
     "degree_assortativity",
     "share_start_in_force",
+    "closing_share_new",
+    "newcomer_share_new",
 )
 # COW code ranges of the observed regions (the regions of scenarios/world_1990.yaml)
 COW_REGIONS: tuple[tuple[int, int, str], ...] = (
@@ -186,13 +188,37 @@ def dca_network_figures(
     }
 
 
+def new_tie_shares(before: np.ndarray, after: np.ndarray, size: int) -> tuple[float, float]:
+    """Of the pairs tied in `after` and not in `before` (pair codes low x size + high):
+    the share whose two states already shared a partner in `before` (the new tie closes a
+    triangle) and the share with a state that had no partner in `before` (the tie brings a
+    state into the network). NaN, NaN when no pair is new.
+
+    Two micro-patterns of how the network grows (pattern-oriented modelling, Grimm et al.
+    2005): the same density and clustering can come from ties that close triangles among
+    states already tied or from ties that reach states outside, and the two forecast
+    different clustering once the network is large (docs/MODEL.md 11.1)."""
+    new = np.setdiff1d(after, before)
+    if new.size == 0:
+        return math.nan, math.nan
+    adjacency = np.zeros((size, size), dtype=np.int64)
+    low, high = before // size, before % size
+    adjacency[low, high] = adjacency[high, low] = 1
+    degree = adjacency.sum(axis=1)
+    new_low, new_high = new // size, new % size
+    shared = (adjacency[new_low] * adjacency[new_high]).sum(axis=1)
+    closing = float((shared > 0).mean())
+    newcomer = float(((degree[new_low] == 0) | (degree[new_high] == 0)).mean())
+    return closing, newcomer
+
+
 def structure_measures(
     agreements: pd.DataFrame,
     nations: pd.DataFrame,
     steps: int,
     start_year: int,
 ) -> pd.DataFrame:
-    """The five structure measures (STRUCTURE_MEASURES, defined in the contract of issue
+    """The structure measures (STRUCTURE_MEASURES, defined in the contract of issue
     13 and in docs/MODEL.md 11.1) of one run, one row a step 0..`steps`, with its year,
     and the observed file's yearly figures of its bilateral agreements
     (DCA_NETWORK_FIGURES).
@@ -224,6 +250,7 @@ def structure_measures(
         in_system = wide[names].astype(bool)
 
     records = []
+    previous_pairs = None
     for step in range(steps + 1):
         counted = np.ones(size, dtype=bool)
         if in_system is not None:
@@ -238,6 +265,14 @@ def structure_measures(
         np.add.at(degree, ends_second, 1)
         new = (signed == step) & both
         start_total = int(in_force_at_start.sum())
+        # a pair is new when tied now and not a step before, both states counted now (a
+        # state that has just entered had no partner before)
+        closing, newcomer = (
+            (math.nan, math.nan)
+            if previous_pairs is None
+            else new_tie_shares(previous_pairs, pairs, size)
+        )
+        previous_pairs = pairs
         records.append(
             {
                 "step": step,
@@ -255,6 +290,8 @@ def structure_measures(
                     if start_total
                     else math.nan
                 ),
+                "closing_share_new": closing,
+                "newcomer_share_new": newcomer,
             }
         )
     return pd.DataFrame.from_records(records)

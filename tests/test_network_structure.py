@@ -4,6 +4,7 @@ agreement tables whose answers are worked out by hand, and against networkx."""
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import networkx as nx
 import numpy as np
@@ -12,9 +13,12 @@ import pytest
 
 from analysis.network import (
     degree_assortativity,
+    new_tie_shares,
     region_of_cow_code,
     structure_measures,
 )
+
+ROOT = Path(__file__).resolve().parent.parent
 
 # A (Europe) is a hub; B, C (Europe), D (Africa), E (Asia); F (Africa) enters at step 2
 NATIONS = {"A": "Europe", "B": "Europe", "C": "Europe", "D": "Africa", "E": "Asia", "F": "Africa"}
@@ -82,6 +86,48 @@ def test_share_start_in_force_follows_the_treaties_in_force_at_the_start():
     frame = structure_measures(TABLE, nations(2), steps=2, start_year=1990)
     # three in force at step 0: A-C ends at 1, the second A-B at 2
     assert frame["share_start_in_force"].tolist() == [1.0, 2 / 3, 1 / 3]
+
+
+def test_new_ties_that_close_a_triangle_or_bring_a_state_in_are_counted_over_new_pairs():
+    frame = structure_measures(TABLE, nations(2), steps=2, start_year=1990)
+    # step 1: A-D brings D in (no shared partner), B-C closes A-B-C (both knew A);
+    # step 2: A-E brings E in; the second A-B treaty ending changes no pair
+    assert math.isnan(frame["closing_share_new"].iloc[0])
+    assert frame["closing_share_new"].tolist()[1:] == [0.5, 0.0]
+    assert frame["newcomer_share_new"].tolist()[1:] == [0.5, 1.0]
+
+
+def test_a_state_entering_the_system_is_a_newcomer_and_no_new_pair_is_nan():
+    table = agreements([("A", "B", 0, None), ("A", "F", 0, None), ("B", "F", 2, None)])
+    frame = structure_measures(table, nations(3, in_system={"F": 2}), 3, 1990)
+    # step 2: F enters with A-F and B-F, closing nothing (F had no partner before)
+    assert frame["newcomer_share_new"].iloc[2] == 1.0
+    assert frame["closing_share_new"].iloc[2] == 0.0
+    assert math.isnan(frame["newcomer_share_new"].iloc[1])  # nothing new at step 1
+    assert math.isnan(frame["closing_share_new"].iloc[3])
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_new_tie_shares_agree_with_the_data_builders_set_version(seed):
+    import sys
+
+    sys.path.insert(0, str(ROOT / "scenarios" / "data"))
+    import build_worlds
+
+    rng = np.random.default_rng(seed)
+    size = 25
+
+    def random_pairs(count):
+        low = rng.integers(0, size, count)
+        high = rng.integers(0, size, count)
+        keep = low != high
+        return {(min(a, b), max(a, b)) for a, b in zip(low[keep], high[keep], strict=True)}
+
+    before, after = random_pairs(30), random_pairs(40)
+    codes = lambda pairs: np.unique([a * size + b for a, b in pairs])  # noqa: E731
+    assert new_tie_shares(codes(before), codes(after), size) == pytest.approx(
+        build_worlds.new_tie_shares(before, after)
+    )
 
 
 def test_assortativity_of_a_star_is_minus_one_and_matches_networkx():

@@ -309,6 +309,9 @@ def test_the_structural_measures_agree_with_the_observed_figures_1990_to_2000(ob
     assert measures["share_start_in_force"].iloc[0] == 1.0
     assert measures["share_start_in_force"].is_monotonic_decreasing
     assert measures["cross_region_share_new"].between(0, 1).all()
+    # the early 1990s brought states in; by the late 1990s new ties closed triangles
+    assert measures.loc[1991:1993, "newcomer_share_new"].mean() > 0.3
+    assert measures.loc[1997:1999, "closing_share_new"].min() > 0.75
 
 
 def test_structure_follows_the_contract_definitions_on_a_known_network():
@@ -334,12 +337,22 @@ def test_structure_follows_the_contract_definitions_on_a_known_network():
     assert measures.loc[1990, "max_degree"] == 2
     assert measures.loc[1990, "cross_region_share_new"] == 0.5  # b within, c across
     assert measures.loc[1990, "degree_assortativity"] == pytest.approx(-1.0)
+    # new in 1990: USA-UKG, UKG new to the network (USA-CAN was tied in 1989 by a)
+    assert (measures.loc[1990, "closing_share_new"], measures.loc[1990, "newcomer_share_new"]) == (
+        0.0,
+        1.0,
+    )
     # 1991: a has ended; d (CAN-GFR) is united Germany's; e (UKG-GMY) signed
     assert measures.loc[1991, "agreements_per_tied_pair"] == 1.0
     assert measures.loc[1991, "max_degree"] == 2
     assert measures.loc[1991, "cross_region_share_new"] == 0.5
     assert measures.loc[1991, "share_start_in_force"] == pytest.approx(2 / 3)
     assert math.isnan(measures.loc[1991, "degree_assortativity"])  # a cycle: all degree 2
+    # new in 1991: CAN-GMY (d, recoded) and UKG-GMY, united Germany with no partner before
+    assert (measures.loc[1991, "closing_share_new"], measures.loc[1991, "newcomer_share_new"]) == (
+        0.0,
+        1.0,
+    )
 
 
 def test_a_dcad_code_outside_the_system_goes_to_its_successor_or_predecessor():

@@ -174,6 +174,8 @@ STRUCTURE_COLUMNS = (
     "cross_region_share_new",
     "degree_assortativity",
     "share_start_in_force",
+    "closing_share_new",
+    "newcomer_share_new",
 )
 
 
@@ -506,15 +508,12 @@ def structure(treaties: pd.DataFrame, table: pd.DataFrame, years=STRUCTURE_YEARS
         members = members_in(table, year)
         regions = {c: region_of(c) for c in members}
         live = in_force(treaties, year)
-        pairs = [
-            tuple(
-                sorted(
-                    (in_system_code(int(a), year, members), in_system_code(int(b), year, members))
-                )
-            )
-            for a, b in zip(live["ccode1"], live["ccode2"], strict=True)
-        ]
+        pairs = recoded_pairs(live, year, members)
         tied = set(pairs)
+        # the year before, recoded to this year's states, so a successor's inherited
+        # treaties are not new ties
+        before = set(recoded_pairs(in_force(treaties, year - 1), year, members))
+        closing, newcomer = new_tie_shares(before, tied)
         graph = nx.Graph()
         graph.add_nodes_from(sorted(members))
         graph.add_edges_from(sorted(tied))
@@ -533,9 +532,46 @@ def structure(treaties: pd.DataFrame, table: pd.DataFrame, years=STRUCTURE_YEARS
                 "cross_region_share_new": sum(crossing) / len(crossing) if crossing else math.nan,
                 "degree_assortativity": _assortativity(graph),
                 "share_start_in_force": len(at_start & set(live["DCAid"])) / len(at_start),
+                "closing_share_new": closing,
+                "newcomer_share_new": newcomer,
             }
         )
     return pd.DataFrame(rows, columns=list(STRUCTURE_COLUMNS))
+
+
+def recoded_pairs(live: pd.DataFrame, year: int, members: set[int]) -> list[tuple[int, int]]:
+    """The treaties' pairs as (low, high) codes of the states in the system in `year`;
+    a treaty of a state that stands for none of them (gone without a successor) is left
+    out."""
+    pairs = []
+    for a, b in zip(live["ccode1"], live["ccode2"], strict=True):
+        try:
+            first, second = (
+                in_system_code(int(a), year, members),
+                in_system_code(int(b), year, members),
+            )
+        except BuildError:
+            continue
+        pairs.append((min(first, second), max(first, second)))
+    return pairs
+
+
+def new_tie_shares(
+    before: set[tuple[int, int]], after: set[tuple[int, int]]
+) -> tuple[float, float]:
+    """Of the pairs in `after` and not in `before`: the share whose two states shared a
+    partner in `before`, and the share with a state that had none (analysis.network's
+    `new_tie_shares`, on sets). NaN, NaN when no pair is new."""
+    new = after - before
+    if not new:
+        return math.nan, math.nan
+    partners: dict[int, set[int]] = {}
+    for a, b in before:
+        partners.setdefault(a, set()).add(b)
+        partners.setdefault(b, set()).add(a)
+    closing = sum(1 for a, b in new if partners.get(a, set()) & partners.get(b, set()))
+    newcomer = sum(1 for a, b in new if not partners.get(a) or not partners.get(b))
+    return closing / len(new), newcomer / len(new)
 
 
 def _assortativity(graph) -> float:
