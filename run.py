@@ -641,7 +641,7 @@ def build_parser() -> argparse.ArgumentParser:
     calibrate.add_argument(
         "--measures",
         help="measures scored, separated by commas (default: density, states_with_dca, "
-        "max_degree, transitivity and the five structure measures)",
+        "max_degree, transitivity and the other structure measures)",
     )
     calibrate.add_argument(
         "--draws", type=int, default=50, help="posterior draws run over every year (50)"
