@@ -588,9 +588,15 @@ class Hindcast:
             ]
             headers[measure] = header
         widths = {key: max(len(headers[key]), *map(len, column)) for key, column in cells.items()}
-        lines.append("year  " + "  ".join(headers[k].rjust(widths[k]) for k in cells))
-        for row, year in enumerate(wide.index):
-            lines.append(f"{year}  " + "  ".join(cells[k][row].rjust(widths[k]) for k in cells))
+        # two blocks, the yearly figures and the structure measures, so that each fits a
+        # terminal's width
+        for block in (["states", *MEASURES], list(STRUCTURE)):
+            keys = [k for k in block if k in cells]
+            if not keys:
+                continue
+            lines.append("year  " + "  ".join(headers[k].rjust(widths[k]) for k in keys))
+            for row, year in enumerate(wide.index):
+                lines.append(f"{year}  " + "  ".join(cells[k][row].rjust(widths[k]) for k in keys))
         lines.append(
             "normalised RMSE over the years after the start (bias: + above the data, - below):"
         )

@@ -204,6 +204,12 @@ def test_the_hindcast_command_prints_the_comparison_and_writes_table_and_figures
     assert code == 0, err
     assert "world_1990 hindcast: 2 run(s)" in stdout
     assert "1992" in stdout and "distance" in stdout
+    # the year-by-year comparison comes in two blocks (the yearly figures, then the
+    # structure measures), each narrow enough for a terminal
+    year_rows = [line for line in stdout.splitlines() if line[:5] in ("1990 ", "1992 ")]
+    assert len(year_rows) == 4
+    assert max(len(line) for line in year_rows) <= 120
+    assert sum(line.startswith("year ") for line in stdout.splitlines()) == 2
     assert sorted(p.name for p in out.iterdir()) == [
         "hindcast.csv",
         "hindcast.html",
