@@ -355,6 +355,16 @@ def test_structure_follows_the_contract_definitions_on_a_known_network():
     )
 
 
+def test_a_treaty_in_force_of_a_code_standing_for_no_state_is_a_build_error_but_last_years_is_skipped():
+    table = pd.DataFrame({"ccode": [2, 20], "first_year": [1990, 1990], "last_year": [2010, 2010]})
+    live = pd.DataFrame({"ccode1": [2, 2], "ccode2": [20, 999]})
+    with pytest.raises(build.BuildError, match="no state in the system"):
+        build.recoded_pairs(live, 1990, build.members_in(table, 1990))
+    assert build.recoded_pairs(live, 1990, build.members_in(table, 1990), skip_gone=True) == [
+        (2, 20)
+    ]
+
+
 def test_a_dcad_code_outside_the_system_goes_to_its_successor_or_predecessor():
     members_1995 = {255, 316}
     assert build.in_system_code(260, 1995, members_1995) == 255

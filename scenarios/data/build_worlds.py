@@ -512,7 +512,7 @@ def structure(treaties: pd.DataFrame, table: pd.DataFrame, years=STRUCTURE_YEARS
         tied = set(pairs)
         # the year before, recoded to this year's states, so a successor's inherited
         # treaties are not new ties
-        before = set(recoded_pairs(in_force(treaties, year - 1), year, members))
+        before = set(recoded_pairs(in_force(treaties, year - 1), year, members, skip_gone=True))
         closing, newcomer = new_tie_shares(before, tied)
         graph = nx.Graph()
         graph.add_nodes_from(sorted(members))
@@ -539,10 +539,12 @@ def structure(treaties: pd.DataFrame, table: pd.DataFrame, years=STRUCTURE_YEARS
     return pd.DataFrame(rows, columns=list(STRUCTURE_COLUMNS))
 
 
-def recoded_pairs(live: pd.DataFrame, year: int, members: set[int]) -> list[tuple[int, int]]:
-    """The treaties' pairs as (low, high) codes of the states in the system in `year`;
-    a treaty of a state that stands for none of them (gone without a successor) is left
-    out."""
+def recoded_pairs(
+    live: pd.DataFrame, year: int, members: set[int], *, skip_gone: bool = False
+) -> list[tuple[int, int]]:
+    """The treaties' pairs as (low, high) codes of the states in the system in `year`.
+    A code that stands for none of them is a BuildError, or with `skip_gone` (treaties of
+    an earlier year, whose state may be gone without a successor) the treaty is left out."""
     pairs = []
     for a, b in zip(live["ccode1"], live["ccode2"], strict=True):
         try:
@@ -551,6 +553,8 @@ def recoded_pairs(live: pd.DataFrame, year: int, members: set[int]) -> list[tupl
                 in_system_code(int(b), year, members),
             )
         except BuildError:
+            if not skip_gone:
+                raise
             continue
         pairs.append((min(first, second), max(first, second)))
     return pairs
