@@ -124,6 +124,15 @@ class Parameters(BaseModel):
         "every shared partner counts 1. Higher: two states tied to the same hub are "
         "pulled together less (lower transitivity as hubs grow).",
     )
+    redundancy_weight: Float = Field(
+        0.0,
+        ge=0,
+        le=5,
+        description="Weight of redundancy (Burt's structural holes): a partner is worth less "
+        "the larger the share of i's other partners it is already tied to, since it reaches "
+        "little i does not reach already. 0: no penalty. Higher: fewer ties between states "
+        "whose networks overlap (lower transitivity as the network fills in).",
+    )
     preferential_attachment_weight: Float = Field(
         0.4,
         ge=0,

@@ -113,6 +113,15 @@ def client_dilution(degree: np.ndarray, exclusivity: float) -> tuple[np.ndarray,
     return untied, tied
 
 
+def redundancy(shared_partners: np.ndarray, degree: np.ndarray, ties: np.ndarray) -> np.ndarray:
+    """Share of i's other partners that j is already tied to (Burt 1992's redundancy of
+    a contact): R_ij = S_ij / max(k_i − [i and j tied], 1), with S the plain count of
+    shared partners. j is not among i's other partners, so a tie is as redundant before
+    it is signed as after; 0 for a state with no other partner."""
+    others = np.asarray(degree, dtype=np.float64)[:, None] - np.asarray(ties, dtype=bool)
+    return np.asarray(shared_partners, dtype=np.float64) / np.maximum(others, 1.0)
+
+
 def absorptive_capacity(capability: np.ndarray, reference: np.ndarray | None = None) -> np.ndarray:
     """How many partnerships a state can run, relative to the median state: the square
     root of its capability relative to the median, kept within [0.5, 10]. A great power
@@ -165,6 +174,8 @@ def partner_benefit(
     influence_reach_exponent: float = 1.0,
     influence_exclusivity: float = 0.0,
     tie_flat: np.ndarray | None = None,
+    redundancy_weight: float = 0.0,
+    shared_partners: np.ndarray | None = None,
 ) -> np.ndarray:
     """Benefit to i of full cooperation with j, before costs (may be negative).
 
@@ -273,6 +284,10 @@ def partner_benefit(
         benefit.ravel()[shared] += triadic_closure_weight * (
             1.0 - np.exp(-common_partners.ravel()[shared])
         )
+    if redundancy_weight:
+        # a partner whose partners i already has reaches little that i does not
+        plain = common_partners if shared_partners is None else shared_partners
+        add_weighted(-redundancy_weight, redundancy(plain, degree, ties).astype(dtype))
     if capacity is None:
         capacity = absorptive_capacity(capability, None if states is None else capability[states])
     held_well = (partner_saturation * capacity).astype(dtype)
@@ -314,6 +329,8 @@ def partner_benefit_reference(
     proximity: np.ndarray | None = None,
     influence_reach_exponent: float = 1.0,
     influence_exclusivity: float = 0.0,
+    redundancy_weight: float = 0.0,
+    shared_partners: np.ndarray | None = None,
 ) -> np.ndarray:
     """Benefit to i of full cooperation with j, written as docs/MODEL.md (7.2) states it.
 
@@ -334,6 +351,7 @@ def partner_benefit_reference(
              + w_I · g_i · D_ji · f_ij · x_ij        influence: a great power's small client
              + w_PA · k_j / (k_j + k̄ + 1)            preferential attachment
              + w_TC · (1 − exp(−C_ij))               triadic closure
+             − w_R · S_ij / max(k_i − [i, j tied], 1)  redundancy: i's partners j has
 
         s_ij   = c_j / (c_i + c_j)                   j's weight in the pair
         D_ij   = clip(2 s_ij − 1, 0, 1)              how far j outweighs i
@@ -396,6 +414,10 @@ def partner_benefit_reference(
         preferential_attachment_weight * partner_degree / (partner_degree + mean_degree + 1.0)
     )
     triadic_closure = triadic_closure_weight * (1.0 - np.exp(-common_partners))
+    plain_shared = (
+        common_partners if shared_partners is None else np.asarray(shared_partners, np.float64)
+    )  # S_ij: the plain count, not discounted through hubs
+    redundant = -redundancy_weight * plain_shared / np.maximum(degree[:, None] - tied, 1.0)
 
     raw_benefit = (
         security
@@ -410,6 +432,7 @@ def partner_benefit_reference(
         + influence
         + preferential_attachment
         + triadic_closure
+        + redundant
     )
 
     absorptive_capacity = np.clip(np.sqrt(capability / np.median(capability[states])), 0.5, 10.0)

@@ -71,6 +71,8 @@ def value_partners(state: WorldState) -> None:
         influence_reach_exponent=p.influence_reach_exponent,
         influence_exclusivity=p.influence_exclusivity,
         tie_flat=state.tie_flat,
+        redundancy_weight=p.redundancy_weight,
+        shared_partners=state.common_partners,
     )
     state.sovereignty = utility.sovereignty_cost(
         state.sovereignty_sensitivity[:, None].astype(DYADIC),
