@@ -103,6 +103,7 @@ CLAIMS = [
     ),
     ("triadic_closure_weight", 0.0, 2.0, "transitivity", UP),
     ("closure_hub_discount", 0.0, 1.5, "transitivity", DOWN),
+    ("redundancy_weight", 0.0, 2.0, "transitivity", DOWN),
     ("preferential_attachment_weight", 0.0, 2.5, "degree_spread", UP),
     ("status_weight", 0.0, 1.5, "signings", UP),
     ("technology_weight", 0.0, 1.5, "mean_depth", UP),

@@ -201,6 +201,55 @@ def test_partner_benefit_rises_with_shared_partners():
     assert np.all(np.diff(np.diff(values)) < 0)
 
 
+def test_redundancy_is_the_share_of_the_own_other_partners_the_partner_already_has():
+    # 0 is tied to 1, 2, 3 and 4; 5 (untied to 0) is tied to 1 and 2; 1 is tied to 2
+    ties = np.zeros((6, 6), dtype=bool)
+    for i, j in [(0, 1), (0, 2), (0, 3), (0, 4), (5, 1), (5, 2), (1, 2)]:
+        ties[i, j] = ties[j, i] = True
+    redundancy = utility.redundancy(network.shared_partners(ties), network.degree(ties), ties)
+    assert redundancy[0, 5] == pytest.approx(2 / 4)  # 5 already has two of 0's four
+    assert redundancy[5, 0] == pytest.approx(2 / 2)  # 0 has both of 5's partners
+    # 1 is tied to 0: of 0's three other partners (2, 3, 4), 1 has 2
+    assert redundancy[0, 1] == pytest.approx(1 / 3)
+    assert redundancy[3, 4] == pytest.approx(1.0)  # 4 has 3's only partner
+    assert redundancy[3, 3] == 0.0 and redundancy[5, 4] == 0.0  # nothing shared
+
+
+def test_redundancy_is_the_same_before_and_after_signing():
+    # 0 and 1 share partners 2 and 3; 0 also has 4
+    before = np.zeros((5, 5), dtype=bool)
+    for i, j in [(0, 2), (0, 3), (0, 4), (1, 2), (1, 3)]:
+        before[i, j] = before[j, i] = True
+    after = before.copy()
+    after[0, 1] = after[1, 0] = True
+    values = [
+        utility.redundancy(network.shared_partners(t), network.degree(t), t)[[0, 1], [1, 0]]
+        for t in (before, after)
+    ]
+    np.testing.assert_allclose(values[0], values[1])
+    np.testing.assert_allclose(values[0], [2 / 3, 2 / 2])
+
+
+def test_partner_benefit_falls_by_the_redundancy_weight_times_the_redundancy():
+    ties = np.zeros((4, 4), dtype=bool)
+    for i, j in [(0, 2), (0, 3), (1, 2)]:
+        ties[i, j] = ties[j, i] = True
+    common = network.shared_partners(ties)
+    degree = network.degree(ties)
+    # saturation so loose it is 1: the redundancy term alone differs between the runs
+    weights = {"partner_saturation": 1e12, "ties": ties, "common": common, "degree": degree}
+    plain = benefit_of([1.0] * 4, **weights)
+    redundant = benefit_of([1.0] * 4, **weights, redundancy_weight=0.8)
+    # 1 has one of 0's two partners; 0 has 1's only partner
+    assert plain[0, 1] - redundant[0, 1] == pytest.approx(0.8 * 1 / 2, rel=1e-5)
+    assert plain[1, 0] - redundant[1, 0] == pytest.approx(0.8 * 1 / 1, rel=1e-5)
+    # 3 has one of 2's two partners (0); 2 has 3's only partner
+    assert plain[2, 3] - redundant[2, 3] == pytest.approx(0.8 * 1 / 2, rel=1e-5)
+    assert plain[3, 2] - redundant[3, 2] == pytest.approx(0.8 * 1 / 1, rel=1e-5)
+    assert redundant[1, 3] == pytest.approx(plain[1, 3])  # 1 and 3 share no partner
+    assert redundant[0, 2] == pytest.approx(plain[0, 2])  # nor do 0 and 2
+
+
 def test_partner_benefit_rises_with_partner_degree():
     # preferential attachment: 1 and 2 identical except that 1 is a hub
     benefit = benefit_of([1.0, 1.0, 1.0, 1.0], degree=[1, 3, 1, 1])
@@ -772,6 +821,7 @@ def small_worlds(draw) -> dict:
             "influence_weight": draw(st.floats(0.0, 5.0)),
             "influence_reach_exponent": draw(st.floats(0.0, 1.0)),
             "influence_exclusivity": draw(st.floats(0.0, 2.0)),
+            "redundancy_weight": draw(st.floats(0.0, 5.0)),
         },
         # a world with locations, or one without (None: distance counts for nothing)
         "proximity": draw(

@@ -1,0 +1,190 @@
+"""Where a year's new ties fall in the network they join, observed and simulated.
+
+A check the calibration does not score (docs/MODEL.md 11.4, stage 7): of the pairs tied
+in a year and not the year before, pooled over a window of years,
+
+* `shared_partners`: how many partners the two states already shared (the triangles the
+  new tie closes);
+* `well_connected`: the share joining two states that both had `WELL_CONNECTED` partners
+  or more;
+* `small_end`: the share with a state that had at most two partners.
+
+The same density and clustering can grow from ties among states already well tied or
+from ties that reach the thinly tied, and the two forecast different clustering once the
+network is large. Observed from the DCAD treaties in `scenarios/data/` (in force in a year
+when signYear <= year <= endYearEstimate, as the data builder counts them, by DCAD's state
+codes), simulated from the bilateral agreements of runs of a scenario:
+
+    python -m analysis.new_ties --scenario scenarios/world_1990_calibrated.yaml --seeds 4
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+TREATIES_FILE = ROOT / "scenarios" / "data" / "dcad_treaties_1980_2000.csv"
+WELL_CONNECTED = 15
+WINDOWS = ((1992, 1995), (1996, 2000), (2001, 2005), (2006, 2010))
+COLUMNS = ("source", "first", "last", "new_ties", "shared_partners", "well_connected", "small_end")
+
+
+def new_tie_profile(
+    before: np.ndarray, after: np.ndarray, size: int, well_connected: int = WELL_CONNECTED
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For each pair tied in `after` and not in `before` (pair codes low x size + high):
+    the partners its two states shared in `before`, and the partners then of the less
+    and of the better connected of the two. Sorted by pair code."""
+    new = np.setdiff1d(after, before)
+    adjacency = np.zeros((size, size), dtype=np.int64)
+    low, high = before // size, before % size
+    adjacency[low, high] = adjacency[high, low] = 1
+    degree = adjacency.sum(axis=1)
+    new_low, new_high = new // size, new % size
+    shared = (adjacency[new_low] * adjacency[new_high]).sum(axis=1)
+    fewer = np.minimum(degree[new_low], degree[new_high])
+    more = np.maximum(degree[new_low], degree[new_high])
+    return shared, fewer, more
+
+
+def pooled(
+    pairs_in: Callable[[int], np.ndarray],
+    size: int,
+    first: int,
+    last: int,
+    well_connected: int = WELL_CONNECTED,
+) -> dict[str, float]:
+    """The profile of the new ties of the years `first`-`last`, each year's against the
+    year before (`pairs_in(year)`: the pair codes tied in that year)."""
+    shared, fewer = [], []
+    previous = pairs_in(first - 1)
+    for year in range(first, last + 1):
+        current = pairs_in(year)
+        year_shared, year_fewer, _ = new_tie_profile(previous, current, size, well_connected)
+        shared.append(year_shared)
+        fewer.append(year_fewer)
+        previous = current
+    shared_all, fewer_all = np.concatenate(shared), np.concatenate(fewer)
+    if shared_all.size == 0:
+        return {"new_ties": 0, "shared_partners": np.nan, "well_connected": np.nan,
+                "small_end": np.nan}  # fmt: skip
+    return {
+        "new_ties": int(shared_all.size),
+        "shared_partners": float(shared_all.mean()),
+        "well_connected": float((fewer_all >= well_connected).mean()),
+        "small_end": float((fewer_all <= 2).mean()),
+    }
+
+
+def observed_pairs(treaties: pd.DataFrame) -> tuple[Callable[[int], np.ndarray], int]:
+    """`pairs_in(year)` for the DCAD treaties, and the number of state codes."""
+    codes = np.unique(np.concatenate([treaties["ccode1"], treaties["ccode2"]]))
+    index = {int(code): k for k, code in enumerate(codes)}
+    size = len(codes)
+    first = treaties["ccode1"].map(index).to_numpy()
+    second = treaties["ccode2"].map(index).to_numpy()
+    code = np.minimum(first, second) * size + np.maximum(first, second)
+    signed = treaties["signYear"].to_numpy()
+    ended = treaties["endYearEstimate"].to_numpy()
+    distinct = first != second
+
+    def pairs_in(year: int) -> np.ndarray:
+        return np.unique(code[(signed <= year) & (year <= ended) & distinct])
+
+    return pairs_in, size
+
+
+def simulated_pairs(
+    agreements: pd.DataFrame, nations: Iterable[str], start_year: int
+) -> tuple[Callable[[int], np.ndarray], int]:
+    """`pairs_in(year)` for a run's bilateral agreements (in force at step s when signed
+    at or before s and not ended by s), and the number of nations."""
+    index = {name: k for k, name in enumerate(nations)}
+    size = len(index)
+    bilateral = agreements[agreements["kind"] == "bilateral"]
+    members = bilateral["members"].str.split("; ")
+    first = np.array([index[m[0]] for m in members], dtype=np.int64)
+    second = np.array([index[m[1]] for m in members], dtype=np.int64)
+    code = np.minimum(first, second) * size + np.maximum(first, second)
+    signed = bilateral["signed_step"].to_numpy(dtype=np.int64)
+    ended = bilateral["ended_step"].astype("Float64").fillna(np.inf).to_numpy(dtype=float)
+
+    def pairs_in(year: int) -> np.ndarray:
+        step = year - start_year
+        return np.unique(code[(signed <= step) & (ended > step)])
+
+    return pairs_in, size
+
+
+def profiles(
+    scenario_path: str, seeds: int, start_year: int = 1990, windows=WINDOWS
+) -> pd.DataFrame:
+    """One row per window: observed (to 2000, the years DCAD's treaties cover) and the
+    mean over `seeds` runs of the scenario (seeds scenario.seed, +1, ...), whose step 0
+    is `start_year`."""
+    from simulation import load_scenario, run_scenario
+
+    treaties = pd.read_csv(TREATIES_FILE)
+    observed, observed_size = observed_pairs(treaties)
+    last_signed = int(treaties["signYear"].max())
+    rows = [
+        {
+            "source": "observed",
+            "first": first,
+            "last": last,
+            **pooled(observed, observed_size, first, last),
+        }  # fmt: skip
+        for first, last in windows
+        if last <= last_signed
+    ]
+    scenario = load_scenario(scenario_path)
+    simulated = []
+    for offset in range(seeds):
+        run = run_scenario(scenario.model_copy(update={"seed": scenario.seed + offset}))
+        tables = run.tables()
+        names = tables["nations"].query("step == 0")["nation"].tolist()
+        pairs_in, size = simulated_pairs(tables["agreements"], names, start_year)
+        last_year = start_year + scenario.steps
+        simulated.extend(
+            {"first": first, "last": last, **pooled(pairs_in, size, first, last)}
+            for first, last in windows
+            if start_year < first and last <= last_year
+        )
+    if simulated:
+        mean = pd.DataFrame(simulated).groupby(["first", "last"], as_index=False).mean()
+        mean.insert(0, "source", f"simulated ({seeds} seeds)")
+        rows.extend(mean.to_dict("records"))
+    return pd.DataFrame(rows, columns=list(COLUMNS))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m analysis.new_ties",
+        description="Where new ties fall, observed (DCAD, to 2000) and simulated.",
+    )
+    parser.add_argument("--scenario", default="scenarios/world_1990_calibrated.yaml")
+    parser.add_argument("--seeds", type=int, default=4)
+    parser.add_argument("--start-year", type=int, default=1990, help="the year of step 0")
+    args = parser.parse_args(argv)
+    if args.seeds < 1:
+        print("--seeds: expected a whole number of at least 1", file=sys.stderr)
+        return 2
+    from simulation.scenario import ScenarioError
+
+    try:
+        table = profiles(args.scenario, args.seeds, args.start_year)
+    except ScenarioError as error:
+        print(error, file=sys.stderr)
+        return 2
+    print(table.to_string(index=False, float_format=lambda v: f"{v:.2f}"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

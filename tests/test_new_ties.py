@@ -1,0 +1,100 @@
+"""Where new ties fall (analysis.new_ties): the check of stage 7 the calibration does not score."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import new_ties
+
+
+def codes(pairs, size):
+    return np.array(sorted(min(a, b) * size + max(a, b) for a, b in pairs), dtype=np.int64)
+
+
+def test_a_new_tie_counts_the_partners_its_states_already_shared_and_their_degrees():
+    size = 6
+    # 0 and 1 share 2 and 3; 4 has one partner (0); 5 has none
+    before = codes([(0, 2), (0, 3), (1, 2), (1, 3), (0, 4)], size)
+    after = codes([(0, 2), (0, 3), (1, 2), (1, 3), (0, 4), (0, 1), (4, 5)], size)
+    shared, fewer, more = new_ties.new_tie_profile(before, after, size)
+    # sorted by pair code: (0, 1) then (4, 5)
+    np.testing.assert_array_equal(shared, [2, 0])
+    np.testing.assert_array_equal(fewer, [2, 0])
+    np.testing.assert_array_equal(more, [3, 1])
+
+
+def test_a_tie_that_ends_is_not_new_and_a_standing_tie_is_not_counted():
+    size = 4
+    before = codes([(0, 1), (1, 2)], size)
+    after = codes([(0, 1)], size)
+    shared, fewer, _ = new_ties.new_tie_profile(before, after, size)
+    assert shared.size == fewer.size == 0
+
+
+def test_pooled_profile_weighs_every_new_tie_of_the_window_once():
+    size = 5
+    network = {
+        2000: [(0, 1)],
+        2001: [(0, 1), (0, 2)],  # 0-2: nothing shared; 2 had no partner
+        2002: [(0, 1), (0, 2), (1, 2), (3, 4)],  # 1-2 shares 0; 3-4 both new
+    }
+    profile = new_ties.pooled(lambda year: codes(network[year], size), size, 2001, 2002, 1)
+    assert profile["new_ties"] == 3
+    assert profile["shared_partners"] == pytest.approx(1 / 3)
+    # with well-connected at 1 partner: only 1-2 joins two states that had one each
+    assert profile["well_connected"] == pytest.approx(1 / 3)
+    assert profile["small_end"] == 1.0
+
+
+def test_observed_pairs_are_the_treaties_in_force_by_signing_and_end_year():
+    treaties = pd.DataFrame(
+        {
+            "ccode1": [2, 2, 20, 200],
+            "ccode2": [20, 20, 200, 200],
+            "signYear": [1990, 1994, 1995, 1995],
+            "endYearEstimate": [1993, 2010, 1995, 2010],
+        }
+    )
+    pairs_in, size = new_ties.observed_pairs(treaties)
+    assert size == 3
+    assert pairs_in(1993).tolist() == [0 * 3 + 1]  # 2-20, in force to its end year
+    assert pairs_in(1995).tolist() == [0 * 3 + 1, 1 * 3 + 2]  # the self-pair is dropped
+    assert pairs_in(1996).tolist() == [0 * 3 + 1]
+
+
+def test_simulated_pairs_are_the_bilateral_agreements_in_force_at_each_step():
+    agreements = pd.DataFrame(
+        {
+            "kind": ["bilateral", "bilateral", "pact"],
+            "members": ["A; B", "C; B", "A; B; C"],
+            "signed_step": [0, 2, 0],
+            "ended_step": [3, None, None],
+        }
+    )
+    pairs_in, size = new_ties.simulated_pairs(agreements, ["A", "B", "C"], 1990)
+    assert size == 3
+    assert pairs_in(1991).tolist() == [1]  # A-B; the pact does not count
+    assert pairs_in(1992).tolist() == [1, 5]
+    assert pairs_in(1993).tolist() == [5]  # A-B ended at step 3
+
+
+def test_the_profile_command_prints_observed_and_simulated_windows(capsys):
+    assert (
+        new_ties.main(["--scenario", "scenarios/world_1990_calibrated.yaml", "--seeds", "1"]) == 0
+    )
+    printed = capsys.readouterr().out
+    assert "observed" in printed and "simulated (1 seeds)" in printed
+    assert "2006" in printed  # the test decade is simulated, not observed
+
+
+@pytest.mark.parametrize(
+    "argv, expected",
+    [
+        (["--seeds", "0"], "--seeds"),
+        (["--scenario", "no_such_scenario.yaml"], "no_such_scenario.yaml"),
+    ],
+)
+def test_bad_input_is_one_line_with_exit_status_2(argv, expected, capsys):
+    assert new_ties.main(argv) == 2
+    error = capsys.readouterr().err.strip()
+    assert expected in error and "\n" not in error
