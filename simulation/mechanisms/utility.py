@@ -287,7 +287,17 @@ def partner_benefit(
     if redundancy_weight:
         # a partner whose partners i already has reaches little that i does not
         plain = common_partners if shared_partners is None else shared_partners
-        add_weighted(-redundancy_weight, redundancy(plain, degree, ties).astype(dtype))
+        if common_pairs is None:
+            add_weighted(-redundancy_weight, redundancy(plain, degree, ties).astype(dtype))
+        else:
+            # only where partners are shared (the vouching count is nonzero where the
+            # plain one is: its weights are positive)
+            rows, cols = common_pairs
+            shared = rows * benefit.shape[1] + cols
+            others = np.maximum(degree[rows] - ties.ravel()[shared], 1.0)
+            benefit.ravel()[shared] -= (redundancy_weight * plain.ravel()[shared] / others).astype(
+                dtype
+            )
     if capacity is None:
         capacity = absorptive_capacity(capability, None if states is None else capability[states])
     held_well = (partner_saturation * capacity).astype(dtype)

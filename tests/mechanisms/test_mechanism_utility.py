@@ -933,3 +933,28 @@ def test_preferential_attachment_and_capacity_use_the_states_yardsticks():
     assert benefit[0, 1] == pytest.approx(1 / 3)
     everyone = utility.partner_benefit_reference(*arrays, **weights)
     assert everyone[0, 1] == pytest.approx(1 / (1 + 2 / 3 + 1))
+
+
+@settings(max_examples=100, deadline=None)
+@given(small_worlds(), st.floats(0.1, 1.5))
+def test_redundancy_takes_the_plain_count_when_closure_is_discounted_through_hubs(world, discount):
+    # the model passes closure's hub-discounted count and redundancy's plain one apart
+    capability, ties, weights = world["capability"], world["ties"], world["weights"]
+    n = capability.size
+    plain = network.shared_partners(ties)
+    degree = network.degree(ties)
+    vouching, vouching_pairs = network.vouching_partners(
+        network.tied_pairs(ties), degree, discount, n
+    )
+    arrays = [capability, world["threat"], world["reputation"], world["trust"]]
+    arrays += [world["alignment"], vouching, degree, ties, world["interoperability"]]
+    weights = {**weights, "redundancy_weight": 1.0}
+    expected = utility.partner_benefit_reference(*arrays, **weights, shared_partners=plain)
+    for pairs in (None, vouching_pairs):
+        fast = utility.partner_benefit(
+            *arrays, **weights, shared_partners=plain, common_pairs=pairs
+        )
+        np.testing.assert_allclose(fast, expected, rtol=1e-4, atol=1e-5)
+    # with the plain count in place of the discounted one the penalty is larger or equal
+    discounted_only = utility.partner_benefit_reference(*arrays, **weights)
+    assert np.all(discounted_only >= expected - 1e-9) or not ties.any()
