@@ -92,6 +92,7 @@ CALIBRATION_MEASURES: tuple[str, ...] = (
     "share_start_in_force",
     "closing_share_new",
     "newcomer_share_new",
+    "shared_partners_new",
 )
 # the seeds of the posterior predictive runs are particle seeds of replicates from here on,
 # apart from any replicate the fit ran

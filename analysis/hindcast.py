@@ -96,6 +96,7 @@ STRUCTURE: dict[str, tuple[str, str, int]] = {
     "share_start_in_force": ("share of the start's treaties in force", "start in force", 2),
     "closing_share_new": ("share of new ties closing a triangle", "closing", 2),
     "newcomer_share_new": ("share of new ties bringing a state in", "newcomer", 2),
+    "shared_partners_new": ("partners shared per new tie", "shared", 2),
 }
 ALL_MEASURES: dict[str, tuple[str, str, int]] = {**MEASURES, **STRUCTURE}
 STRUCTURE_FILE = ROOT / "scenarios" / "data" / "dca_network_structure_1990_2000.csv"

@@ -120,6 +120,7 @@ STRUCTURE_MEASURES: tuple[str, ...] = (
     "share_start_in_force",
     "closing_share_new",
     "newcomer_share_new",
+    "shared_partners_new",
 )
 # COW code ranges of the observed regions (the regions of scenarios/world_1990.yaml)
 COW_REGIONS: tuple[tuple[int, int, str], ...] = (
@@ -188,19 +189,22 @@ def dca_network_figures(
     }
 
 
-def new_tie_shares(before: np.ndarray, after: np.ndarray, size: int) -> tuple[float, float]:
+def new_tie_shares(
+    before: np.ndarray, after: np.ndarray, size: int
+) -> tuple[float, float, float]:
     """Of the pairs tied in `after` and not in `before` (pair codes low x size + high):
     the share whose two states already shared a partner in `before` (the new tie closes a
-    triangle) and the share with a state that had no partner in `before` (the tie brings a
-    state into the network). NaN, NaN when no pair is new.
+    triangle), the share with a state that had no partner in `before` (the tie brings a
+    state into the network), and the mean number of partners the two states shared (the
+    triangles the new tie closes). NaN, NaN, NaN when no pair is new.
 
-    Two micro-patterns of how the network grows (pattern-oriented modelling, Grimm et al.
-    2005): the same density and clustering can come from ties that close triangles among
-    states already tied or from ties that reach states outside, and the two forecast
-    different clustering once the network is large (docs/MODEL.md 11.1)."""
+    Three micro-patterns of how the network grows (pattern-oriented modelling, Grimm et
+    al. 2005): the same density and clustering can come from ties that close triangles
+    among states already well tied or from ties that reach states outside, and the two
+    forecast different clustering once the network is large (docs/MODEL.md 11.1)."""
     new = np.setdiff1d(after, before)
     if new.size == 0:
-        return math.nan, math.nan
+        return math.nan, math.nan, math.nan
     adjacency = np.zeros((size, size), dtype=np.int64)
     low, high = before // size, before % size
     adjacency[low, high] = adjacency[high, low] = 1
@@ -209,7 +213,7 @@ def new_tie_shares(before: np.ndarray, after: np.ndarray, size: int) -> tuple[fl
     shared = (adjacency[new_low] * adjacency[new_high]).sum(axis=1)
     closing = float((shared > 0).mean())
     newcomer = float(((degree[new_low] == 0) | (degree[new_high] == 0)).mean())
-    return closing, newcomer
+    return closing, newcomer, float(shared.mean())
 
 
 def structure_measures(
@@ -267,8 +271,8 @@ def structure_measures(
         start_total = int(in_force_at_start.sum())
         # a pair is new when tied now and not a step before, both states counted now (a
         # state that has just entered had no partner before)
-        closing, newcomer = (
-            (math.nan, math.nan)
+        closing, newcomer, shared_new = (
+            (math.nan, math.nan, math.nan)
             if previous_pairs is None
             else new_tie_shares(previous_pairs, pairs, size)
         )
@@ -292,6 +296,7 @@ def structure_measures(
                 ),
                 "closing_share_new": closing,
                 "newcomer_share_new": newcomer,
+                "shared_partners_new": shared_new,
             }
         )
     return pd.DataFrame.from_records(records)

@@ -95,6 +95,17 @@ def test_new_ties_that_close_a_triangle_or_bring_a_state_in_are_counted_over_new
     assert math.isnan(frame["closing_share_new"].iloc[0])
     assert frame["closing_share_new"].tolist()[1:] == [0.5, 0.0]
     assert frame["newcomer_share_new"].tolist()[1:] == [0.5, 1.0]
+    # B-C shared one partner, A-D none; A-E none
+    assert frame["shared_partners_new"].tolist()[1:] == [0.5, 0.0]
+
+
+def test_partners_shared_per_new_tie_count_every_triangle_the_tie_closes():
+    # C and D both know A and B: their new tie closes two triangles; E-F closes none
+    before = [("A", "C", 0, None), ("A", "D", 0, None), ("B", "C", 0, None), ("B", "D", 0, None)]
+    table = agreements([*before, ("C", "D", 1, None), ("E", "F", 1, None)])
+    frame = structure_measures(table, nations(1), steps=1, start_year=1990)
+    assert frame["shared_partners_new"].iloc[1] == pytest.approx((2 + 0) / 2)
+    assert frame["closing_share_new"].iloc[1] == 0.5
 
 
 def test_a_state_entering_the_system_is_a_newcomer_and_no_new_pair_is_nan():

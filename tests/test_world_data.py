@@ -312,6 +312,9 @@ def test_the_structural_measures_agree_with_the_observed_figures_1990_to_2000(ob
     # the early 1990s brought states in; by the late 1990s new ties closed triangles
     assert measures.loc[1991:1993, "newcomer_share_new"].mean() > 0.3
     assert measures.loc[1997:1999, "closing_share_new"].min() > 0.75
+    # and each closed more of them as the network filled in
+    assert measures.loc[1991:1993, "shared_partners_new"].max() < 0.5
+    assert measures.loc[1998:2000, "shared_partners_new"].min() > 3.0
 
 
 def test_structure_follows_the_contract_definitions_on_a_known_network():
@@ -353,6 +356,7 @@ def test_structure_follows_the_contract_definitions_on_a_known_network():
         0.0,
         1.0,
     )
+    assert measures.loc[1991, "shared_partners_new"] == 0.0
 
 
 def test_a_treaty_in_force_of_a_code_standing_for_no_state_is_a_build_error_but_last_years_is_skipped():

@@ -176,6 +176,7 @@ STRUCTURE_COLUMNS = (
     "share_start_in_force",
     "closing_share_new",
     "newcomer_share_new",
+    "shared_partners_new",
 )
 
 
@@ -513,7 +514,7 @@ def structure(treaties: pd.DataFrame, table: pd.DataFrame, years=STRUCTURE_YEARS
         # the year before, recoded to this year's states, so a successor's inherited
         # treaties are not new ties
         before = set(recoded_pairs(in_force(treaties, year - 1), year, members, skip_gone=True))
-        closing, newcomer = new_tie_shares(before, tied)
+        closing, newcomer, shared_new = new_tie_shares(before, tied)
         graph = nx.Graph()
         graph.add_nodes_from(sorted(members))
         graph.add_edges_from(sorted(tied))
@@ -534,6 +535,7 @@ def structure(treaties: pd.DataFrame, table: pd.DataFrame, years=STRUCTURE_YEARS
                 "share_start_in_force": len(at_start & set(live["DCAid"])) / len(at_start),
                 "closing_share_new": closing,
                 "newcomer_share_new": newcomer,
+                "shared_partners_new": shared_new,
             }
         )
     return pd.DataFrame(rows, columns=list(STRUCTURE_COLUMNS))
@@ -562,20 +564,22 @@ def recoded_pairs(
 
 def new_tie_shares(
     before: set[tuple[int, int]], after: set[tuple[int, int]]
-) -> tuple[float, float]:
+) -> tuple[float, float, float]:
     """Of the pairs in `after` and not in `before`: the share whose two states shared a
-    partner in `before`, and the share with a state that had none (analysis.network's
-    `new_tie_shares`, on sets). NaN, NaN when no pair is new."""
+    partner in `before`, the share with a state that had none, and the mean number of
+    partners the two shared (analysis.network's `new_tie_shares`, on sets). NaN, NaN, NaN
+    when no pair is new."""
     new = after - before
     if not new:
-        return math.nan, math.nan
+        return math.nan, math.nan, math.nan
     partners: dict[int, set[int]] = {}
     for a, b in before:
         partners.setdefault(a, set()).add(b)
         partners.setdefault(b, set()).add(a)
-    closing = sum(1 for a, b in new if partners.get(a, set()) & partners.get(b, set()))
+    shared = [len(partners.get(a, set()) & partners.get(b, set())) for a, b in new]
+    closing = sum(1 for count in shared if count)
     newcomer = sum(1 for a, b in new if not partners.get(a) or not partners.get(b))
-    return closing / len(new), newcomer / len(new)
+    return closing / len(new), newcomer / len(new), sum(shared) / len(new)
 
 
 def _assortativity(graph) -> float:
