@@ -189,9 +189,7 @@ def dca_network_figures(
     }
 
 
-def new_tie_shares(
-    before: np.ndarray, after: np.ndarray, size: int
-) -> tuple[float, float, float]:
+def new_tie_shares(before: np.ndarray, after: np.ndarray, size: int) -> tuple[float, float, float]:
     """Of the pairs tied in `after` and not in `before` (pair codes low x size + high):
     the share whose two states already shared a partner in `before` (the new tie closes a
     triangle), the share with a state that had no partner in `before` (the tie brings a
