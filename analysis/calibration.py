@@ -93,6 +93,7 @@ CALIBRATION_MEASURES: tuple[str, ...] = (
     "closing_share_new",
     "newcomer_share_new",
     "shared_partners_new",
+    "smaller_degree_new",
 )
 # the seeds of the posterior predictive runs are particle seeds of replicates from here on,
 # apart from any replicate the fit ran

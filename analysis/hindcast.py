@@ -97,6 +97,7 @@ STRUCTURE: dict[str, tuple[str, str, int]] = {
     "closing_share_new": ("share of new ties closing a triangle", "closing", 2),
     "newcomer_share_new": ("share of new ties bringing a state in", "newcomer", 2),
     "shared_partners_new": ("partners shared per new tie", "shared", 2),
+    "smaller_degree_new": ("partners of a new tie's less tied state", "smaller", 2),
 }
 ALL_MEASURES: dict[str, tuple[str, str, int]] = {**MEASURES, **STRUCTURE}
 STRUCTURE_FILE = ROOT / "scenarios" / "data" / "dca_network_structure_1990_2000.csv"

@@ -121,6 +121,7 @@ STRUCTURE_MEASURES: tuple[str, ...] = (
     "closing_share_new",
     "newcomer_share_new",
     "shared_partners_new",
+    "smaller_degree_new",
 )
 # COW code ranges of the observed regions (the regions of scenarios/world_1990.yaml)
 COW_REGIONS: tuple[tuple[int, int, str], ...] = (
@@ -189,12 +190,16 @@ def dca_network_figures(
     }
 
 
-def new_tie_shares(before: np.ndarray, after: np.ndarray, size: int) -> tuple[float, float, float]:
+def new_tie_shares(
+    before: np.ndarray, after: np.ndarray, size: int
+) -> tuple[float, float, float, float]:
     """Of the pairs tied in `after` and not in `before` (pair codes low x size + high):
     the share whose two states already shared a partner in `before` (the new tie closes a
     triangle), the share with a state that had no partner in `before` (the tie brings a
-    state into the network), and the mean number of partners the two states shared (the
-    triangles the new tie closes). NaN, NaN, NaN when no pair is new.
+    state into the network), the mean number of partners the two states shared (the
+    triangles the new tie closes) and the mean number of partners of the less connected
+    of the two (whether new ties reach the thinly tied or join the well tied). All NaN
+    when no pair is new.
 
     Three micro-patterns of how the network grows (pattern-oriented modelling, Grimm et
     al. 2005): the same density and clustering can come from ties that close triangles
@@ -202,7 +207,7 @@ def new_tie_shares(before: np.ndarray, after: np.ndarray, size: int) -> tuple[fl
     forecast different clustering once the network is large (docs/MODEL.md 11.1)."""
     new = np.setdiff1d(after, before)
     if new.size == 0:
-        return math.nan, math.nan, math.nan
+        return math.nan, math.nan, math.nan, math.nan
     adjacency = np.zeros((size, size), dtype=np.int64)
     low, high = before // size, before % size
     adjacency[low, high] = adjacency[high, low] = 1
@@ -211,7 +216,8 @@ def new_tie_shares(before: np.ndarray, after: np.ndarray, size: int) -> tuple[fl
     shared = (adjacency[new_low] * adjacency[new_high]).sum(axis=1)
     closing = float((shared > 0).mean())
     newcomer = float(((degree[new_low] == 0) | (degree[new_high] == 0)).mean())
-    return closing, newcomer, float(shared.mean())
+    smaller = np.minimum(degree[new_low], degree[new_high])
+    return closing, newcomer, float(shared.mean()), float(smaller.mean())
 
 
 def structure_measures(
@@ -269,8 +275,8 @@ def structure_measures(
         start_total = int(in_force_at_start.sum())
         # a pair is new when tied now and not a step before, both states counted now (a
         # state that has just entered had no partner before)
-        closing, newcomer, shared_new = (
-            (math.nan, math.nan, math.nan)
+        closing, newcomer, shared_new, smaller_new = (
+            (math.nan, math.nan, math.nan, math.nan)
             if previous_pairs is None
             else new_tie_shares(previous_pairs, pairs, size)
         )
@@ -295,6 +301,7 @@ def structure_measures(
                 "closing_share_new": closing,
                 "newcomer_share_new": newcomer,
                 "shared_partners_new": shared_new,
+                "smaller_degree_new": smaller_new,
             }
         )
     return pd.DataFrame.from_records(records)

@@ -5,6 +5,7 @@ in a year and not the year before, pooled over a window of years,
 
 * `shared_partners`: how many partners the two states already shared (the triangles the
   new tie closes);
+* `smaller_degree`: the partners of the less connected of the two;
 * `well_connected`: the share joining two states that both had `WELL_CONNECTED` partners
   or more;
 * `small_end`: the share with a state that had at most two partners.
@@ -32,7 +33,16 @@ ROOT = Path(__file__).resolve().parent.parent
 TREATIES_FILE = ROOT / "scenarios" / "data" / "dcad_treaties_1980_2000.csv"
 WELL_CONNECTED = 15
 WINDOWS = ((1992, 1995), (1996, 2000), (2001, 2005), (2006, 2010))
-COLUMNS = ("source", "first", "last", "new_ties", "shared_partners", "well_connected", "small_end")
+COLUMNS = (
+    "source",
+    "first",
+    "last",
+    "new_ties",
+    "shared_partners",
+    "smaller_degree",
+    "well_connected",
+    "small_end",
+)
 
 
 def new_tie_profile(
@@ -72,11 +82,12 @@ def pooled(
         previous = current
     shared_all, fewer_all = np.concatenate(shared), np.concatenate(fewer)
     if shared_all.size == 0:
-        return {"new_ties": 0, "shared_partners": np.nan, "well_connected": np.nan,
-                "small_end": np.nan}  # fmt: skip
+        return {"new_ties": 0, "shared_partners": np.nan, "smaller_degree": np.nan,
+                "well_connected": np.nan, "small_end": np.nan}  # fmt: skip
     return {
         "new_ties": int(shared_all.size),
         "shared_partners": float(shared_all.mean()),
+        "smaller_degree": float(fewer_all.mean()),
         "well_connected": float((fewer_all >= well_connected).mean()),
         "small_end": float((fewer_all <= 2).mean()),
     }

@@ -418,14 +418,14 @@ def test_the_structure_file_fills_the_structure_measures_of_its_years(tmp_path):
     from analysis.hindcast import OBSERVED_FILE, STRUCTURE, load_observed
 
     # the shape of scenarios/data/dca_network_structure_1990_2000.csv (the data branch
-    # writes the real one): year and the eight measures, empty cells allowed
+    # writes the real one): year and the nine measures, empty cells allowed
     structure = tmp_path / "structure.csv"
     structure.write_text(
         "year,agreements_per_tied_pair,max_degree,cross_region_share_new,"
         "degree_assortativity,share_start_in_force,closing_share_new,newcomer_share_new,"
-        "shared_partners_new\n"
-        "1990,1.18,16,0.6,-0.2,1.0,0.3,0.1,0.4\n"
-        "1991,1.17,19,,-0.21,0.95,0.25,,1.5\n"
+        "shared_partners_new,smaller_degree_new\n"
+        "1990,1.18,16,0.6,-0.2,1.0,0.3,0.1,0.4,1.5\n"
+        "1991,1.17,19,,-0.21,0.95,0.25,,1.5,2.5\n"
     )
     observed = load_observed(OBSERVED_FILE, structure).set_index("year")
     assert observed.loc[1990, "degree_assortativity"] == -0.2
@@ -434,6 +434,7 @@ def test_the_structure_file_fills_the_structure_measures_of_its_years(tmp_path):
     assert observed.loc[1991, "closing_share_new"] == 0.25
     assert math.isnan(observed.loc[1991, "newcomer_share_new"])
     assert observed.loc[1991, "shared_partners_new"] == 1.5
+    assert observed.loc[1991, "smaller_degree_new"] == 2.5
     # the yearly figures keep their own max degree; agreements per tied pair comes from
     # the structure file where it has the year, from the figures' ratio elsewhere
     assert observed.loc[1991, "max_degree"] == 19

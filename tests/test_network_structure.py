@@ -105,6 +105,8 @@ def test_partners_shared_per_new_tie_count_every_triangle_the_tie_closes():
     table = agreements([*before, ("C", "D", 1, None), ("E", "F", 1, None)])
     frame = structure_measures(table, nations(1), steps=1, start_year=1990)
     assert frame["shared_partners_new"].iloc[1] == pytest.approx((2 + 0) / 2)
+    # C and D had two partners each before; E and F none
+    assert frame["smaller_degree_new"].iloc[1] == pytest.approx((2 + 0) / 2)
     assert frame["closing_share_new"].iloc[1] == 0.5
 
 

@@ -41,6 +41,7 @@ def test_pooled_profile_weighs_every_new_tie_of_the_window_once():
     profile = new_ties.pooled(lambda year: codes(network[year], size), size, 2001, 2002, 1)
     assert profile["new_ties"] == 3
     assert profile["shared_partners"] == pytest.approx(1 / 3)
+    assert profile["smaller_degree"] == pytest.approx((0 + 1 + 0) / 3)
     # with well-connected at 1 partner: only 1-2 joins two states that had one each
     assert profile["well_connected"] == pytest.approx(1 / 3)
     assert profile["small_end"] == 1.0

@@ -315,6 +315,9 @@ def test_the_structural_measures_agree_with_the_observed_figures_1990_to_2000(ob
     # and each closed more of them as the network filled in
     assert measures.loc[1991:1993, "shared_partners_new"].max() < 0.5
     assert measures.loc[1998:2000, "shared_partners_new"].min() > 3.0
+    # and reached states that already had a handful of partners
+    assert measures.loc[1991:1993, "smaller_degree_new"].max() < 2.0
+    assert measures.loc[1997:2000, "smaller_degree_new"].min() > 6.0
 
 
 def test_structure_follows_the_contract_definitions_on_a_known_network():
@@ -357,6 +360,8 @@ def test_structure_follows_the_contract_definitions_on_a_known_network():
         1.0,
     )
     assert measures.loc[1991, "shared_partners_new"] == 0.0
+    # CAN had one partner (USA) before; united Germany none
+    assert measures.loc[1991, "smaller_degree_new"] == 0.0
 
 
 def test_a_treaty_in_force_of_a_code_standing_for_no_state_is_a_build_error_but_last_years_is_skipped():

@@ -177,6 +177,7 @@ STRUCTURE_COLUMNS = (
     "closing_share_new",
     "newcomer_share_new",
     "shared_partners_new",
+    "smaller_degree_new",
 )
 
 
@@ -514,7 +515,7 @@ def structure(treaties: pd.DataFrame, table: pd.DataFrame, years=STRUCTURE_YEARS
         # the year before, recoded to this year's states, so a successor's inherited
         # treaties are not new ties
         before = set(recoded_pairs(in_force(treaties, year - 1), year, members, skip_gone=True))
-        closing, newcomer, shared_new = new_tie_shares(before, tied)
+        closing, newcomer, shared_new, smaller_new = new_tie_shares(before, tied)
         graph = nx.Graph()
         graph.add_nodes_from(sorted(members))
         graph.add_edges_from(sorted(tied))
@@ -536,6 +537,7 @@ def structure(treaties: pd.DataFrame, table: pd.DataFrame, years=STRUCTURE_YEARS
                 "closing_share_new": closing,
                 "newcomer_share_new": newcomer,
                 "shared_partners_new": shared_new,
+                "smaller_degree_new": smaller_new,
             }
         )
     return pd.DataFrame(rows, columns=list(STRUCTURE_COLUMNS))
@@ -564,14 +566,14 @@ def recoded_pairs(
 
 def new_tie_shares(
     before: set[tuple[int, int]], after: set[tuple[int, int]]
-) -> tuple[float, float, float]:
+) -> tuple[float, float, float, float]:
     """Of the pairs in `after` and not in `before`: the share whose two states shared a
-    partner in `before`, the share with a state that had none, and the mean number of
-    partners the two shared (analysis.network's `new_tie_shares`, on sets). NaN, NaN, NaN
-    when no pair is new."""
+    partner in `before`, the share with a state that had none, the mean number of
+    partners the two shared and the mean number of partners of the less connected of the
+    two (analysis.network's `new_tie_shares`, on sets). All NaN when no pair is new."""
     new = after - before
     if not new:
-        return math.nan, math.nan, math.nan
+        return math.nan, math.nan, math.nan, math.nan
     partners: dict[int, set[int]] = {}
     for a, b in before:
         partners.setdefault(a, set()).add(b)
@@ -579,7 +581,9 @@ def new_tie_shares(
     shared = [len(partners.get(a, set()) & partners.get(b, set())) for a, b in new]
     closing = sum(1 for count in shared if count)
     newcomer = sum(1 for a, b in new if not partners.get(a) or not partners.get(b))
-    return closing / len(new), newcomer / len(new), sum(shared) / len(new)
+    smaller = [min(len(partners.get(a, ())), len(partners.get(b, ()))) for a, b in new]
+    count = len(new)
+    return closing / count, newcomer / count, sum(shared) / count, sum(smaller) / count
 
 
 def _assortativity(graph) -> float:
