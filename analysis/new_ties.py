@@ -22,6 +22,7 @@ codes), simulated from the bilateral agreements of runs of a scenario:
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -193,7 +194,10 @@ def main(argv: list[str] | None = None) -> int:
     except ScenarioError as error:
         print(error, file=sys.stderr)
         return 2
-    print(table.to_string(index=False, float_format=lambda v: f"{v:.2f}"))
+    try:
+        print(table.to_string(index=False, float_format=lambda v: f"{v:.2f}"), flush=True)
+    except BrokenPipeError:  # the reader stopped early (`| head`): not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
 
 
