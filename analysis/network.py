@@ -190,6 +190,24 @@ def dca_network_figures(
     }
 
 
+def new_tie_profile(
+    before: np.ndarray, after: np.ndarray, size: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For each pair tied in `after` and not in `before` (pair codes low x size + high):
+    the partners its two states shared in `before`, and the partners then of the less
+    and of the better connected of the two. Sorted by pair code."""
+    new = np.setdiff1d(after, before)
+    adjacency = np.zeros((size, size), dtype=np.int64)
+    low, high = before // size, before % size
+    adjacency[low, high] = adjacency[high, low] = 1
+    degree = adjacency.sum(axis=1)
+    new_low, new_high = new // size, new % size
+    shared = (adjacency[new_low] * adjacency[new_high]).sum(axis=1)
+    fewer = np.minimum(degree[new_low], degree[new_high])
+    more = np.maximum(degree[new_low], degree[new_high])
+    return shared, fewer, more
+
+
 def new_tie_shares(
     before: np.ndarray, after: np.ndarray, size: int
 ) -> tuple[float, float, float, float]:
@@ -201,23 +219,16 @@ def new_tie_shares(
     of the two (whether new ties reach the thinly tied or join the well tied). All NaN
     when no pair is new.
 
-    Three micro-patterns of how the network grows (pattern-oriented modelling, Grimm et
-    al. 2005): the same density and clustering can come from ties that close triangles
+    Micro-patterns of how the network grows (pattern-oriented modelling, Grimm et al.
+    2005): the same density and clustering can come from ties that close triangles
     among states already well tied or from ties that reach states outside, and the two
     forecast different clustering once the network is large (docs/MODEL.md 11.1)."""
-    new = np.setdiff1d(after, before)
-    if new.size == 0:
+    shared, fewer, _ = new_tie_profile(before, after, size)
+    if shared.size == 0:
         return math.nan, math.nan, math.nan, math.nan
-    adjacency = np.zeros((size, size), dtype=np.int64)
-    low, high = before // size, before % size
-    adjacency[low, high] = adjacency[high, low] = 1
-    degree = adjacency.sum(axis=1)
-    new_low, new_high = new // size, new % size
-    shared = (adjacency[new_low] * adjacency[new_high]).sum(axis=1)
     closing = float((shared > 0).mean())
-    newcomer = float(((degree[new_low] == 0) | (degree[new_high] == 0)).mean())
-    smaller = np.minimum(degree[new_low], degree[new_high])
-    return closing, newcomer, float(shared.mean()), float(smaller.mean())
+    newcomer = float((fewer == 0).mean())
+    return closing, newcomer, float(shared.mean()), float(fewer.mean())
 
 
 def structure_measures(

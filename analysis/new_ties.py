@@ -30,6 +30,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from analysis.network import new_tie_profile
+
 ROOT = Path(__file__).resolve().parent.parent
 TREATIES_FILE = ROOT / "scenarios" / "data" / "dcad_treaties_1980_2000.csv"
 WELL_CONNECTED = 15
@@ -46,24 +48,6 @@ COLUMNS = (
 )
 
 
-def new_tie_profile(
-    before: np.ndarray, after: np.ndarray, size: int, well_connected: int = WELL_CONNECTED
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """For each pair tied in `after` and not in `before` (pair codes low x size + high):
-    the partners its two states shared in `before`, and the partners then of the less
-    and of the better connected of the two. Sorted by pair code."""
-    new = np.setdiff1d(after, before)
-    adjacency = np.zeros((size, size), dtype=np.int64)
-    low, high = before // size, before % size
-    adjacency[low, high] = adjacency[high, low] = 1
-    degree = adjacency.sum(axis=1)
-    new_low, new_high = new // size, new % size
-    shared = (adjacency[new_low] * adjacency[new_high]).sum(axis=1)
-    fewer = np.minimum(degree[new_low], degree[new_high])
-    more = np.maximum(degree[new_low], degree[new_high])
-    return shared, fewer, more
-
-
 def pooled(
     pairs_in: Callable[[int], np.ndarray],
     size: int,
@@ -77,7 +61,7 @@ def pooled(
     previous = pairs_in(first - 1)
     for year in range(first, last + 1):
         current = pairs_in(year)
-        year_shared, year_fewer, _ = new_tie_profile(previous, current, size, well_connected)
+        year_shared, year_fewer, _ = new_tie_profile(previous, current, size)
         shared.append(year_shared)
         fewer.append(year_fewer)
         previous = current
