@@ -47,6 +47,16 @@ def test_pooled_profile_weighs_every_new_tie_of_the_window_once():
     assert profile["small_end"] == 1.0
 
 
+def test_a_small_end_is_a_state_with_at_most_two_partners():
+    size = 8
+    # 0 and 1 have two partners each, 4 and 5 three each; each pair then ties up
+    before = [(0, 2), (0, 3), (1, 2), (1, 3), (4, 6), (4, 7), (4, 2), (5, 6), (5, 7), (5, 3)]
+    network = {2000: before, 2001: [*before, (0, 1), (4, 5)]}
+    profile = new_ties.pooled(lambda year: codes(network[year], size), size, 2001, 2001)
+    assert profile["small_end"] == 0.5
+    assert profile["smaller_degree"] == pytest.approx((2 + 3) / 2)
+
+
 def test_observed_pairs_are_the_treaties_in_force_by_signing_and_end_year():
     treaties = pd.DataFrame(
         {
