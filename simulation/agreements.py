@@ -62,6 +62,9 @@ class Agreement:
     discontent: dict[int, int] = field(default_factory=dict)
     # pacts only: nations that walked out, and the step from which they may apply again
     barred_until: dict[int, int] = field(default_factory=dict)
+    # pacts only: an input of the scenario (a real alliance in a hindcast), whose
+    # members and depth change only by the scenario's events, not by the model's rules
+    exogenous: bool = False
 
     @property
     def depth(self) -> int:
@@ -195,6 +198,7 @@ class AgreementRegistry:
         term: int,
         signed_step: int,
         expires_step: int,
+        exogenous: bool = False,
     ) -> Agreement:
         if agreement_id in self.by_id:
             raise ValueError(f"duplicate agreement id {agreement_id!r}")
@@ -215,6 +219,7 @@ class AgreementRegistry:
             term=term,
             signed_step=signed_step,
             founders=tuple(members),
+            exogenous=exogenous,
         )
         bilateral = kind is Kind.BILATERAL
         self.first[slot] = members[0] if bilateral else -1

@@ -147,6 +147,7 @@ def place_standing_agreements(state: WorldState) -> None:
             term=term,
             signed_step=spec.signed_step,
             expires_step=first_expiry(spec.signed_step, term),
+            exogenous=spec.exogenous,
         )
         block = np.ix_(members, members)
         state.trust[block] = np.clip(

@@ -232,6 +232,13 @@ class AgreementSpec(_Strict):
     funding: FundingSplit = FundingSplit.EQUAL
     term: Int | None = Field(None, ge=1, le=100, description="Defaults to parameters.term.")
     signed_step: Int = Field(0, le=0, description="Step it was signed; 0 or negative.")
+    exogenous: bool = Field(
+        False,
+        description="A multilateral pact whose history is an input (a real alliance in "
+        "a hindcast): its members and depth change only by the scenario's events "
+        "(join_agreement, leave_agreement) and states leaving the system; no nation "
+        "applies to it, leaves it for its value, deepens it or steps it down.",
+    )
 
 
 class Rivalry(_Strict):
@@ -286,6 +293,15 @@ class LeaveAgreementEvent(_EventBase):
     agreement: Identifier
 
 
+class JoinAgreementEvent(_EventBase):
+    """A nation joins a multilateral pact whatever its value (an accession that
+    happened, or one a what-if posits)."""
+
+    type: Literal["join_agreement"]
+    nation: Name
+    agreement: Identifier
+
+
 class SovereigntyShiftEvent(_EventBase):
     """Sovereignty sensitivity rises (or falls) across a region or for some nations."""
 
@@ -333,6 +349,7 @@ Event = Annotated[
     CrisisEvent
     | CapabilitySurgeEvent
     | LeaveAgreementEvent
+    | JoinAgreementEvent
     | SovereigntyShiftEvent
     | ThreatShiftEvent
     | ParameterChangeEvent,
@@ -343,6 +360,7 @@ EVENT_TYPES = (
     "crisis",
     "capability_surge",
     "leave_agreement",
+    "join_agreement",
     "sovereignty_shift",
     "threat_shift",
     "parameter_change",
@@ -495,7 +513,7 @@ def _check_references(scenario: Scenario) -> None:
 
     agreement_ids = [a.id for a in scenario.agreements]
     _no_duplicates(agreement_ids, "agreements", "agreement id")
-    known_agreements = set(agreement_ids)
+    kinds = {a.id: a.kind for a in scenario.agreements}
     region_of = nation_regions(scenario)
     for i, agreement in enumerate(scenario.agreements):
         for k, name in enumerate(agreement.members):
@@ -514,6 +532,12 @@ def _check_references(scenario: Scenario) -> None:
                 ("agreements", i, "members"),
                 f"a bilateral agreement has exactly two members, got {len(members)}",
             )
+        if agreement.exogenous and agreement.kind is Kind.BILATERAL:
+            raise FieldProblem(
+                ("agreements", i, "exogenous"),
+                "only a multilateral pact can be exogenous; expected false for a "
+                "bilateral agreement",
+            )
 
     for i, event in enumerate(scenario.events):
         if event.step > scenario.steps:
@@ -530,6 +554,8 @@ def _check_references(scenario: Scenario) -> None:
             check_nation(nation, ("events", i, "nation"))
             if event.type == "leave_agreement":
                 check_in_system(nation, event.step, ("events", i, "nation"), "a withdrawal")
+            if event.type == "join_agreement":
+                check_in_system(nation, event.step, ("events", i, "nation"), "an accession")
         for k, name in enumerate(getattr(event, "nations", None) or ()):
             check_nation(name, ("events", i, "nations", k))
             if event.type == "crisis":
@@ -537,10 +563,15 @@ def _check_references(scenario: Scenario) -> None:
         if event.type == "parameter_change":
             _check_parameter_change(scenario, event, i)
         agreement = getattr(event, "agreement", None)
-        if agreement is not None and agreement not in known_agreements:
+        if agreement is not None and agreement not in kinds:
             raise FieldProblem(
                 ("events", i, "agreement"),
                 f"unknown agreement id {agreement!r}; expected {_one_of(agreement_ids)}",
+            )
+        if event.type == "join_agreement" and kinds[agreement] is Kind.BILATERAL:
+            raise FieldProblem(
+                ("events", i, "agreement"),
+                f"{agreement!r} is bilateral; a nation can join only a multilateral pact",
             )
 
 

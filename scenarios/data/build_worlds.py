@@ -129,9 +129,17 @@ ALLIANCE_SIGNED = {NATO: 1949, WARSAW_PACT: 1955}
 # The German Democratic Republic left the Warsaw Pact on 24 Sep 1990, before unity:
 # left out so that united Germany does not inherit a seat it never held.
 LEFT_BEFORE_UNITY = {WARSAW_PACT: (265,)}
-# Joined NATO on 12 March 1999 (after the one year of ATOP data): Czech Republic,
-# Hungary, Poland.
-NATO_ACCESSION_1999 = (316, 310, 290)
+# NATO's enlargements after the one year of ATOP data here, by year: the date and the
+# states (COW codes), from NATO's record of its member countries (NATO, "Member
+# countries", nato.int; ATOP 5.1 codes the same accessions). 1999: Czech Republic,
+# Hungary, Poland; 2004: Bulgaria, Estonia, Latvia, Lithuania, Romania, Slovakia,
+# Slovenia; 2009: Albania, Croatia.
+NATO_ACCESSIONS: dict[int, tuple[str, tuple[int, ...]]] = {
+    1999: ("12 March 1999", (316, 310, 290)),
+    2004: ("29 March 2004", (355, 366, 367, 368, 360, 317, 349)),
+    2009: ("1 April 2009", (339, 344)),
+}
+NATO_ACCESSION_1999 = NATO_ACCESSIONS[1999][1]
 ALLIANCE_DEPTH = 4  # integrated: basing access and mutual defense
 ALLIANCE_TERM = 100  # no term (the schema's largest): no renewal falls within a run
 WARSAW_PACT_DISSOLVED = 1991  # 1 July 1991
@@ -748,6 +756,7 @@ def scenario_text(start: int, data_dir: Path = HERE) -> str:
         else "# nothing else: for 2001-2010 only those yearly figures are released\n"
         f"# ({STRUCTURE_FILE} covers the years before this world)"
     )
+    names = dict(zip(states["ccode"], states["name"], strict=True))
     if start == 1990:
         purpose = f"""\
 # What it explores: whether the model, started from the real network of 1990, grows
@@ -757,10 +766,14 @@ agreements in force in 1990,
 seeds and compares it,
 # year by year, with the observed network ({TARGET_FILE}
 # and {STRUCTURE_FILE}). Calibrate on 1990-2000; 2001-2010 is the test."""
-        history = """\
-# The Cold War alliances: NATO stands throughout; the Warsaw Pact was dissolved on
-# 1 July 1991, so each of its members leaves it at step 1 (leave_agreement events: a
-# walk-out in the model's terms, which costs trust among the former members)."""
+        history = f"""\
+# The alliances are inputs here, as the state system is (exogenous: true): their members
+# change only by the events at the end, never by the model's rules, so the DCA network
+# grows around the alliances that were. The Warsaw Pact was dissolved on 1 July 1991,
+# so each of its members leaves it at step 1 (leave_agreement events: a walk-out in the
+# model's terms, which costs trust among the former members). NATO stands throughout
+# and enlarges on its dates (join_agreement events):
+{accessions_text(start, names)}"""
     else:
         purpose = f"""\
 # What it explores: the real world of 2000 run forward, so 2001-2010 can be compared
@@ -771,10 +784,13 @@ withheld, only the yearly
 # figures of {TARGET_FILE} are known). Use it as the test:
 # `python run.py hindcast --scenario scenarios/world_2000.yaml --start-year 2000`
 # scores 2000-2010."""
-        history = """\
+        history = f"""\
 # NATO in 2000: its 1990 members (West Germany's seat is united Germany's) and the
 # Czech Republic, Hungary and Poland, who joined on 12 March 1999 (after the one year
-# of alliance data, so added by hand). The Warsaw Pact was gone."""
+# of alliance data, so added by hand). The Warsaw Pact was gone. NATO is an input here,
+# as the state system is (exogenous: true): its members change only by the events at
+# the end, never by the model's rules, and it enlarges on its dates (join_agreement):
+{accessions_text(start, names)}"""
     header = f"""\
 # yaml-language-server: $schema=scenario.schema.json
 # World {start}: every state in the state system {start}-{LAST_YEAR}, the defense \
@@ -930,25 +946,51 @@ system and
             f"  - {{id: ATOP-{atop_id}, name: {_scalar(name)}, kind: multilateral, "
             f"sector: general, depth: {ALLIANCE_DEPTH}, members: [{members}], "
             f"funding: proportional, term: {ALLIANCE_TERM}, "
-            f"signed_step: {ALLIANCE_SIGNED[atop_id] - start}}}"
+            f"signed_step: {ALLIANCE_SIGNED[atop_id] - start}, exogenous: true}}"
         )
     lines += ["", "parameters:"]
     lines += [f"  {name}: {_number(value)}" for name, value in PARAMETERS.items()]
     events = [
-        (WARSAW_PACT_DISSOLVED - start, state)
+        ("leave_agreement", WARSAW_PACT_DISSOLVED - start, state, WARSAW_PACT)
         for state in pacts.loc[pacts["atop_id"] == WARSAW_PACT, "state"]
     ]
+    events += [
+        ("join_agreement", year - start, names[ccode], NATO)
+        for year, (_, codes) in sorted(NATO_ACCESSIONS.items())
+        if year > start
+        for ccode in codes
+    ]
     if events:
+        lines += ["", f"events:  # {events_comment(start)}"]
         lines += [
-            "",
-            f"events:  # the Warsaw Pact dissolved on 1 July {WARSAW_PACT_DISSOLVED}",
-        ]
-        lines += [
-            f"  - {{type: leave_agreement, step: {step}, nation: {_scalar(state)}, "
-            f"agreement: ATOP-{WARSAW_PACT}}}"
-            for step, state in events
+            f"  - {{type: {kind}, step: {step}, nation: {_scalar(state)}, "
+            f"agreement: ATOP-{atop_id}}}"
+            for kind, step, state, atop_id in events
         ]
     return "\n".join(lines) + "\n"
+
+
+def accessions_text(start: int, names: dict[int, str]) -> str:
+    """NATO's enlargements after `start`, one comment line each: step, date, states
+    (`names`: COW code to the state's name in the scenario)."""
+    return "\n".join(
+        f"#   step {year - start} ({date}): {', '.join(names[c] for c in codes)}"
+        for year, (date, codes) in sorted(NATO_ACCESSIONS.items())
+        if year > start
+    )
+
+
+def events_comment(start: int) -> str:
+    """What the events of world_<start> are, for the comment on the events list."""
+    enlargements = [year for year in sorted(NATO_ACCESSIONS) if year > start]
+    parts = [f"the Warsaw Pact dissolved on 1 July {WARSAW_PACT_DISSOLVED}"] * (
+        start < WARSAW_PACT_DISSOLVED
+    )
+    if enlargements:
+        years = ", ".join(str(year) for year in enlargements[:-1])
+        years = f"{years} and {enlargements[-1]}" if years else str(enlargements[-1])
+        parts.append(f"NATO's enlargements of {years}")
+    return "; ".join(parts)
 
 
 def _wrap(text: str, prefix: str, width: int = 88) -> str:

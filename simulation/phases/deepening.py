@@ -37,7 +37,7 @@ def deepen(state: WorldState, step: int, now: MemberValues, gain: np.ndarray) ->
     weight = state.capability[now.nation[pact_rows]]
     for pact in registry.active_pacts():
         rows = now.slot[pact_rows] == pact.slot
-        if pact.depth >= MAX_DEPTH or registry.last_change[pact.slot] >= step:
+        if pact.exogenous or pact.depth >= MAX_DEPTH or registry.last_change[pact.slot] >= step:
             continue
         if state.rng.random() >= p.deepening_rate:
             continue

@@ -201,6 +201,17 @@ def apply_scheduled_event(state: WorldState, event, step: int) -> None:
             text = f"{event.nation} withdraws from {agreement.name}"
         else:
             text = f"{event.nation} was to leave {agreement.name} but is no longer a member"
+    elif kind == "join_agreement":
+        nation = index[event.nation]
+        pact = state.registry.by_id[event.agreement]
+        if pact.active and nation not in pact.members:
+            lifecycle.join(state, pact, nation, step)
+            state.ties_stale = True
+            text = f"{event.nation} accedes to {pact.name}"
+        elif not pact.active:
+            text = f"{event.nation} was to join {pact.name}, which is no longer in force"
+        else:
+            text = f"{event.nation} was to join {pact.name} but is already a member"
     else:  # pragma: no cover - the schema admits no other type
         raise ValueError(f"unknown event type {kind!r}")
     state.events.add(step, "scheduled", detail=text, reason=kind)

@@ -96,6 +96,10 @@ def renew_pacts(
     for slot, rows in rows_by_pact.items():
         pact = registry.by_slot[slot]
         term_end = pact.expires_step <= step
+        if pact.exogenous:  # its members leave by the scenario's events only
+            if term_end:
+                lifecycle.renew(state, pact, step)
+            continue
         members = values.nation[rows].tolist()
         streak = discontent_streak(
             value[rows], np.array([pact.discontent.get(member, 0) for member in members])
