@@ -8,7 +8,10 @@ in a year and not the year before, pooled over a window of years,
 * `smaller_degree`: the partners of the less connected of the two;
 * `well_connected`: the share joining two states that both had `WELL_CONNECTED` partners
   or more;
-* `small_end`: the share with a state that had at most two partners.
+* `small_end`: the share with a state that had at most two partners;
+* `allied`: the share joining two members of one alliance, the scenario's exogenous
+  pacts as its listed members and events make them that year (in the real worlds NATO
+  and the Warsaw Pact as they were), on both sides alike.
 
 The same density and clustering can grow from ties among states already well tied or
 from ties that reach the thinly tied, and the two forecast different clustering once the
@@ -45,7 +48,9 @@ COLUMNS = (
     "smaller_degree",
     "well_connected",
     "small_end",
+    "allied",
 )
+STATES_FILE = ROOT / "scenarios" / "data" / "states_1990.csv"
 
 
 def pooled(
@@ -54,28 +59,64 @@ def pooled(
     first: int,
     last: int,
     well_connected: int = WELL_CONNECTED,
+    allies_in: Callable[[int], np.ndarray] | None = None,
 ) -> dict[str, float]:
     """The profile of the new ties of the years `first`-`last`, each year's against the
-    year before (`pairs_in(year)`: the pair codes tied in that year)."""
-    shared, fewer = [], []
+    year before (`pairs_in(year)`: the pair codes tied in that year; `allies_in(year)`:
+    the pair codes of that year's allies, or None for no `allied` share)."""
+    shared, fewer, allied = [], [], []
     previous = pairs_in(first - 1)
     for year in range(first, last + 1):
         current = pairs_in(year)
         year_shared, year_fewer, _ = new_tie_profile(previous, current, size)
         shared.append(year_shared)
         fewer.append(year_fewer)
+        if allies_in is not None:
+            allied.append(np.isin(np.setdiff1d(current, previous), allies_in(year)))
         previous = current
     shared_all, fewer_all = np.concatenate(shared), np.concatenate(fewer)
     if shared_all.size == 0:
         return {"new_ties": 0, "shared_partners": np.nan, "smaller_degree": np.nan,
-                "well_connected": np.nan, "small_end": np.nan}  # fmt: skip
+                "well_connected": np.nan, "small_end": np.nan, "allied": np.nan}  # fmt: skip
     return {
         "new_ties": int(shared_all.size),
         "shared_partners": float(shared_all.mean()),
         "smaller_degree": float(fewer_all.mean()),
         "well_connected": float((fewer_all >= well_connected).mean()),
         "small_end": float((fewer_all <= 2).mean()),
+        "allied": float(np.concatenate(allied).mean()) if allies_in is not None else np.nan,
     }
+
+
+def alliance_members(scenario, step: int) -> list[set[str]]:
+    """The members, by name, of each exogenous pact of `scenario` at `step`: its listed
+    members, then its join_agreement and leave_agreement events up to `step`, less the
+    states not in the state system then. The history is the scenario's own, so it is
+    the same for the observed side and for every run."""
+    # generated nations are states throughout; only listed ones enter and leave
+    gone = {nation.name for nation in scenario.nations if not nation.in_system(step)}
+    members = {a.id: set(a.members) for a in scenario.agreements if a.exogenous}
+    for event in sorted(scenario.events, key=lambda event: event.step):
+        if event.step > step or getattr(event, "agreement", None) not in members:
+            continue
+        if event.type == "join_agreement":
+            members[event.agreement].add(event.nation)
+        elif event.type == "leave_agreement":
+            members[event.agreement].discard(event.nation)
+    return [group - gone for group in members.values()]
+
+
+def allied_pairs(groups: list[set[str]], index: dict[str, int], size: int) -> np.ndarray:
+    """The pair codes (low x size + high) of the pairs that share a group, over the
+    members `index` knows."""
+    codes = []
+    for group in groups:
+        known = np.array(sorted(index[name] for name in group if name in index), dtype=np.int64)
+        low, high = np.triu_indices(known.size, 1)
+        codes.append(
+            np.minimum(known[low], known[high]) * size + np.maximum(known[low], known[high])
+        )
+    return np.unique(np.concatenate(codes)) if codes else np.array([], dtype=np.int64)
 
 
 def observed_pairs(treaties: pd.DataFrame) -> tuple[Callable[[int], np.ndarray], int]:
@@ -94,6 +135,18 @@ def observed_pairs(treaties: pd.DataFrame) -> tuple[Callable[[int], np.ndarray],
         return np.unique(code[(signed <= year) & (year <= ended) & distinct])
 
     return pairs_in, size
+
+
+def observed_index(treaties: pd.DataFrame, states: pd.DataFrame) -> dict[str, int]:
+    """Each state's name (its COW abbreviation, as in the real worlds) to its place in
+    `observed_pairs`' numbering of DCAD's codes, for the states that hold a treaty."""
+    codes = np.unique(np.concatenate([treaties["ccode1"], treaties["ccode2"]]))
+    place = {int(code): k for k, code in enumerate(codes)}
+    return {
+        name: place[int(code)]
+        for code, name in zip(states["ccode"], states["name"], strict=True)
+        if int(code) in place
+    }
 
 
 def simulated_pairs(
@@ -126,29 +179,51 @@ def profiles(
     is `start_year`."""
     from simulation import load_scenario, run_scenario
 
+    scenario = load_scenario(scenario_path)
     treaties = pd.read_csv(TREATIES_FILE)
     observed, observed_size = observed_pairs(treaties)
+    place = observed_index(treaties, pd.read_csv(STATES_FILE))
+
+    def observed_allies(year: int) -> np.ndarray:
+        groups = alliance_members(scenario, year - start_year)
+        return allied_pairs(groups, place, observed_size)
+
     last_signed = int(treaties["signYear"].max())
     rows = [
         {
             "source": "observed",
             "first": first,
             "last": last,
-            **pooled(observed, observed_size, first, last),
+            **pooled(
+                observed,
+                observed_size,
+                first,
+                last,
+                # the scenario knows its alliances from its start on
+                allies_in=observed_allies if start_year < first else None,
+            ),
         }  # fmt: skip
         for first, last in windows
         if last <= last_signed
     ]
-    scenario = load_scenario(scenario_path)
     simulated = []
     for offset in range(seeds):
         run = run_scenario(scenario.model_copy(update={"seed": scenario.seed + offset}))
         tables = run.tables()
         names = tables["nations"].query("step == 0")["nation"].tolist()
         pairs_in, size = simulated_pairs(tables["agreements"], names, start_year)
+        index = {name: k for k, name in enumerate(names)}
+
+        def simulated_allies(year: int, index=index, size=size) -> np.ndarray:
+            return allied_pairs(alliance_members(scenario, year - start_year), index, size)
+
         last_year = start_year + scenario.steps
         simulated.extend(
-            {"first": first, "last": last, **pooled(pairs_in, size, first, last)}
+            {
+                "first": first,
+                "last": last,
+                **pooled(pairs_in, size, first, last, allies_in=simulated_allies),
+            }
             for first, last in windows
             if start_year < first and last <= last_year
         )

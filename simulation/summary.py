@@ -34,8 +34,11 @@ def summarise(result: RunResult, out: Path | None = None) -> str:
     if len(exits):
         reasons = ", ".join(f"{reason} {count}" for reason, count in exits.items())
         lines.append(f"  exits by reason        {reasons}")
+    # a pact ties all its members to one another: a reader comparing with a network of
+    # bilateral treaties (DCAD, the hindcast) needs to know its ties are in the figures
+    label = "network (pacts too)" if outcomes["multilateral_agreements"] else "network"
     lines.append(
-        f"  network                density {outcomes['network_density']:.3f}, "
+        f"  {label:<23}density {outcomes['network_density']:.3f}, "
         f"transitivity {outcomes['transitivity']:.3f}, mean trust {outcomes['mean_trust']:.3f}"
     )
     if out is not None:

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tests.cli_support import call, one_error_line  # noqa: E402
+from tests.cli_support import TINY, call, one_error_line  # noqa: E402
 
 BASELINE = ROOT / "scenarios" / "baseline.yaml"
 STEPS = 5
@@ -92,6 +92,18 @@ def test_run_ends_with_a_short_summary_of_stability_prevention_agreements_and_ex
     for reason, count in exits.items():
         assert f"{reason} {count}" in by_reason, (reason, count, by_reason)
     assert str(out) in text
+
+
+def test_the_summary_says_when_its_network_figures_count_ties_through_pacts(
+    baseline_run, tmp_path, capsys
+):
+    done, _ = baseline_run  # no pacts: the plain label
+    assert re.search(r"^  network +density", done.stdout, re.M), done.stdout
+    path = tmp_path / "tiny.yaml"
+    path.write_text(TINY)  # a pact of the North region
+    code, stdout, err = call(capsys, "run", path, "--out", tmp_path / "out", "--quiet")
+    assert code == 0, err
+    assert re.search(r"^  network \(pacts too\) +density", stdout, re.M), stdout
 
 
 @pytest.mark.slow

@@ -109,3 +109,43 @@ def test_bad_input_is_one_line_with_exit_status_2(argv, expected, capsys):
     assert new_ties.main(argv) == 2
     error = capsys.readouterr().err.strip()
     assert expected in error and "\n" not in error
+
+
+def test_allied_share_counts_the_new_ties_between_that_years_allies():
+    size = 4
+    network = {2000: [], 2001: [(0, 1), (2, 3)], 2002: [(0, 1), (2, 3), (0, 2)]}
+    allies = {2001: codes([(0, 1)], size), 2002: codes([(0, 1), (0, 2)], size)}
+    profile = new_ties.pooled(
+        lambda year: codes(network[year], size), size, 2001, 2002, allies_in=allies.get
+    )
+    # 0-1 allied in 2001, 2-3 not; 0-2 allied in 2002
+    assert profile["allied"] == pytest.approx(2 / 3)
+    assert np.isnan(new_ties.pooled(lambda y: codes(network[y], size), size, 2001, 2002)["allied"])
+
+
+def test_alliance_members_follow_the_listed_members_the_events_and_the_state_system():
+    from simulation.scenario import scenario_from_dict
+    from tests.conftest import small_world
+
+    data = small_world(steps=10)
+    data["agreements"][0]["exogenous"] = True  # the alliance
+    next(n for n in data["nations"] if n["name"] == "Borealis")["leaves"] = 6
+    data["events"] = [
+        {"step": 3, "type": "join_agreement", "nation": "Dunmore", "agreement": "alliance"},
+        {"step": 5, "type": "leave_agreement", "nation": "North 1", "agreement": "alliance"},
+    ]
+    scenario = scenario_from_dict(data)
+    start = {"Atlantia", "Borealis", "North 1", "North 2", "North 3"}
+    assert new_ties.alliance_members(scenario, 2) == [start]
+    assert new_ties.alliance_members(scenario, 3) == [start | {"Dunmore"}]
+    assert new_ties.alliance_members(scenario, 5) == [start - {"North 1"} | {"Dunmore"}]
+    assert new_ties.alliance_members(scenario, 6) == [start - {"North 1", "Borealis"} | {"Dunmore"}]
+    data["agreements"][0]["exogenous"] = False  # an ordinary pact is no input
+    assert new_ties.alliance_members(scenario_from_dict(data), 2) == []
+
+
+def test_allied_pairs_are_every_pair_within_a_group_over_the_known_names():
+    index = {"A": 0, "B": 1, "C": 2, "D": 3}
+    pairs = new_ties.allied_pairs([{"A", "B", "C", "Z"}, {"D", "C"}], index, 4)
+    assert pairs.tolist() == sorted(codes([(0, 1), (0, 2), (1, 2), (2, 3)], 4).tolist())
+    assert new_ties.allied_pairs([], index, 4).size == 0

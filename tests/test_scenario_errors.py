@@ -353,6 +353,36 @@ CASES = [
         ("unknown agreement", "'XY'"),
     ),
     Case(
+        "accession_to_a_bilateral_agreement",
+        edit(
+            "type: leave_agreement\n    nation: Alpha\n    agreement: AB",
+            f"type: join_agreement\n    nation: Gamma\n    agreement: AB  {MARK}",
+        ),
+        "events[1].agreement",
+        ("'AB' is bilateral", "multilateral pact"),
+    ),
+    Case(
+        "accession_of_a_nation_not_yet_a_state",
+        edit(
+            "  - name: Gamma\n    region: South\n    capability: 0.5",
+            "  - name: Gamma\n    region: South\n    capability: 0.5\n    enters: 5",
+        ).replace(
+            "type: leave_agreement\n    nation: Alpha\n    agreement: AB",
+            f"type: join_agreement\n    nation: Gamma  {MARK}\n    agreement: MULTI",
+        ),
+        "events[1].nation",
+        ("an accession", "step 3", "enters at step 5"),
+    ),
+    Case(
+        "exogenous_bilateral_agreement",
+        edit(
+            "    members: [Alpha, Beta]\n    depth: 2",
+            f"    members: [Alpha, Beta]\n    depth: 2\n    exogenous: true  {MARK}",
+        ),
+        "agreements[0].exogenous",
+        ("only a multilateral pact", "expected false"),
+    ),
+    Case(
         "unknown_event_type",
         edit("type: capability_surge", "type: earthquake").replace(
             "  - step: 4", f"  - step: 4  {MARK}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from simulation.model import DefenseCooperationModel
 from simulation.scenario import scenario_from_dict
@@ -142,3 +143,97 @@ def test_a_name_with_a_semicolon_is_refused_because_member_lists_use_it(tmp_path
         ScenarioError, match=r"nations\[0\]\.name \(line 6\): expected a name without ';'"
     ):
         load_scenario(path)
+
+
+def exogenous_alliance(data: dict) -> dict:
+    """`data` with its alliance an input: members change only by events."""
+    alliance = next(a for a in data["agreements"] if a["id"] == "alliance")
+    alliance["exogenous"] = True
+    return data
+
+
+def alliance_history(model: DefenseCooperationModel) -> tuple[list, list, list]:
+    """The alliance's members at the end, and its join and exit events."""
+    events = all_tables(model)["events"].query("agreement_id == 'alliance'")
+    alliance = model.registry.by_id["alliance"]
+    joined = events.query("event == 'joined'")[["step", "nation"]].values.tolist()
+    exited = events.query("event == 'exited'")[["step", "nation", "reason"]].values.tolist()
+    return sorted(model.names[m] for m in alliance.members), joined, exited
+
+
+def test_a_scheduled_accession_makes_the_nation_a_member_from_its_step():
+    data = exogenous_alliance(without_events(steps=8))
+    data["events"] = [
+        {"step": 4, "type": "join_agreement", "nation": "Dunmore", "agreement": "alliance"}
+    ]
+    model = run(data)
+    members, joined, exited = alliance_history(model)
+    assert "Dunmore" in members
+    assert joined == [[4, "Dunmore"]]
+    spell = all_tables(model)["memberships"].query(
+        "agreement_id == 'alliance' and nation == 'Dunmore'"
+    )
+    assert spell["joined_step"].tolist() == [4]
+    assert spell["left_step"].isna().all()
+    # from its step the new member is tied to every other member
+    index = model.names.index("Dunmore")
+    others = [m for m in model.registry.by_id["alliance"].members if m != index]
+    assert model.state.ties[index, others].all()
+
+
+def test_an_accession_by_a_member_changes_nothing_and_says_so():
+    data = exogenous_alliance(without_events(steps=6))
+    data["events"] = [
+        {"step": 3, "type": "join_agreement", "nation": "Borealis", "agreement": "alliance"}
+    ]
+    model = run(data)
+    _, joined, _ = alliance_history(model)
+    assert joined == []
+    scheduled = all_tables(model)["events"].query("event == 'scheduled' and step == 3")
+    assert scheduled["detail"].str.contains("already a member").all() and len(scheduled) == 1
+
+
+@pytest.mark.parametrize(
+    ("funding_cost", "moves"),
+    [(0.0, "joined"), (0.9, "exited")],
+    ids=["free membership draws applicants", "costly membership drives members out"],
+)
+def test_an_exogenous_pact_keeps_its_members_when_the_model_would_change_them(funding_cost, moves):
+    """Free membership brings outsiders into an ordinary pact, costly membership drives
+    its members out; an exogenous pact keeps exactly its listed members either way."""
+    start = sorted(["Atlantia", "Borealis", "North 1", "North 2", "North 3"])
+    moved = 0
+    for seed in SEEDS[:3]:
+        changes = {"seed": seed, "steps": 15, "parameters": {"funding_cost": funding_cost}}
+        _, joined, exited = alliance_history(run(without_events(**changes)))
+        moved += len(joined if moves == "joined" else exited)
+        members, joined, exited = alliance_history(
+            run(exogenous_alliance(without_events(**changes)))
+        )
+        assert members == start and joined == [] and exited == []
+    assert moved > 0  # the rules would have changed the ordinary pact
+
+
+def test_an_exogenous_pact_is_neither_deepened_nor_stepped_down():
+    depths_ordinary, depths_exogenous = set(), set()
+    for seed in SEEDS[:3]:
+        for data, depths in (
+            (without_events(seed=seed, steps=15), depths_ordinary),
+            (exogenous_alliance(without_events(seed=seed, steps=15)), depths_exogenous),
+        ):
+            alliance = next(a for a in data["agreements"] if a["id"] == "alliance")
+            alliance["depth"] = 2
+            data["parameters"] = {"deepening_rate": 1.0, "deepening_trust_threshold": 0.0}
+            model = run(data)
+            depths |= {depth for _, depth in model.registry.by_id["alliance"].depth_history}
+    assert depths_exogenous == {2}
+    assert depths_ordinary != {2}
+
+
+def test_a_state_leaving_the_system_leaves_an_exogenous_pact_too():
+    data = exogenous_alliance(without_events(steps=8))
+    borealis = next(n for n in data["nations"] if n["name"] == "Borealis")
+    borealis["leaves"] = 5
+    members, _, exited = alliance_history(run(data))
+    assert "Borealis" not in members
+    assert exited == [[5, "Borealis", "state_ended"]]

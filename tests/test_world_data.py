@@ -18,6 +18,7 @@ import pytest
 from simulation.domain import Kind
 from simulation.model import DefenseCooperationModel
 from simulation.scenario import load_scenario
+from simulation.tables import all_tables
 from tests.cli_support import call, one_error_line
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -253,15 +254,44 @@ def test_the_alliances_are_pacts_apart_from_the_dcas(start, scenarios, observed)
     nato = next(a for a in pacts if a.id == "ATOP-3180")
     assert len(nato.members) == (17 if start == 1990 else 19)
     assert {"USA", "UKG", "TUR"} <= set(nato.members)
+    assert all(a.exogenous for a in pacts)  # inputs, as the state system is
+    leaving = {(e.step, e.nation) for e in scenario.events if e.type == "leave_agreement"}
+    joining = {
+        (e.step + start, e.nation, e.agreement)
+        for e in scenario.events
+        if e.type == "join_agreement"
+    }
+    # NATO's enlargements on their dates (12 March 1999, 29 March 2004, 1 April 2009)
+    enlargements = {
+        (1999, "CZR"), (1999, "HUN"), (1999, "POL"),
+        (2004, "BUL"), (2004, "EST"), (2004, "LAT"), (2004, "LIT"), (2004, "ROM"),
+        (2004, "SLO"), (2004, "SLV"),
+        (2009, "ALB"), (2009, "CRO"),
+    }  # fmt: skip
+    expected = {(year, name, "ATOP-3180") for year, name in enlargements if year > start}
+    assert joining == expected
     if start == 2000:
         assert [a.id for a in pacts] == ["ATOP-3180"]
         assert {"POL", "HUN", "CZR"} <= set(nato.members) and "GFR" not in nato.members
-        assert scenario.events == []
+        assert leaving == set()
     else:
         warsaw = next(a for a in pacts if a.id == "ATOP-3285")
         assert set(warsaw.members) == {"POL", "HUN", "CZE", "BUL", "ROM", "RUS"}
-        leaving = {(e.step, e.nation) for e in scenario.events if e.type == "leave_agreement"}
         assert leaving == {(1, name) for name in warsaw.members}
+
+
+def test_nato_in_the_1990_world_run_to_2000_is_nato_of_the_2000_world(scenarios):
+    """The alliances are inputs: whatever the parameters, a run of the 1990 world has
+    at step 10 the NATO the 2000 world starts with (West Germany's seat united
+    Germany's), and no one has left it."""
+    model = DefenseCooperationModel(scenarios[1990])
+    for _ in range(10):
+        model.step()
+    nato = model.registry.by_id["ATOP-3180"]
+    expected = next(a for a in scenarios[2000].agreements if a.id == "ATOP-3180").members
+    assert sorted(model.names[m] for m in nato.members) == sorted(expected)
+    exits = all_tables(model)["events"].query("agreement_id == 'ATOP-3180' and event == 'exited'")
+    assert exits["nation"].tolist() == ["GFR"] and exits["reason"].tolist() == ["state_ended"]
 
 
 def test_step_zero_bilateral_agreements_are_the_observed_network_of_the_start_year(
@@ -406,15 +436,13 @@ def test_the_hindcast_of_world_2000_labels_step_zero_2000(tmp_path, capsys):
         "2000",
         "--seeds",
         "1",
-        "--set",
-        "steps=1",
         "--out",
         out,
         "--quiet",
     )
     assert code == 0, err
     table = pd.read_csv(out / "hindcast.csv")
-    assert sorted(set(table["year"])) == [2000, 2001]
+    assert sorted(set(table["year"])) == list(range(2000, 2011))
     step_zero = table[(table["year"] == 2000) & (table["measure"] == "active_agreements")]
     # the observed figures count bilateral DCAs: NATO, a pact, is no DCA
     assert step_zero["simulated_mean"].iloc[0] == 804
