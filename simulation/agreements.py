@@ -65,6 +65,9 @@ class Agreement:
     # pacts only: an input of the scenario (a real alliance in a hindcast), whose
     # members and depth change only by the scenario's events, not by the model's rules
     exogenous: bool = False
+    # pacts only: a defence alliance, not a DCA: its members are tied (channels,
+    # obligations), but allies are not DCA partners when DCAs are valued
+    alliance: bool = False
 
     @property
     def depth(self) -> int:
@@ -199,6 +202,7 @@ class AgreementRegistry:
         signed_step: int,
         expires_step: int,
         exogenous: bool = False,
+        alliance: bool = False,
     ) -> Agreement:
         if agreement_id in self.by_id:
             raise ValueError(f"duplicate agreement id {agreement_id!r}")
@@ -220,6 +224,7 @@ class AgreementRegistry:
             signed_step=signed_step,
             founders=tuple(members),
             exogenous=exogenous,
+            alliance=alliance,
         )
         bilateral = kind is Kind.BILATERAL
         self.first[slot] = members[0] if bilateral else -1

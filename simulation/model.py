@@ -148,6 +148,7 @@ def place_standing_agreements(state: WorldState) -> None:
             signed_step=spec.signed_step,
             expires_step=first_expiry(spec.signed_step, term),
             exogenous=spec.exogenous,
+            alliance=spec.alliance,
         )
         block = np.ix_(members, members)
         state.trust[block] = np.clip(

@@ -239,6 +239,14 @@ class AgreementSpec(_Strict):
         "(join_agreement, leave_agreement) and states leaving the system; no nation "
         "applies to it, leaves it for its value, deepens it or steps it down.",
     )
+    alliance: bool = Field(
+        False,
+        description="A multilateral pact that is a defence alliance, not a defense "
+        "cooperation agreement: its members are tied as by any pact (channels, "
+        "mutual-defence obligations, no first DCA between them), but allies are not "
+        "counted among a nation's DCA partners when DCAs are valued (saturation, "
+        "shared partners, negotiating experience and capacity).",
+    )
 
 
 class Rivalry(_Strict):
@@ -532,12 +540,13 @@ def _check_references(scenario: Scenario) -> None:
                 ("agreements", i, "members"),
                 f"a bilateral agreement has exactly two members, got {len(members)}",
             )
-        if agreement.exogenous and agreement.kind is Kind.BILATERAL:
-            raise FieldProblem(
-                ("agreements", i, "exogenous"),
-                "only a multilateral pact can be exogenous; expected false for a "
-                "bilateral agreement",
-            )
+        for flag, what in (("exogenous", "exogenous"), ("alliance", "an alliance")):
+            if getattr(agreement, flag) and agreement.kind is Kind.BILATERAL:
+                raise FieldProblem(
+                    ("agreements", i, flag),
+                    f"only a multilateral pact can be {what}; expected false for a "
+                    "bilateral agreement",
+                )
 
     for i, event in enumerate(scenario.events):
         if event.step > scenario.steps:

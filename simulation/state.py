@@ -113,6 +113,15 @@ class WorldState:
     common_partners: np.ndarray = None  # (N, N) DYADIC: partners i and j share
     common_pairs: tuple[np.ndarray, np.ndarray] | None = None  # where common_partners > 0
     degree: np.ndarray = None  # (N) int: partners each nation has
+    # the same over DCAs only, allies through an alliance left out (`Agreement.alliance`):
+    # what a nation weighs when it values DCAs. The very arrays above when no alliance
+    # is in force
+    dca_ties: np.ndarray = None
+    dca_tie_flat: np.ndarray = field(default_factory=_empty_flat)
+    dca_tie_pairs: tuple[np.ndarray, np.ndarray] = None
+    dca_common_partners: np.ndarray = None
+    dca_common_pairs: tuple[np.ndarray, np.ndarray] | None = None
+    dca_degree: np.ndarray = None
     ties_stale: bool = False  # an agreement changed since the last refresh
 
     # ---- this step's valuations (`simulation.phases.partner_valuation`) -------------

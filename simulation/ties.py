@@ -143,6 +143,12 @@ def refresh_ties(state: WorldState) -> None:
         funding_load += np.bincount(first, share_first * level / MAX_DEPTH, minlength=n)
         funding_load += np.bincount(second, share_second * level / MAX_DEPTH, minlength=n)
     pacts = registry.active_pacts()
+    # DCAs first, so the DCA network can be read off before the alliances join in
+    pacts = [pact for pact in pacts if not pact.alliance] + [
+        pact for pact in pacts if pact.alliance
+    ]
+    first_alliance = next((k for k, pact in enumerate(pacts) if pact.alliance), None)
+    dca_ties = None
     if pacts:
         # every pact's block at once: its members' pairs (a nation's own entry aside)
         blocks, sizes, codes, provisions = [], [], [], []
@@ -158,6 +164,10 @@ def refresh_ties(state: WorldState) -> None:
         where = np.concatenate(blocks)
         code = np.repeat(codes, sizes)
         level = code % (MAX_DEPTH + 1)
+        if first_alliance is not None:
+            dca_ties = depth > 0
+            dca_end = int(np.sum(sizes[:first_alliance]))
+            dca_ties.ravel()[where[:dca_end]] = True
         # pacts may overlap one another and the bilateral agreements: deepest wins
         np.maximum.at(depth.ravel(), where, level.astype(np.int8))
         for matrix, widths in zip((training, intelligence, technology), CHANNEL_WIDTH):
@@ -178,6 +188,28 @@ def refresh_ties(state: WorldState) -> None:
         state.ties, state.adjacency, previous
     )
     state.degree = network.degree(state.ties, pairs=state.tie_pairs)
+    if dca_ties is None:  # no alliance in force: the DCA network is the whole of it
+        state.dca_ties, state.dca_tie_flat, state.dca_tie_pairs = (
+            state.ties,
+            state.tie_flat,
+            state.tie_pairs,
+        )
+        state.dca_common_partners, state.dca_common_pairs = (
+            state.common_partners,
+            state.common_pairs,
+        )
+        state.dca_degree = state.degree
+    else:
+        state.dca_ties = dca_ties
+        state.dca_tie_flat = np.flatnonzero(dca_ties)
+        state.dca_tie_pairs = np.divmod(state.dca_tie_flat, n)
+        dca_adjacency = (
+            network.adjacency_matrix(*state.dca_tie_pairs, n) if n > network.DENSE_LIMIT else None
+        )
+        state.dca_common_partners, state.dca_common_pairs = network.shared_partners_with_pairs(
+            dca_ties, dca_adjacency
+        )
+        state.dca_degree = network.degree(dca_ties, pairs=state.dca_tie_pairs)
     state.ties_stale = False
     state.pact_terms_cache = None
 

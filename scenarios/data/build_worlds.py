@@ -946,7 +946,7 @@ system and
             f"  - {{id: ATOP-{atop_id}, name: {_scalar(name)}, kind: multilateral, "
             f"sector: general, depth: {ALLIANCE_DEPTH}, members: [{members}], "
             f"funding: proportional, term: {ALLIANCE_TERM}, "
-            f"signed_step: {ALLIANCE_SIGNED[atop_id] - start}, exogenous: true}}"
+            f"signed_step: {ALLIANCE_SIGNED[atop_id] - start}, exogenous: true, alliance: true}}"
         )
     lines += ["", "parameters:"]
     lines += [f"  {name}: {_number(value)}" for name, value in PARAMETERS.items()]

@@ -34,11 +34,12 @@ def value_partners(state: WorldState) -> None:
     state.absorptive_capacity = utility.absorptive_capacity(
         state.capability, None if states is None else state.capability[states]
     )
-    common_partners, common_pairs = state.common_partners, state.common_pairs
+    # a nation weighs its DCA partners, not its allies (`Agreement.alliance`)
+    common_partners, common_pairs = state.dca_common_partners, state.dca_common_pairs
     if p.closure_hub_discount:
         # a hub vouches less for each of its many partners
         common_partners, common_pairs = network.vouching_partners(
-            state.tie_pairs, state.degree, p.closure_hub_discount, state.size
+            state.dca_tie_pairs, state.dca_degree, p.closure_hub_discount, state.size
         )
     state.benefit = utility.partner_benefit(
         state.capability,
@@ -47,8 +48,8 @@ def value_partners(state: WorldState) -> None:
         state.trust,
         state.alignment,
         common_partners,
-        state.degree,
-        state.ties,
+        state.dca_degree,
+        state.dca_ties,
         state.interoperability,
         threat_weight=p.threat_weight,
         technology_weight=p.technology_weight,
@@ -70,9 +71,9 @@ def value_partners(state: WorldState) -> None:
         client_distance=state.client_distance,
         influence_reach_exponent=p.influence_reach_exponent,
         influence_exclusivity=p.influence_exclusivity,
-        tie_flat=state.tie_flat,
+        tie_flat=state.dca_tie_flat,
         redundancy_weight=p.redundancy_weight,
-        shared_partners=state.common_partners,
+        shared_partners=state.dca_common_partners,
     )
     state.sovereignty = utility.sovereignty_cost(
         state.sovereignty_sensitivity[:, None].astype(DYADIC),
@@ -139,7 +140,7 @@ def value_pacts(state: WorldState, pacts: list[Agreement]) -> PactTerms:
     # `ties`, so sums over all members need no correction for it
     benefit = (state.benefit @ membership) / np.maximum(others, 1)
     new_partners = others - tied_members
-    capacity = p.partner_saturation * state.absorptive_capacity + state.degree
+    capacity = p.partner_saturation * state.absorptive_capacity + state.dca_degree
     held = capacity[:, None]
     crowding = held / (held + np.maximum(new_partners - 1, 0))
     benefit = np.where(benefit > 0, benefit * crowding, benefit)

@@ -63,7 +63,7 @@ def negotiation_costs(state: WorldState) -> np.ndarray:
     """Each nation's cost of negotiating a first agreement with a new partner
     (`mechanisms.capacity.experienced_cost`)."""
     p = state.parameters
-    return experienced_cost(p.negotiation_cost, state.degree, p.negotiation_experience)
+    return experienced_cost(p.negotiation_cost, state.dca_degree, p.negotiation_experience)
 
 
 def sign_bilateral_agreements(state: WorldState, step: int) -> None:
@@ -92,7 +92,7 @@ def sign_bilateral_agreements(state: WorldState, step: int) -> None:
         eligible[:, outside] = False
     capacity = negotiating_capacity(
         state.capability,
-        state.degree,
+        state.dca_degree,
         p.diplomatic_capacity,
         p.capacity_capability_elasticity,
         p.capacity_network_elasticity,
