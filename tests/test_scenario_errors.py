@@ -383,6 +383,15 @@ CASES = [
         ("only a multilateral pact", "expected false"),
     ),
     Case(
+        "bilateral_alliance",
+        edit(
+            "    members: [Alpha, Beta]\n    depth: 2",
+            f"    members: [Alpha, Beta]\n    depth: 2\n    alliance: true  {MARK}",
+        ),
+        "agreements[0].alliance",
+        ("only a multilateral pact can be an alliance", "expected false"),
+    ),
+    Case(
         "unknown_event_type",
         edit("type: capability_surge", "type: earthquake").replace(
             "  - step: 4", f"  - step: 4  {MARK}"

@@ -255,6 +255,7 @@ def test_the_alliances_are_pacts_apart_from_the_dcas(start, scenarios, observed)
     assert len(nato.members) == (17 if start == 1990 else 19)
     assert {"USA", "UKG", "TUR"} <= set(nato.members)
     assert all(a.exogenous for a in pacts)  # inputs, as the state system is
+    assert all(a.alliance for a in pacts)  # allies are not DCA partners
     leaving = {(e.step, e.nation) for e in scenario.events if e.type == "leave_agreement"}
     joining = {
         (e.step + start, e.nation, e.agreement)

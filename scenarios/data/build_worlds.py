@@ -769,7 +769,8 @@ seeds and compares it,
         history = f"""\
 # The alliances are inputs here, as the state system is (exogenous: true): their members
 # change only by the events at the end, never by the model's rules, so the DCA network
-# grows around the alliances that were. The Warsaw Pact was dissolved on 1 July 1991,
+# grows around the alliances that were. They are alliances, not DCAs (alliance: true):
+# allies are tied, but a state does not count them among its DCA partners. The Warsaw Pact was dissolved on 1 July 1991,
 # so each of its members leaves it at step 1 (leave_agreement events: a walk-out in the
 # model's terms, which costs trust among the former members). NATO stands throughout
 # and enlarges on its dates (join_agreement events):
@@ -789,7 +790,9 @@ withheld, only the yearly
 # Czech Republic, Hungary and Poland, who joined on 12 March 1999 (after the one year
 # of alliance data, so added by hand). The Warsaw Pact was gone. NATO is an input here,
 # as the state system is (exogenous: true): its members change only by the events at
-# the end, never by the model's rules, and it enlarges on its dates (join_agreement):
+# the end, never by the model's rules, and it enlarges on its dates (join_agreement).
+# It is an alliance, not a DCA (alliance: true): allies are tied, but a state does not
+# count them among its DCA partners.
 {accessions_text(start, names)}"""
     header = f"""\
 # yaml-language-server: $schema=scenario.schema.json

@@ -1,0 +1,125 @@
+"""Alliances (`alliance: true` pacts) tie their members but are not DCAs: a nation does
+not count its allies among its DCA partners when it values DCAs."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from simulation.model import DefenseCooperationModel
+from simulation.scenario import scenario_from_dict
+from simulation.tables import all_tables
+from tests.conftest import small_world
+
+ALLIES = ["Atlantia", "Borealis", "North 1", "North 2", "North 3"]
+
+
+def world(alliance: bool | None, **changes) -> dict:
+    """The small world with its five-member pact an alliance (True), an ordinary pact
+    (False) or gone (None)."""
+    data = small_world(events=[], **changes)
+    pact = next(a for a in data["agreements"] if a["id"] == "alliance")
+    if alliance is None:
+        data["agreements"].remove(pact)
+    else:
+        pact["alliance"] = alliance
+    return data
+
+
+def model_of(data: dict) -> DefenseCooperationModel:
+    return DefenseCooperationModel(scenario_from_dict(data))
+
+
+def run(data: dict) -> DefenseCooperationModel:
+    model = model_of(data)
+    for _ in range(data["steps"]):
+        model.step()
+    return model
+
+
+def test_allies_are_tied_but_are_not_one_anothers_dca_partners():
+    model = model_of(world(alliance=True))
+    state, index = model.state, [model.names.index(name) for name in ALLIES]
+    block = np.ix_(index, index)
+    off_diagonal = ~np.eye(len(index), dtype=bool)
+    assert state.ties[block][off_diagonal].all()  # channels, obligations, no first DCA
+    assert not state.dca_ties[block][off_diagonal].any()
+    assert (state.degree[index] - state.dca_degree[index] == len(index) - 1).all()
+    # Borealis and North 1 share three allies, but no DCA partner
+    b, n1 = index[1], index[2]
+    assert state.common_partners[b, n1] == 3 and state.dca_common_partners[b, n1] == 0
+
+
+def test_an_ordinary_pact_makes_its_members_dca_partners_and_shares_the_arrays():
+    state = model_of(world(alliance=False)).state
+    assert state.dca_ties is state.ties and state.dca_degree is state.degree
+    assert state.dca_common_partners is state.common_partners
+
+
+def test_a_nation_values_dcas_as_if_its_alliance_were_not_there():
+    """Benefit from partners outside the pact: an ally values them as it would without
+    the alliance; a member of an ordinary pact, crowded by its pact partners, less.
+    (Reputation counts every tie, alliances too (7.10): partners whose reputation the
+    pact moves are left out of the comparison.)"""
+    models = {kind: model_of(world(alliance=kind)) for kind in (True, False, None)}
+    benefit = {kind: model.state.benefit for kind, model in models.items()}
+    names = models[None].names
+    members = [names.index(name) for name in ALLIES]
+    same_reputation = np.isclose(models[True].state.reputation, models[None].state.reputation)
+    outside = [k for k in range(len(names)) if k not in members and same_reputation[k]]
+    assert len(outside) >= 20
+    rows = np.ix_(members, outside)
+    np.testing.assert_allclose(benefit[True][rows], benefit[None][rows], rtol=1e-6)
+    positive = benefit[None][rows] > 0
+    assert (benefit[False][rows][positive] < benefit[None][rows][positive]).all()
+
+
+def test_joining_an_alliance_leaves_a_nations_dcas_with_its_new_allies_standing():
+    """An accession changes nothing in what a nation's DCAs are worth to it (DCAD: the
+    treaties of 2004's new NATO members with the old ones lasted as others did), where
+    joining an ordinary pact crowds its DCAs with the members out (saturation kept low
+    so crowding shows in a small world)."""
+    held, ended = {True: 0, False: 0}, {True: 0, False: 0}
+    for seed in (1, 2, 3, 4):
+        for alliance in (True, False):
+            data = world(alliance=alliance, seed=seed, steps=20)
+            pact = next(a for a in data["agreements"] if a["id"] == "alliance")
+            pact["exogenous"] = True
+            data["parameters"] = {"funding_cost": 0.0, "partner_saturation": 0.5}
+            data["events"] = [
+                {"step": 10, "type": "join_agreement", "nation": "North 4", "agreement": "alliance"}
+            ]
+            agreements = all_tables(run(data))["agreements"].query("kind == 'bilateral'")
+            pairs = agreements["members"].str.split("; ")
+            with_allies = pairs.map(lambda p: "North 4" in p and bool(set(p) & set(ALLIES)))
+            before = agreements[with_allies & (agreements["signed_step"] < 10)]
+            held[alliance] += len(before)
+            ended[alliance] += int(before["ended_step"].notna().sum())
+    assert held[True] > 0 and held[False] > 0
+    assert ended[False] > 0  # the crowding the alliance is spared
+    assert ended[True] / held[True] < ended[False] / held[False]
+
+
+def test_a_bilateral_alliance_is_refused():
+    data = small_world()
+    data["agreements"][1]["alliance"] = True  # caldera-south, bilateral
+    from simulation.scenario import ScenarioError
+
+    with pytest.raises(ScenarioError, match=r"agreements\[1\]\.alliance"):
+        scenario_from_dict(data)
+
+
+def test_the_dca_network_is_the_same_counted_densely_or_sparsely(monkeypatch):
+    from simulation.mechanisms import network
+
+    states = {}
+    for limit in (10_000, 10):  # the small world dense, then as a large world
+        monkeypatch.setattr(network, "DENSE_LIMIT", limit)
+        model = run(world(alliance=True, steps=6))
+        states[limit] = model.state
+    dense, sparse = states[10_000], states[10]
+    assert sparse.dca_common_pairs is not None  # the sparse branch ran
+    np.testing.assert_array_equal(dense.dca_ties, sparse.dca_ties)
+    np.testing.assert_array_equal(dense.dca_degree, sparse.dca_degree)
+    np.testing.assert_array_equal(dense.dca_common_partners, sparse.dca_common_partners)
+    assert (dense.dca_ties != dense.ties).any()  # the alliance was there to leave out
