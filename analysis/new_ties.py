@@ -88,8 +88,8 @@ def pooled(
     }
 
 
-def alliance_members(scenario, step: int) -> list[set[str]]:
-    """The members, by name, of each exogenous pact of `scenario` at `step`: its listed
+def alliance_members(scenario, step: int) -> dict[str, set[str]]:
+    """The members, by name, of each exogenous pact of `scenario` at `step`, by its id: its listed
     members, then its join_agreement and leave_agreement events up to `step`, less the
     states not in the state system then. The history is the scenario's own, so it is
     the same for the observed side and for every run."""
@@ -103,7 +103,7 @@ def alliance_members(scenario, step: int) -> list[set[str]]:
             members[event.agreement].add(event.nation)
         elif event.type == "leave_agreement":
             members[event.agreement].discard(event.nation)
-    return [group - gone for group in members.values()]
+    return {pact: group - gone for pact, group in members.items()}
 
 
 def allied_pairs(groups: list[set[str]], index: dict[str, int], size: int) -> np.ndarray:
@@ -186,7 +186,7 @@ def profiles(
 
     def observed_allies(year: int) -> np.ndarray:
         groups = alliance_members(scenario, year - start_year)
-        return allied_pairs(groups, place, observed_size)
+        return allied_pairs(list(groups.values()), place, observed_size)
 
     last_signed = int(treaties["signYear"].max())
     rows = [
@@ -215,7 +215,9 @@ def profiles(
         index = {name: k for k, name in enumerate(names)}
 
         def simulated_allies(year: int, index=index, size=size) -> np.ndarray:
-            return allied_pairs(alliance_members(scenario, year - start_year), index, size)
+            return allied_pairs(
+                list(alliance_members(scenario, year - start_year).values()), index, size
+            )
 
         last_year = start_year + scenario.steps
         simulated.extend(

@@ -136,12 +136,16 @@ def test_alliance_members_follow_the_listed_members_the_events_and_the_state_sys
     ]
     scenario = scenario_from_dict(data)
     start = {"Atlantia", "Borealis", "North 1", "North 2", "North 3"}
-    assert new_ties.alliance_members(scenario, 2) == [start]
-    assert new_ties.alliance_members(scenario, 3) == [start | {"Dunmore"}]
-    assert new_ties.alliance_members(scenario, 5) == [start - {"North 1"} | {"Dunmore"}]
-    assert new_ties.alliance_members(scenario, 6) == [start - {"North 1", "Borealis"} | {"Dunmore"}]
+
+    def members(step):
+        return new_ties.alliance_members(scenario, step)
+
+    assert members(2) == {"alliance": start}
+    assert members(3) == {"alliance": start | {"Dunmore"}}
+    assert members(5) == {"alliance": start - {"North 1"} | {"Dunmore"}}
+    assert members(6) == {"alliance": start - {"North 1", "Borealis"} | {"Dunmore"}}
     data["agreements"][0]["exogenous"] = False  # an ordinary pact is no input
-    assert new_ties.alliance_members(scenario_from_dict(data), 2) == []
+    assert new_ties.alliance_members(scenario_from_dict(data), 2) == {}
 
 
 def test_allied_pairs_are_every_pair_within_a_group_over_the_known_names():
