@@ -752,9 +752,32 @@ PARAMETER_SHORTHAND = dict.fromkeys(Parameters.model_fields, "parameters")
 def apply_scenario_overrides(data: dict, overrides: dict[str, Any], source: str) -> dict:
     """Set dotted paths in a copy of a raw scenario mapping (`--set`, a sweep's values).
 
-    A bare parameter name (``crisis_rate``) means ``parameters.crisis_rate``.
+    A bare parameter name (``crisis_rate``) means ``parameters.crisis_rate``. A run
+    shortened by a `steps` override does not reach the file's events after its new end
+    (a real world's history to 2010 run for its first years): they are left out. An
+    event after the file's own `steps` is still an error, as it is without overrides.
     """
-    return apply_overrides(data, overrides, source, PARAMETER_SHORTHAND)
+    changed = apply_overrides(data, overrides, source, PARAMETER_SHORTHAND)
+    return without_unreached_events(data, changed)
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def without_unreached_events(original: dict, changed: dict) -> dict:
+    """`changed` less the events that fall after its shorter `steps`, when every event
+    lies within `original`'s own `steps` (otherwise unchanged: the file's error stands)."""
+    before = original.get("steps", Scenario.model_fields["steps"].default)
+    after = changed.get("steps")
+    events = changed.get("events")
+    if not (_whole(before) and _whole(after) and after < before and isinstance(events, list)):
+        return changed
+    steps = [event.get("step") if isinstance(event, dict) else None for event in events]
+    if any(_whole(step) and step > before for step in steps):
+        return changed  # the file's own error, reported at its own place
+    kept = [event for event, step in zip(events, steps) if not (_whole(step) and after < step)]
+    return {**changed, "events": kept} if len(kept) < len(events) else changed
 
 
 def scenario_from_dict(

@@ -14,6 +14,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -677,15 +678,31 @@ def test_unreadable_file_is_named_in_one_line(command, tmp_path, capsys):
     assert str(path) in line and "read" in line
 
 
-def test_steps_override_that_leaves_an_event_outside_the_run_is_an_error(tmp_path, capsys):
+def test_a_run_shortened_by_steps_does_not_reach_the_events_after_its_end(tmp_path, capsys):
+    """TINY's events fall at steps 2, 3 and 4 of 6: run for 3 steps, the one at step 4 is
+    never reached, and that is no error (a real world's history run for its first years)."""
     path = tmp_path / "tiny.yaml"
     path.write_text(TINY)
-    code, _, err = call(capsys, "run", path, "--steps", "3", "--out", tmp_path / "out", "--quiet")
-    assert code == 2
-    line = one_error_line(err)
-    assert str(path) in line
-    assert "events[2].step" in line and "1 to 3" in line
-    assert not (tmp_path / "out").exists()
+    out = tmp_path / "out"
+    code, _, err = call(capsys, "run", path, "--steps", "3", "--out", out, "--quiet")
+    assert code == 0, err
+    events = pd.read_parquet(out / "events.parquet").query("event == 'scheduled'")
+    assert sorted(events["step"]) == [2, 3]
+
+
+def test_an_event_after_the_files_own_steps_is_an_error_whatever_the_override(tmp_path, capsys):
+    path = tmp_path / "tiny.yaml"
+    path.write_text(edit("steps: 6", "steps: 3"))  # the file's own event at step 4
+    for override in ([], ["--steps", "2"]):
+        code, _, err = call(capsys, "run", path, *override, "--out", tmp_path / "o", "--quiet")
+        assert code == 2, override
+        line = one_error_line(err)
+        # the first event outside the run, at its place in the file
+        assert (
+            str(path) in line
+            and ("events[1].step" if override == ["--steps", "2"] else "events[2].step") in line
+        )
+    assert not (tmp_path / "o").exists()
 
 
 def test_validate_reports_every_bad_file_once_and_still_accepts_the_good_one(tmp_path, capsys):
