@@ -766,8 +766,9 @@ def _whole(value: Any) -> bool:
 
 
 def without_unreached_events(original: dict, changed: dict) -> dict:
-    """`changed` less the events that fall after its shorter `steps`, when every event
-    lies within `original`'s own `steps` (otherwise unchanged: the file's error stands)."""
+    """`changed` less the file's own events (at the step `original` gives them) that fall
+    after its shorter `steps`, when every event lies within `original`'s own `steps`
+    (otherwise unchanged: the file's error stands)."""
     before = original.get("steps", Scenario.model_fields["steps"].default)
     after = changed.get("steps")
     events = changed.get("events")
@@ -776,7 +777,14 @@ def without_unreached_events(original: dict, changed: dict) -> dict:
     steps = [event.get("step") if isinstance(event, dict) else None for event in events]
     if any(_whole(step) and step > before for step in steps):
         return changed  # the file's own error, reported at its own place
-    kept = [event for event, step in zip(events, steps) if not (_whole(step) and after < step)]
+    own = original.get("events")
+    own = own if isinstance(own, list) and len(own) == len(events) else [None] * len(events)
+    # only the file's own events: one an override moved past the end is still an error
+    kept = [
+        event
+        for event, step, was in zip(events, steps, own, strict=True)
+        if not (_whole(step) and after < step and isinstance(was, dict) and was.get("step") == step)
+    ]
     return {**changed, "events": kept} if len(kept) < len(events) else changed
 
 
