@@ -2,7 +2,7 @@
 """Milliseconds per step of this checkout against an earlier commit, measured in turns.
 
     python benchmarks/compare_speed.py --against e2e16ea [--sizes 200 1000] [--rounds 8]
-                                       [--repeats 3] [--steps 40]
+                                       [--repeats 3] [--steps 40] [--scenario FILE]
 
 On a shared machine the time of one run moves by a third from one minute to the next,
 so two figures taken minutes apart cannot tell a 20% slowdown from noise. This script
@@ -15,6 +15,11 @@ the earlier one) and a 90% bootstrap interval for that median, and the ratio of 
 best runs:
 
     nations=200 rounds=8 earlier_ms=3.41 now_ms=3.98 ratio_median=1.16 ratio_90=1.05-1.24 best_ratio=1.12
+
+Each side times its own default scenario (`scenarios/baseline.yaml`), which may itself
+have changed between the two commits. `--scenario FILE` times both on FILE instead (its
+regions scaled the same way), which tells the cost of the code from the cost of a busier
+default world.
 """
 
 from __future__ import annotations
@@ -33,24 +38,31 @@ LINE = re.compile(r"^nations=(\d+) ms_per_step=([0-9.]+)", re.M)
 BOOTSTRAP_SEED = 20261207  # the interval is a summary, the same for the same rounds
 
 
-def step_time(tree: Path, size: int, repeats: int, steps: int) -> float:
-    """ms per step of `tree`'s model at `size` nations (its own step_time.py)."""
-    done = subprocess.run(
-        [
-            sys.executable,
-            str(tree / "benchmarks" / "step_time.py"),
-            "--sizes",
-            str(size),
-            "--repeats",
-            str(repeats),
-            "--steps",
-            str(steps),
-        ],
-        cwd=tree,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+# `tree`'s own step_time.time_model on another scenario file (both commits have it)
+ON_SCENARIO = """
+import sys
+from pathlib import Path
+tree, size, repeats, steps, scenario = sys.argv[1:]
+sys.path[:0] = [str(Path(tree) / "benchmarks"), tree]
+import step_time
+step_time.BASELINE = Path(scenario)
+result = step_time.time_model(int(size), int(steps), int(repeats))
+print(f"nations={result['nations']} ms_per_step={result['ms_per_step']:.3f}")
+"""
+
+
+def step_time(
+    tree: Path, size: int, repeats: int, steps: int, scenario: Path | None = None
+) -> float:
+    """ms per step of `tree`'s model at `size` nations (its own step_time.py), on its
+    default scenario or on `scenario`."""
+    if scenario is None:
+        command = [sys.executable, str(tree / "benchmarks" / "step_time.py"), "--sizes"]
+        command += [str(size), "--repeats", str(repeats), "--steps", str(steps)]
+    else:
+        command = [sys.executable, "-c", ON_SCENARIO, str(tree), str(size)]
+        command += [str(repeats), str(steps), str(scenario)]
+    done = subprocess.run(command, cwd=tree, capture_output=True, text=True, check=True)
     found = LINE.search(done.stdout)
     if found is None:
         raise RuntimeError(f"{tree}: no 'nations=... ms_per_step=...' line in:\n{done.stdout}")
@@ -75,9 +87,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=8)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--steps", type=int, default=40)
+    parser.add_argument(
+        "--scenario", type=Path, help="time both sides on this scenario file, regions scaled"
+    )
     args = parser.parse_args(argv)
     if args.rounds < 2 or args.repeats < 1 or args.steps < 1 or min(args.sizes) < 1:
         print("--rounds: at least 2; --repeats, --steps, --sizes: at least 1", file=sys.stderr)
+        return 2
+    scenario = None if args.scenario is None else args.scenario.resolve()
+    if scenario is not None and not scenario.is_file():
+        print(f"--scenario: {args.scenario} is not a file", file=sys.stderr)
         return 2
     resolved = subprocess.run(
         ["git", "rev-parse", "--verify", f"{args.against}^{{commit}}"],
@@ -103,7 +122,8 @@ def main(argv: list[str] | None = None) -> int:
                     # alternate which side goes first, so neither always runs warmer
                     order = (earlier, ROOT) if round_ % 2 else (ROOT, earlier)
                     times = {
-                        tree: step_time(tree, size, args.repeats, args.steps) for tree in order
+                        tree: step_time(tree, size, args.repeats, args.steps, scenario)
+                        for tree in order
                     }
                     pairs.append((times[earlier], times[ROOT]))
                     print(
