@@ -19,13 +19,12 @@ a scenario:
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 
 import numpy as np
 import pandas as pd
 
-from analysis.new_ties import STATES_FILE, TREATIES_FILE, alliance_members
+from analysis.new_ties import STATES_FILE, TREATIES_FILE, alliance_members, print_table
 
 LAST_RELEASED = 2000  # DCAD's treaties signed after 2000 are withheld (the test period)
 COLUMNS = ("year", "source", "with_new_allies", "survived_allies", "others", "survived_others")
@@ -139,18 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.seeds < 1 or args.after < 0:
         print("--seeds: expected at least 1; --after: at least 0", file=sys.stderr)
         return 2
-    from simulation.scenario import ScenarioError
-
-    try:
-        result = table(args.scenario, args.seeds, args.start_year, args.after)
-    except ScenarioError as error:
-        print(error, file=sys.stderr)
-        return 2
-    try:
-        print(result.to_string(index=False, float_format=lambda v: f"{v:.2f}"), flush=True)
-    except BrokenPipeError:  # the reader stopped early (`| head`): not an error
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    return 0
+    return print_table(lambda: table(args.scenario, args.seeds, args.start_year, args.after))
 
 
 if __name__ == "__main__":

@@ -248,10 +248,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.seeds < 1:
         print("--seeds: expected a whole number of at least 1", file=sys.stderr)
         return 2
+    return print_table(lambda: profiles(args.scenario, args.seeds, args.start_year))
+
+
+def print_table(build: Callable[[], pd.DataFrame]) -> int:
+    """Print the table `build` makes, two decimals; a bad scenario is one line on
+    stderr and exit status 2. The exit status for a command's `main`."""
     from simulation.scenario import ScenarioError
 
     try:
-        table = profiles(args.scenario, args.seeds, args.start_year)
+        table = build()
     except ScenarioError as error:
         print(error, file=sys.stderr)
         return 2

@@ -161,11 +161,13 @@ def alliance_history(model: DefenseCooperationModel) -> tuple[list, list, list]:
     return sorted(model.names[m] for m in alliance.members), joined, exited
 
 
+def accession(step: int, nation: str) -> dict:
+    return {"step": step, "type": "join_agreement", "nation": nation, "agreement": "alliance"}
+
+
 def test_a_scheduled_accession_makes_the_nation_a_member_from_its_step():
     data = exogenous_alliance(without_events(steps=8))
-    data["events"] = [
-        {"step": 4, "type": "join_agreement", "nation": "Dunmore", "agreement": "alliance"}
-    ]
+    data["events"] = [accession(4, "Dunmore")]
     model = run(data)
     members, joined, exited = alliance_history(model)
     assert "Dunmore" in members
@@ -183,9 +185,7 @@ def test_a_scheduled_accession_makes_the_nation_a_member_from_its_step():
 
 def test_an_accession_by_a_member_changes_nothing_and_says_so():
     data = exogenous_alliance(without_events(steps=6))
-    data["events"] = [
-        {"step": 3, "type": "join_agreement", "nation": "Borealis", "agreement": "alliance"}
-    ]
+    data["events"] = [accession(3, "Borealis")]
     model = run(data)
     _, joined, _ = alliance_history(model)
     assert joined == []
