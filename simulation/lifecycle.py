@@ -262,6 +262,56 @@ def leave(
     )
 
 
+def lapse_many(state: WorldState, slots: np.ndarray, step: int) -> None:
+    """Bilateral agreements that reach the end of their term and lapse, all at once: the
+    commonest exit. Each is a quiet exit by its first member (no trust lost, no door
+    closed), logged in the same rows `leave` writes, one agreement after another."""
+    count = int(slots.size)
+    if not count:
+        return
+    state.counts["exits"] += count
+    registry = state.registry
+    names = state.names
+    reason = ExitReason.LAPSED
+    text = EXIT_REASON_TEXT[reason]
+    rows = state.events.rows
+    for slot, depth in zip(slots.tolist(), registry.depth[slots].tolist()):
+        agreement = registry.by_slot[slot]
+        first, second = names[agreement.members[0]], names[agreement.members[1]]
+        ident, kind, sector = agreement.agreement_id, TEXT[agreement.kind], TEXT[agreement.sector]
+        rows.append(
+            (
+                step,
+                "exited",
+                ident,
+                kind,
+                sector,
+                depth,
+                first,
+                second,
+                "",
+                reason.value,
+                f"{first} left {agreement.name}: {text}",
+            )
+        )
+        registry.end(agreement, step, reason)
+        rows.append(
+            (
+                step,
+                "ended",
+                ident,
+                kind,
+                sector,
+                depth,
+                "",
+                "",
+                "",
+                reason.value,
+                f"{agreement.name} ended: {text}",
+            )
+        )
+
+
 def enter_system(state: WorldState, nation: int, step: int) -> None:
     """A state is born: it enters the state system with trust at the baseline, no
     interoperability and no agreements."""

@@ -9,6 +9,9 @@ import scipy.sparse as sparse
 from threadpoolctl import ThreadpoolController
 
 DENSE_LIMIT = 300
+# below DENSE_LIMIT, the tie density under which shared partners are counted by a
+# sparse-by-dense product rather than a dense one
+SPARSE_DENSITY = 0.15
 _blas: ThreadpoolController | None = None
 
 
@@ -25,12 +28,20 @@ def shared_partners(ties: np.ndarray) -> np.ndarray:
     """Number of partners i and j have in common (the triadic-closure signal).
 
     Real networks are sparse (DCA density is about 1%): past a few hundred nations
-    a sparse product is several times faster; below, a dense one has less overhead.
+    a sparse product is several times faster. Below, the product of the sparse
+    adjacency with the dense one costs a pass over each tie per nation where the dense
+    product costs N per pair, a third of its time at 200 nations and 4% density; only a
+    dense network (`SPARSE_DENSITY` or more) takes the dense product.
     """
-    if ties.shape[0] <= DENSE_LIMIT:
-        adjacency = ties.astype(np.float32)
-        with _one_blas_thread():
-            common = adjacency @ adjacency
+    n = ties.shape[0]
+    if n <= DENSE_LIMIT:
+        rows, cols = tied_pairs(ties)
+        dense = ties.astype(np.float32)
+        if rows.size < SPARSE_DENSITY * n * n:
+            common = single_precision_adjacency(rows, cols, n) @ dense
+        else:
+            with _one_blas_thread():
+                common = dense @ dense
     else:
         adjacency = sparse.csr_matrix(ties, dtype=np.float32)
         common = (adjacency @ adjacency).toarray()
@@ -114,6 +125,16 @@ def adjacency_matrix(rows: np.ndarray, cols: np.ndarray, n: int) -> sparse.csr_a
         data = np.ones(rows.size, dtype=np.float64)
         return sparse.csr_array((data, cols.astype(np.int64), offsets), shape=(n, n))
     return sparse.csr_array((np.ones(rows.size, dtype=np.float64), (rows, cols)), shape=(n, n))
+
+
+def single_precision_adjacency(rows: np.ndarray, cols: np.ndarray, n: int) -> sparse.csr_array:
+    """Sparse 0/1 adjacency in single precision with 32-bit indices, from tied pairs
+    sorted by row: its product with a single-precision dense matrix stays in single
+    precision (whole counts, exact) and is twice as fast as in double."""
+    offsets = np.zeros(n + 1, dtype=np.int32)
+    np.cumsum(np.bincount(rows, minlength=n), out=offsets[1:])
+    data = np.ones(rows.size, dtype=np.float32)
+    return sparse.csr_array((data, cols.astype(np.int32), offsets), shape=(n, n))
 
 
 def shared_partners_of(adjacency: sparse.csr_array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

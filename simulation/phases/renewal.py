@@ -78,9 +78,7 @@ def renew_bilateral(
     if p.lapse_rate > 0 and renewing.size:
         # drawn only when lapses can happen, so runs without them keep their draws
         lapsing = lapses(state.rng.random(renewing.size), p.lapse_rate)
-        for slot in renewing[lapsing].tolist():
-            agreement = registry.by_slot[slot]
-            lifecycle.leave(state, agreement, agreement.members[0], step, ExitReason.LAPSED)
+        lifecycle.lapse_many(state, renewing[lapsing], step)
         renewing = renewing[~lapsing]
     lifecycle.renew_many(state, renewing, step)
 

@@ -92,6 +92,23 @@ def test_shared_partners_dense_and_sparse_branches_agree_on_the_same_graph(monke
     assert dense.sum() > 0  # the graph is not trivial
 
 
+def test_shared_partners_below_the_limit_counts_the_same_by_sparse_and_dense_products(
+    monkeypatch,
+):
+    ties = random_ties(80, 0.08, seed=17)
+    monkeypatch.setattr(network, "SPARSE_DENSITY", 0.0)  # the dense product
+    dense = network.shared_partners(ties)
+    monkeypatch.setattr(network, "SPARSE_DENSITY", 1.0)  # sparse ties by dense ties
+    sparse_by_dense = network.shared_partners(ties)
+    as_int = ties.astype(np.int64)
+    expected = as_int @ as_int
+    np.fill_diagonal(expected, 0)
+    np.testing.assert_array_equal(dense, expected)
+    np.testing.assert_array_equal(sparse_by_dense, expected)
+    assert sparse_by_dense.dtype == dense.dtype == np.float32
+    assert expected.sum() > 0
+
+
 def test_shared_partners_sparse_branch_is_used_above_the_limit_and_is_correct():
     n = network.DENSE_LIMIT + 20
     ties = random_ties(n, 0.02, seed=11)
