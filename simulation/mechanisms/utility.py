@@ -275,8 +275,11 @@ def partner_benefit(
             influence.ravel()[tie_flat] *= (tied[columns] / untied[columns]).astype(dtype)
         benefit += influence
     # triadic closure: over the whole matrix, or only where partners are shared when the
-    # caller has those dyads at hand (a sparse set in a large, sparse network)
-    if common_pairs is None:
+    # caller has those dyads at hand (a sparse set in a large, sparse network); at weight
+    # 0 (the presets' value) it adds nothing, and an N x N exponential is not free
+    if not triadic_closure_weight:
+        pass
+    elif common_pairs is None:
         add_weighted(triadic_closure_weight, 1.0 - np.exp(-common_partners))
     else:
         rows, cols = common_pairs
