@@ -46,15 +46,13 @@ def update_trust(
     gain = growth * (tie_depth.ravel()[tied] + 1.0) / (MAX_DEPTH + 1.0) * room
     updated.ravel()[tied] += gain
     if common_pairs is None:
-        # tanh(0) is 0: only dyads with shared partners move (a quarter of them at 200
-        # nations), and finding them costs less than a tanh over the whole matrix
-        shared = np.flatnonzero(common_partners)
+        updated += shared_partner_growth * np.tanh(common_partners) * (1.0 - trust)
     else:
         rows, cols = common_pairs
         shared = rows * n + cols
-    room = 1.0 - trust.ravel()[shared]
-    vouching = shared_partner_growth * np.tanh(common_partners.ravel()[shared]) * room
-    updated.ravel()[shared] += vouching
+        room = 1.0 - trust.ravel()[shared]
+        vouching = shared_partner_growth * np.tanh(common_partners.ravel()[shared]) * room
+        updated.ravel()[shared] += vouching
     np.fill_diagonal(updated, 1.0)
     return np.clip(updated, 0.0, 1.0, out=updated)
 
