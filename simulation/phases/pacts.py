@@ -8,6 +8,7 @@ import numpy as np
 from simulation import lifecycle
 from simulation.domain import FundingSplit, Kind, Sector
 from simulation.mechanisms import utility
+from simulation.mechanisms.choice import standard_gumbel
 from simulation.mechanisms.pacts import approves_applicant
 from simulation.phases.partner_valuation import pact_terms
 from simulation.state import WorldState
@@ -51,7 +52,7 @@ def join_pacts(state: WorldState, step: int) -> None:
         keen = values > 0
         if not keen.any():
             continue
-        taste = values[keen] + p.decision_noise * state.rng.gumbel(size=int(keen.sum()))
+        taste = values[keen] + p.decision_noise * standard_gumbel(state.rng, int(keen.sum()))
         applicants = outsiders[keen][np.argsort(-taste)][: p.diplomatic_capacity]
         for applicant in applicants.tolist():
             members = np.array(pact.members)

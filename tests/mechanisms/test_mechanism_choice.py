@@ -4,7 +4,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from simulation.mechanisms.choice import choose_partners
+from simulation.mechanisms.choice import choose_partners, standard_gumbel
 
 FAST = settings(max_examples=60, deadline=None)
 
@@ -179,3 +179,31 @@ def test_with_capacity_by_nation_each_takes_its_best_partners_best_first():
     for i in range(n):
         best = [j for j in range(n - 1, -1, -1) if j != i][: capacity[i]]
         assert targets[proposers == i].tolist() == best
+
+
+def test_standard_gumbel_draws_what_rng_gumbel_draws_and_leaves_the_stream_in_step():
+    numpy_side, ours = np.random.default_rng(7), np.random.default_rng(7)
+    expected = numpy_side.gumbel(size=4000)
+    drawn = standard_gumbel(ours, 4000)
+    # vectorised logarithms may differ from the scalar ones in the last places
+    np.testing.assert_allclose(drawn, expected, rtol=1e-12, atol=1e-14)
+    assert numpy_side.random() == ours.random()
+
+
+class ZerosFirst:
+    """A generator whose stream opens with zeros, then the uniforms of a real one."""
+
+    def __init__(self, zeros: int, seed: int):
+        self.zeros, self.rng = zeros, np.random.default_rng(seed)
+
+    def random(self, size: int) -> np.ndarray:
+        skipped = min(self.zeros, size)
+        self.zeros -= skipped
+        return np.concatenate([np.zeros(skipped), self.rng.random(size - skipped)])
+
+
+def test_standard_gumbel_skips_a_zero_uniform_and_reads_on_as_numpy_does():
+    drawn = standard_gumbel(ZerosFirst(zeros=3, seed=2), 5)
+    uniforms = np.random.default_rng(2).random(5)  # the stream after the zeros
+    np.testing.assert_allclose(drawn, -np.log(-np.log(1.0 - uniforms)), rtol=1e-12)
+    assert drawn.size == 5 and np.isfinite(drawn).all()
