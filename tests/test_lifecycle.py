@@ -34,7 +34,9 @@ def test_lapse_many_ends_and_logs_each_agreement_as_leave_does_one_by_one():
 
     assert batched.events.rows == single.events.rows
     assert len(batched.events.rows) == rows_before + 2 * slots.size
-    assert batched.state.counts["exits"] == single.state.counts["exits"] == exits_before + slots.size
+    assert (
+        batched.state.counts["exits"] == single.state.counts["exits"] == exits_before + slots.size
+    )
     np.testing.assert_array_equal(batched.registry.is_active, single.registry.is_active)
     assert not batched.registry.is_active[slots].any()
     for slot in slots.tolist():
