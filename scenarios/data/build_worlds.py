@@ -13,6 +13,7 @@ SOURCES.md):
     alliances_active_1990.csv              ATOP 5.1 alliance obligations of 1990, by pair
     dcad_v1_treaties_signed_1980_2000.csv  DCAD v1.0, bilateral DCAs signed 1980-2000
     dca_network_targets_1990_2010.csv      the observed DCA network, yearly 1990-2010
+    mid_gml221_dyadic_1990_2000.csv        GML MID 2.2.1 dyadic disputes, 1990-2000
 
 Two stages, both deterministic (the same sources give the same bytes):
 
@@ -20,7 +21,8 @@ Two stages, both deterministic (the same sources give the same bytes):
    (listed in SOURCES.md): per world the states with their schedule in the state
    system, capability, policy position and capital; every state's CINC year by year
    1990-2010 (the capability paths); the DCAD treaties and those in force at each
-   start; the two alliances; the observed structural measures 1990-2000.
+   start; the two alliances; the observed structural measures 1990-2000; the
+   militarised disputes begun 1990-2000.
 2. `scenario_text(start, data_dir)` writes `scenarios/world_<start>.yaml` from the
    derived tables alone, so the shipped scenarios can be checked against the shipped
    tables without the sources (tests/test_world_data.py does).
@@ -54,6 +56,7 @@ IDEAL_FILE = "un_idealpoints_1990_2010.csv"
 ALLIANCE_FILE = "alliances_active_1990.csv"
 SOURCE_TREATY_FILE = "dcad_v1_treaties_signed_1980_2000.csv"
 TARGET_FILE = "dca_network_targets_1990_2010.csv"
+MID_FILE = "mid_gml221_dyadic_1990_2000.csv"
 SOURCE_FILES = (
     NMC_FILE,
     SYSTEM_FILE,
@@ -62,11 +65,14 @@ SOURCE_FILES = (
     ALLIANCE_FILE,
     SOURCE_TREATY_FILE,
     TARGET_FILE,
+    MID_FILE,
 )
 
 TREATY_FILE = "dcad_treaties_1980_2000.csv"
 DEFENCE_PAIRS_FILE = "atop_defence_pairs_1990.csv"
 ALLIANCES_FILE = "alliances_1990_2000.csv"
+DISPUTES_FILE = "mid_onsets_1990_2000.csv"
+MID_COLUMNS = ("dispnum", "ccode1", "ccode2", "year", "onset", "hostlev_dyad", "fatality_dyad")
 STRUCTURE_FILE = "dca_network_structure_1990_2000.csv"
 CAPABILITIES_FILE = "capabilities_1990_2010.csv"
 CAPABILITY_DIGITS = 5  # significant digits of a path's CINC: NMC's own precision is lower
@@ -617,6 +623,28 @@ def cross_region_share(treaties: pd.DataFrame, first: int, last: int) -> float:
     return sum(crossing) / len(crossing)
 
 
+def dispute_onsets(mid: pd.DataFrame) -> pd.DataFrame:
+    """The dyadic militarised disputes that began each year (GML MID 2.2.1, `onset` 1),
+    one row a dispute and pair of states on opposite sides, the lower code first:
+    `hostility` is the pair's highest level (4 use of force, 5 war) and `fatal` says
+    whether the pair's dispute cost lives (`fatality_dyad` 1 or more; -9, missing,
+    counts as not known to be fatal)."""
+    onsets = mid[mid["onset"] == 1]
+    first = onsets[["ccode1", "ccode2"]].min(axis=1)
+    second = onsets[["ccode1", "ccode2"]].max(axis=1)
+    frame = pd.DataFrame(
+        {
+            "year": onsets["year"].astype(int),
+            "dispnum": onsets["dispnum"].astype(int),
+            "ccode1": first.astype(int),
+            "ccode2": second.astype(int),
+            "hostility": onsets["hostlev_dyad"].astype(int),
+            "fatal": (onsets["fatality_dyad"] > 0).astype(int),
+        }
+    )
+    return frame.sort_values(["year", "dispnum", "ccode1", "ccode2"]).reset_index(drop=True)
+
+
 def derive(source_dir: Path, data_dir: Path = HERE) -> dict[str, Path]:
     """Read the source files and write the derived tables to `data_dir`."""
     source_dir, data_dir = Path(source_dir), Path(data_dir)
@@ -648,6 +676,9 @@ def derive(source_dir: Path, data_dir: Path = HERE) -> dict[str, Path]:
     write("treaties", treaties, TREATY_FILE)
     write("defence_pairs", pairs, DEFENCE_PAIRS_FILE)
     write("alliances", alliance_members(pairs, table), ALLIANCES_FILE)
+    mid = pd.read_csv(source_dir / MID_FILE)
+    _require(mid, MID_COLUMNS, MID_FILE)
+    write("disputes", dispute_onsets(mid), DISPUTES_FILE)
     write("structure", structure(treaties, table), STRUCTURE_FILE)
     write("capabilities", capabilities(table, nmc), CAPABILITIES_FILE)
     written["targets"] = data_dir / TARGET_FILE
