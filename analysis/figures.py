@@ -19,6 +19,7 @@ from analysis.compare import CONFIDENCE, mean_interval
 from analysis.network import network_at
 from analysis.results import Results, ResultsError, run_statistics
 from simulation.atomic_write import atomic_file
+from simulation.domain import DEPTH_NAMES
 from simulation.palette import (
     HEATMAP_COLOURSCALE,
     MARKER_OUTLINE_COLOUR,
@@ -27,7 +28,6 @@ from simulation.palette import (
     sector_colour,
 )
 
-DEPTH_NAMES = {1: "dialogue", 2: "training", 3: "sharing", 4: "integrated"}  # the depth ladder
 TEMPLATE = "plotly_white"
 
 

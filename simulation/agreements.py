@@ -18,7 +18,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from simulation.domain import MAX_DEPTH, SECTORS, ExitReason, FundingSplit, Kind, Sector
+from simulation.domain import (
+    DCA_MAX_DEPTH,
+    MAX_DEPTH,
+    SECTORS,
+    ExitReason,
+    FundingSplit,
+    Kind,
+    Sector,
+)
 from simulation.sectors import SECTOR_TABLE
 
 # What each sector opens and exposes, from the sector table (`simulation.sectors`)
@@ -26,10 +34,23 @@ SECTOR_CHANNELS: dict[Sector, tuple[float, float, float]] = {
     Sector(row.name): row.channels for row in SECTOR_TABLE
 }
 SECTOR_EXPOSURE: dict[Sector, float] = {Sector(row.name): row.exposure for row in SECTOR_TABLE}
+# the highest rung a DCA of each sector climbs to
+SECTOR_CEILING: dict[Sector, int] = {
+    Sector(row.name): min(row.ceiling, DCA_MAX_DEPTH) for row in SECTOR_TABLE
+}
 
 SECTOR_CODE = {sector: code for code, sector in enumerate(SECTORS)}
 CHANNELS_BY_CODE = np.array([SECTOR_CHANNELS[s] for s in SECTORS])
 EXPOSURE_BY_CODE = np.array([SECTOR_EXPOSURE[s] for s in SECTORS])
+CEILING_BY_CODE = np.array([SECTOR_CEILING[s] for s in SECTORS])
+
+
+def depth_ceiling(sector: Sector, alliance: bool) -> int:
+    """The highest rung an agreement climbs to: an alliance is mutual defence, the top
+    rung; a DCA stops at its sector's rung, short of mutual defence."""
+    return MAX_DEPTH if alliance else SECTOR_CEILING[sector]
+
+
 FUNDING_CODE = {FundingSplit.EQUAL: 0, FundingSplit.PROPORTIONAL: 1, FundingSplit.LEAD_NATION: 2}
 FUNDING_BY_CODE = {code: split for split, code in FUNDING_CODE.items()}
 
@@ -38,7 +59,7 @@ FUNDING_BY_CODE = {code: split for split, code in FUNDING_CODE.items()}
 class Agreement:
     """A defense cooperation agreement, bilateral or a multilateral pact.
 
-    Components named by the seed article: `mutual_defense` obligations (at depth 4),
+    Components named by the seed article: `mutual_defense` obligations (an alliance's),
     `scope` (sector and the channels it opens), the `funding` split, and
     `dispute_resolution` provisions; plus its `term` and its history.
     """
@@ -87,8 +108,14 @@ class Agreement:
 
     @property
     def mutual_defense(self) -> bool:
-        """Integrated agreements carry mutual-defense obligations: allies are called on."""
+        """Alliances at the top rung carry mutual-defence obligations: allies are called
+        on. No DCA does (its ladder stops short: `depth_ceiling`)."""
         return self.depth >= MAX_DEPTH
+
+    @property
+    def ceiling(self) -> int:
+        """The highest rung it may climb to (`depth_ceiling`)."""
+        return int(self.registry.ceiling[self.slot])
 
     @property
     def scope(self) -> tuple[float, float, float]:
@@ -141,6 +168,8 @@ class AgreementRegistry:
         grow("last_change", np.int64, 0)
         grow("renewals", np.int64, 0)
         grow("is_active", bool, False)
+        grow("ceiling", np.int64, MAX_DEPTH)  # the highest rung it may climb to
+        grow("alliance", bool, False)  # a defence alliance, not a DCA
         grow("discontent_first", np.int64, 0)
         grow("discontent_second", np.int64, 0)
         self.capacity = capacity
@@ -238,6 +267,8 @@ class AgreementRegistry:
         self.expires[slot] = expires_step
         self.last_change[slot] = signed_step
         self.is_active[slot] = True
+        self.ceiling[slot] = depth_ceiling(sector, alliance)
+        self.alliance[slot] = alliance
         self._active_cache.clear()
         agreement.depth_history.append((signed_step, depth))
         self.by_id[agreement_id] = agreement
@@ -285,6 +316,8 @@ class AgreementRegistry:
         self.expires[slots] = expires_step
         self.last_change[slots] = signed_step
         self.is_active[slots] = True
+        self.ceiling[slots] = CEILING_BY_CODE[sector]
+        self.alliance[slots] = False
         self._active_cache.clear()
         for slot, agreement_id, name, a, b, code, provisions, split in zip(
             range(start, self.size),

@@ -18,11 +18,17 @@ class Depth(IntEnum):
     DIALOGUE = 1  # consultation and dialogue channels
     TRAINING = 2  # joint training and exercises
     SHARING = 3  # intelligence and technology sharing
-    INTEGRATED = 4  # basing access and mutual-defense obligations
+    INTEGRATED = 4  # mutual-defence obligations: an alliance's rung, never a DCA's
 
 
 MIN_DEPTH = int(Depth.DIALOGUE)
 MAX_DEPTH = int(Depth.INTEGRATED)
+# DCAs are frameworks for cooperation without defence commitments (Kinne 2018, 2020);
+# mutual defence is what alliances are (ATOP): a DCA climbs to sharing at most, and each
+# sector to its own rung (`SectorRow.ceiling`)
+DCA_MAX_DEPTH = int(Depth.SHARING)
+# each rung's word in legends and tables
+DEPTH_NAMES = {1: "dialogue", 2: "training", 3: "sharing", 4: "mutual defence"}
 
 
 class Kind(StrEnum):

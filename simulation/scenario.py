@@ -26,6 +26,7 @@ from pydantic import (
     model_validator,
 )
 
+from simulation.agreements import depth_ceiling
 from simulation.domain import MAX_DEPTH, MIN_DEPTH, FundingSplit, Kind, Sector
 from simulation.guards import LOGNORMAL_TAIL, capability_outlook
 from simulation.parameters import FIXED_AT_START, Float, Int, Parameters
@@ -241,11 +242,12 @@ class AgreementSpec(_Strict):
     )
     alliance: bool = Field(
         False,
-        description="A multilateral pact that is a defence alliance, not a defense "
-        "cooperation agreement: its members are tied as by any pact (channels, "
-        "mutual-defence obligations, no first DCA between them), but allies are not "
-        "counted among a nation's DCA partners when DCAs are valued (saturation, "
-        "shared partners, negotiating experience and capacity).",
+        description="A defence alliance (bilateral or a pact), not a defense cooperation "
+        "agreement: a mutual-defence commitment, at depth 4, the rung no DCA reaches. Its "
+        "members are tied (channels, mutual-defence obligations, no first DCA between "
+        "them), but allies are not counted among a nation's DCA partners when DCAs are "
+        "valued (saturation, shared partners, negotiating experience and capacity). It "
+        "neither deepens nor steps down, and does not lapse: members leave it, or stay.",
     )
 
 
@@ -540,13 +542,26 @@ def _check_references(scenario: Scenario) -> None:
                 ("agreements", i, "members"),
                 f"a bilateral agreement has exactly two members, got {len(members)}",
             )
-        for flag, what in (("exogenous", "exogenous"), ("alliance", "an alliance")):
-            if getattr(agreement, flag) and agreement.kind is Kind.BILATERAL:
-                raise FieldProblem(
-                    ("agreements", i, flag),
-                    f"only a multilateral pact can be {what}; expected false for a "
-                    "bilateral agreement",
-                )
+        if agreement.exogenous and agreement.kind is Kind.BILATERAL:
+            raise FieldProblem(
+                ("agreements", i, "exogenous"),
+                "only a multilateral pact can be exogenous; expected false for a "
+                "bilateral agreement",
+            )
+        if agreement.alliance and agreement.depth != MAX_DEPTH:
+            raise FieldProblem(
+                ("agreements", i, "depth"),
+                f"an alliance is a mutual-defence commitment, rung {MAX_DEPTH}; "
+                f"got depth {agreement.depth}",
+            )
+        ceiling = depth_ceiling(agreement.sector, agreement.alliance)
+        if agreement.depth > ceiling:
+            raise FieldProblem(
+                ("agreements", i, "depth"),
+                f"depth {agreement.depth} is beyond what a DCA of sector "
+                f"{agreement.sector.value} reaches; expected {ceiling} at most (mutual defence, rung {MAX_DEPTH}, "
+                "is an alliance's: set alliance: true)",
+            )
 
     for i, event in enumerate(scenario.events):
         if event.step > scenario.steps:

@@ -44,6 +44,11 @@ class SectorRow:
     choice: ChoiceWeight | None
     colour: str
     rationale: str  # why these numbers: printed in the documentation
+    # the highest rung of the depth ladder an agreement of this sector climbs to: a
+    # sector stays within what it means (joint training is rung 2; intelligence and
+    # technology sharing rung 3). No DCA reaches rung 4, mutual defence: that rung is
+    # the alliances' (`domain.DCA_MAX_DEPTH`).
+    ceiling: int = 3
 
 
 SECTOR_TABLE: tuple[SectorRow, ...] = (
@@ -63,7 +68,9 @@ SECTOR_TABLE: tuple[SectorRow, ...] = (
         0.8,
         ChoiceWeight(base=1.0),
         "#2ca02c",
-        "exercises weigh least on sovereignty; the commonest specialised choice",
+        "exercises weigh least on sovereignty; the commonest specialised choice; "
+        "joint training is its own rung, and a training agreement stops there",
+        ceiling=2,
     ),
     SectorRow(
         "intelligence",
@@ -108,8 +115,8 @@ def sector_table_markdown(table: tuple[SectorRow, ...] = SECTOR_TABLE) -> str:
     """The sector table as documented in docs/MODEL.md (a test keeps the two equal)."""
     lines = [
         "| sector | label | training, intelligence, technology | sovereignty exposure "
-        "| choice weight | why |",
-        "|---|---|---|---|---|---|",
+        "| choice weight | highest rung | why |",
+        "|---|---|---|---|---|---|---|",
     ]
     for row in table:
         if row.choice is None:
@@ -129,6 +136,6 @@ def sector_table_markdown(table: tuple[SectorRow, ...] = SECTOR_TABLE) -> str:
         channels = ", ".join(f"{width:g}" for width in row.channels)
         lines.append(
             f"| `{row.name}` | {row.label} | {channels} | {row.exposure:g} | {weight} "
-            f"| {row.rationale} |"
+            f"| {row.ceiling} | {row.rationale} |"
         )
     return "\n".join(lines)

@@ -89,8 +89,12 @@ class PairHoldings:
 
 def pair_holdings(state: WorldState) -> PairHoldings:
     """What each pair holds in bilateral agreements in force (what a further agreement
-    of each sector would add to it: `ADDED_BY_SET`, by `mechanisms.scope.added_share`)."""
+    of each sector would add to it: `ADDED_BY_SET`, by `mechanisms.scope.added_share`).
+    A bilateral alliance is no DCA: allies hold no DCA by it, and sign none beside it."""
     slots = state.registry.active_slots(Kind.BILATERAL)
+    allied = state.registry.alliance[slots]
+    if allied.any():
+        slots = slots[~allied]
     keys = pair_key(state, slots)
     order, _, starts = scope.pair_groups(keys)
     count = np.diff(np.append(starts, keys.size))
@@ -117,6 +121,8 @@ def refresh_ties(state: WorldState) -> None:
     funding_load = np.zeros(n)
     registry = state.registry
     slots = registry.active_slots(Kind.BILATERAL)
+    # the pairs of bilateral DCAs, for the DCA network when an alliance is in force
+    dca_pairs = None
     if slots.size:
         first, second = registry.first[slots], registry.second[slots]
         level = registry.depth[slots]
@@ -142,6 +148,9 @@ def refresh_ties(state: WorldState) -> None:
         share_first, share_second = bilateral_shares(state, slots)
         funding_load += np.bincount(first, share_first * level / MAX_DEPTH, minlength=n)
         funding_load += np.bincount(second, share_second * level / MAX_DEPTH, minlength=n)
+        allied = registry.alliance[slots]
+        if allied.any():  # bilateral alliances: ties, but not DCAs
+            dca_pairs = np.concatenate([forward[~allied], backward[~allied]])
     pacts = registry.active_pacts()
     # DCAs first, so the DCA network can be read off before the alliances join in
     pacts = [pact for pact in pacts if not pact.alliance] + [
@@ -149,6 +158,9 @@ def refresh_ties(state: WorldState) -> None:
     ]
     first_alliance = next((k for k, pact in enumerate(pacts) if pact.alliance), None)
     dca_ties = None
+    if dca_pairs is not None:
+        dca_ties = np.zeros((n, n), dtype=bool)
+        dca_ties.ravel()[dca_pairs] = True
     if pacts:
         # every pact's block at once: its members' pairs (a nation's own entry aside)
         blocks, sizes, codes, provisions = [], [], [], []
@@ -164,9 +176,10 @@ def refresh_ties(state: WorldState) -> None:
         where = np.concatenate(blocks)
         code = np.repeat(codes, sizes)
         level = code % (MAX_DEPTH + 1)
-        if first_alliance is not None:
-            dca_ties = depth > 0
-            dca_end = int(np.sum(sizes[:first_alliance]))
+        if first_alliance is not None or dca_ties is not None:
+            if dca_ties is None:
+                dca_ties = depth > 0
+            dca_end = int(np.sum(sizes[:first_alliance]))  # every pact, if none is one
             dca_ties.ravel()[where[:dca_end]] = True
         # pacts may overlap one another and the bilateral agreements: deepest wins
         np.maximum.at(depth.ravel(), where, level.astype(np.int8))

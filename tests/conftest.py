@@ -39,6 +39,7 @@ SMALL_WORLD: dict = {
             "id": "alliance",
             "kind": "multilateral",
             "depth": 4,
+            "alliance": True,
             "dispute_resolution": True,
             "members": ["Atlantia", "Borealis", "North 1", "North 2", "North 3"],
         },

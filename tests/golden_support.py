@@ -140,6 +140,8 @@ def small_world_strategy():
     type, and every behavioural parameter drawn across its declared range."""
     from hypothesis import strategies as st
 
+    from simulation.agreements import depth_ceiling
+    from simulation.domain import Sector
     from simulation.parameters import Parameters
 
     def parameter_values():
@@ -202,16 +204,23 @@ def small_world_strategy():
                     unique=True,
                 )
             )
+            sector = draw(
+                st.sampled_from(
+                    ["general", "training", "intelligence", "technology", "arms", "basing"]
+                )
+            )
+            # rung 4 is mutual defence: an alliance; a DCA stops at its sector's rung
+            depth = draw(st.integers(1, 4))
+            alliance = depth == 4
+            if not alliance:
+                depth = min(depth, depth_ceiling(Sector(sector), False))
             agreements.append(
                 {
                     "id": f"a{k}",
                     "kind": "multilateral" if multilateral else "bilateral",
-                    "sector": draw(
-                        st.sampled_from(
-                            ["general", "training", "intelligence", "technology", "arms", "basing"]
-                        )
-                    ),
-                    "depth": draw(st.integers(1, 4)),
+                    "sector": sector,
+                    "depth": depth,
+                    **({"alliance": True} if alliance else {}),
                     "members": members,
                     "dispute_resolution": draw(st.booleans()),
                     "funding": draw(st.sampled_from(["equal", "proportional", "lead_nation"])),

@@ -4,7 +4,7 @@ not count its allies among its DCA partners when it values DCAs."""
 from __future__ import annotations
 
 import numpy as np
-import pytest
+import pandas as pd
 
 from simulation.model import DefenseCooperationModel
 from simulation.scenario import scenario_from_dict
@@ -15,14 +15,15 @@ ALLIES = ["Atlantia", "Borealis", "North 1", "North 2", "North 3"]
 
 
 def world(alliance: bool | None, **changes) -> dict:
-    """The small world with its five-member pact an alliance (True), an ordinary pact
-    (False) or gone (None)."""
+    """The small world with its five-member pact an alliance (True; mutual defence,
+    depth 4), an ordinary pact (False; a DCA at its highest rung, 3) or gone (None)."""
     data = small_world(events=[], **changes)
     pact = next(a for a in data["agreements"] if a["id"] == "alliance")
     if alliance is None:
         data["agreements"].remove(pact)
     else:
         pact["alliance"] = alliance
+        pact["depth"] = 4 if alliance else 3
     return data
 
 
@@ -100,13 +101,47 @@ def test_joining_an_alliance_leaves_a_nations_dcas_with_its_new_allies_standing(
     assert ended[True] / held[True] < ended[False] / held[False]
 
 
-def test_a_bilateral_alliance_is_refused():
-    data = small_world()
-    data["agreements"][1]["alliance"] = True  # caldera-south, bilateral
-    from simulation.scenario import ScenarioError
+def bilateral_alliance_world(**changes) -> dict:
+    """The small world with Caldera and South 1 bound by a bilateral alliance."""
+    data = world(alliance=None, **changes)
+    pair = next(a for a in data["agreements"] if a["id"] == "caldera-south")
+    pair.update(alliance=True, depth=4, sector="general")
+    return data
 
-    with pytest.raises(ScenarioError, match=r"agreements\[1\]\.alliance"):
-        scenario_from_dict(data)
+
+def test_a_bilateral_alliance_ties_its_pair_with_obligations_but_is_no_dca():
+    model = model_of(bilateral_alliance_world())
+    state = model.state
+    c, s = model.names.index("Caldera"), model.names.index("South 1")
+    assert state.ties[c, s] and state.obligation[c, s] and state.obligation[s, c]
+    assert not state.dca_ties[c, s] and not state.dca_ties[s, c]
+    assert state.degree[c] - state.dca_degree[c] == 1
+
+
+def test_a_bilateral_alliance_neither_lapses_deepens_nor_steps_down():
+    """Every DCA lapses at its first term end (lapse_rate 1); the alliance is renewed."""
+    data = bilateral_alliance_world(seed=3, steps=12)
+    data["parameters"] = {"lapse_rate": 1.0, "term": 2}
+    agreements = all_tables(run(data))["agreements"]
+    alliance = agreements.set_index("agreement_id").loc["caldera-south"]
+    assert bool(alliance["alliance"])
+    # renewed at every term end while it stood; it ends only when a member leaves it
+    assert alliance["renewals"] >= 3 and alliance["end_reason"] != "lapsed"
+    assert alliance["depth_history"] == "0:4"  # it stayed at mutual defence
+    dcas = agreements[~agreements["alliance"].astype(bool)]
+    assert len(dcas) > 0 and (dcas["end_reason"] == "lapsed").sum() > 0
+
+
+def test_allies_by_a_bilateral_alliance_sign_no_dca_beside_it():
+    data = bilateral_alliance_world(seed=5, steps=15)
+    data["parameters"] = {"agreements_per_pair": 3}
+    agreements = all_tables(run(data))["agreements"]
+    pairs = agreements["members"].str.split("; ").map(frozenset)
+    caldera_south = agreements[pairs == frozenset({"Caldera", "South 1"})].set_index("agreement_id")
+    alliance_ended = caldera_south.loc["caldera-south", "ended_step"]
+    assert not pd.isna(alliance_ended)  # the pair was left to sign after it, and did
+    signed = caldera_south.drop(index="caldera-south")["signed_step"]
+    assert len(signed) > 0 and (signed >= alliance_ended).all()
 
 
 def test_the_dca_network_is_the_same_counted_densely_or_sparsely(monkeypatch):

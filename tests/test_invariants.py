@@ -6,6 +6,7 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from simulation.agreements import depth_ceiling
 from simulation.domain import MAX_DEPTH, MIN_DEPTH, Kind
 from simulation.mechanisms import network
 from simulation.model import DefenseCooperationModel
@@ -59,6 +60,13 @@ def check_invariants(model: DefenseCooperationModel) -> None:
     active = model.registry.active
     for agreement in active:
         assert MIN_DEPTH <= agreement.depth <= MAX_DEPTH, "depth left the ladder"
+        # a DCA stays below mutual defence, within its sector; an alliance stays at it
+        if agreement.alliance:
+            assert agreement.depth == MAX_DEPTH, "an alliance left mutual defence"
+        else:
+            assert agreement.depth <= depth_ceiling(agreement.sector, False), (
+                "a DCA climbed past its sector's rung"
+            )
         assert len(agreement.members) >= 2, "an agreement with fewer than two members"
         assert len(set(agreement.members)) == len(agreement.members)
         if agreement.kind is Kind.BILATERAL:
@@ -170,8 +178,17 @@ def test_invariants_hold_every_step_for_random_scenarios(parameters, seed, north
             "id": "alliance",
             "kind": "multilateral",
             "depth": 4,
+            "alliance": True,
             "members": ["Atlantia", "Borealis", "Caldera"],
-        }
+        },
+        # a DCA pact with rungs to climb, up to its sector's
+        {
+            "id": "forum",
+            "kind": "multilateral",
+            "sector": "training",
+            "depth": 1,
+            "members": ["Atlantia", "Caldera", "Dunmore"],
+        },
     ]
     if south == 0:
         data["agreements"] = [a for a in data["agreements"] if a["id"] != "caldera-south"]

@@ -384,13 +384,31 @@ CASES = [
         ("only a multilateral pact", "expected false"),
     ),
     Case(
-        "bilateral_alliance",
+        "alliance_short_of_mutual_defence",
         edit(
             "    members: [Alpha, Beta]\n    depth: 2",
-            f"    members: [Alpha, Beta]\n    depth: 2\n    alliance: true  {MARK}",
+            f"    members: [Alpha, Beta]\n    depth: 2  {MARK}\n    alliance: true",
         ),
-        "agreements[0].alliance",
-        ("only a multilateral pact can be an alliance", "expected false"),
+        "agreements[0].depth",
+        ("an alliance is a mutual-defence commitment, rung 4", "got depth 2"),
+    ),
+    Case(
+        "dca_at_mutual_defence",
+        edit(
+            "    members: [Alpha, Beta]\n    depth: 2",
+            f"    members: [Alpha, Beta]\n    depth: 4  {MARK}",
+        ),
+        "agreements[0].depth",
+        ("beyond what a DCA of sector general reaches", "expected 3 at most", "alliance: true"),
+    ),
+    Case(
+        "training_dca_above_its_rung",
+        edit(
+            "    members: [Alpha, Beta]\n    depth: 2",
+            f"    members: [Alpha, Beta]\n    depth: 3  {MARK}\n    sector: training",
+        ),
+        "agreements[0].depth",
+        ("beyond what a DCA of sector training reaches", "expected 2 at most"),
     ),
     Case(
         "unknown_event_type",

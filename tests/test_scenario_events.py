@@ -119,7 +119,13 @@ def test_an_agreement_signed_before_the_run_expires_at_the_end_of_its_running_te
 def test_two_agreements_between_the_same_pair_tie_them_at_the_deeper_one():
     data = without_events(steps=1)
     data["agreements"].append(
-        {"id": "second", "members": ["Caldera", "South 1"], "depth": 4, "sector": "basing"}
+        {
+            "id": "second",
+            "members": ["Caldera", "South 1"],
+            "depth": 4,
+            "sector": "basing",
+            "alliance": True,
+        }
     )
     model = DefenseCooperationModel(scenario_from_dict(data))
     caldera, partner = model.names.index("Caldera"), model.names.index("South 1")
@@ -222,7 +228,7 @@ def test_an_exogenous_pact_is_neither_deepened_nor_stepped_down():
             (exogenous_alliance(without_events(seed=seed, steps=15)), depths_exogenous),
         ):
             alliance = next(a for a in data["agreements"] if a["id"] == "alliance")
-            alliance["depth"] = 2
+            alliance.update(depth=2, alliance=False)  # a DCA pact, with rungs to climb
             data["parameters"] = {"deepening_rate": 1.0, "deepening_trust_threshold": 0.0}
             model = run(data)
             depths |= {depth for _, depth in model.registry.by_id["alliance"].depth_history}

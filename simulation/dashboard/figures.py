@@ -19,7 +19,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from simulation.domain import MAX_DEPTH, SECTORS, Depth, Kind
+from simulation.domain import DEPTH_NAMES, MAX_DEPTH, SECTORS, Kind
 from simulation.model import DefenseCooperationModel
 from simulation.palette import (
     MARKER_OUTLINE_COLOUR,
@@ -33,7 +33,6 @@ from simulation.palette import (
 from simulation.tables import nations_table
 
 MARGIN = {"l": 10, "r": 10, "t": 40, "b": 10}
-DEPTH_NAMES = {int(depth): depth.name.lower() for depth in Depth}
 
 
 # the network chart's height: its dashboard cell's

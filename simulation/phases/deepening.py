@@ -1,5 +1,7 @@
 """Phase 5, deepening: agreements climb the depth ladder when the next rung pays and
-the members trust each other enough, with chance `deepening_rate` a step.
+the members trust each other enough, with chance `deepening_rate` a step, up to their
+own rung (`Agreement.ceiling`): a DCA's sector's, short of mutual defence, which is the
+alliances' rung (an alliance is there from the start and stays).
 
 Bilateral agreements need both members to gain; pacts decide by capability-weighted
 vote (the stronger side dominates decisions). Either way every pair of members must
@@ -12,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from simulation import lifecycle
-from simulation.domain import MAX_DEPTH, Kind
+from simulation.domain import Kind
 from simulation.mechanisms.pacts import capability_vote
 from simulation.phases.member_evaluation import MemberValues
 from simulation.state import WorldState
@@ -30,14 +32,15 @@ def deepen(state: WorldState, step: int, now: MemberValues, gain: np.ndarray) ->
     n, trust = state.size, state.trust.ravel()
     threshold = p.deepening_trust_threshold
     trusting = (trust[first * n + second] >= threshold) & (trust[second * n + first] >= threshold)
-    ready = (registry.depth[slots] < MAX_DEPTH) & (registry.last_change[slots] < step)
+    # each climbs to its own rung at most: a DCA's sector's, short of mutual defence
+    ready = (registry.depth[slots] < registry.ceiling[slots]) & (registry.last_change[slots] < step)
     for slot in slots[ready & both_gain & trusting & (draws < p.deepening_rate)].tolist():
         lifecycle.climb(state, registry.by_slot[slot], step)
     pact_rows = slice(2 * count, None)
     weight = state.capability[now.nation[pact_rows]]
     for pact in registry.active_pacts():
         rows = now.slot[pact_rows] == pact.slot
-        if pact.exogenous or pact.depth >= MAX_DEPTH or registry.last_change[pact.slot] >= step:
+        if pact.exogenous or pact.depth >= pact.ceiling or registry.last_change[pact.slot] >= step:
             continue
         if state.rng.random() >= p.deepening_rate:
             continue

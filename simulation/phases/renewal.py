@@ -51,10 +51,15 @@ def renew_bilateral(
     registry.discontent_second[slots] = streak_second
     quits_first = fed_up(streak_first, p.exit_patience, term_ends)
     quits_second = fed_up(streak_second, p.exit_patience, term_ends)
-    lower = settles_lower(
-        registry.depth[slots],
-        quits_first | quits_second,
-        (below[:count] > 0) & (below[count : 2 * count] > 0),
+    allied = registry.alliance[slots]
+    # an alliance is a mutual-defence commitment or nothing: it never steps down
+    lower = (
+        settles_lower(
+            registry.depth[slots],
+            quits_first | quits_second,
+            (below[:count] > 0) & (below[count : 2 * count] > 0),
+        )
+        & ~allied
     )
     for slot in slots[lower].tolist():
         lifecycle.step_down(state, registry.by_slot[slot], step)
@@ -75,11 +80,13 @@ def renew_bilateral(
             leaving_reason(state, values, row, streak, term_ends[k]),
         )
     renewing = slots[term_ends & ~(quits_first | quits_second)]
-    if p.lapse_rate > 0 and renewing.size:
+    # alliances do not lapse: their members leave them, or stay
+    lapsable = renewing[~registry.alliance[renewing]] if allied.any() else renewing
+    if p.lapse_rate > 0 and lapsable.size:
         # drawn only when lapses can happen, so runs without them keep their draws
-        lapsing = lapses(state.rng.random(renewing.size), p.lapse_rate)
-        lifecycle.lapse_many(state, renewing[lapsing], step)
-        renewing = renewing[~lapsing]
+        lapsing = lapses(state.rng.random(lapsable.size), p.lapse_rate)
+        lifecycle.lapse_many(state, lapsable[lapsing], step)
+        renewing = np.setdiff1d(renewing, lapsable[lapsing], assume_unique=True)
     lifecycle.renew_many(state, renewing, step)
 
 
@@ -110,7 +117,7 @@ def renew_pacts(
                 pact.discontent.pop(member, None)
         weight = state.capability[values.nation[rows]]
         unhappy = fed_up(np.array(streak), p.exit_patience, term_end)
-        if settles_lower(
+        if not pact.alliance and settles_lower(
             pact.depth,
             capability_vote(weight, unhappy),
             capability_vote(weight, below[rows] > 0),
