@@ -158,3 +158,28 @@ def test_the_dca_network_is_the_same_counted_densely_or_sparsely(monkeypatch):
     np.testing.assert_array_equal(dense.dca_degree, sparse.dca_degree)
     np.testing.assert_array_equal(dense.dca_common_partners, sparse.dca_common_partners)
     assert (dense.dca_ties != dense.ties).any()  # the alliance was there to leave out
+
+
+def test_a_rival_of_a_member_never_joins_a_pact():
+    """Dunmore, Caldera's rival, courts the open pact (no funding cost, a pull to join);
+    without the rivalry it joins in some seed, with it in none."""
+    joined = {True: 0, False: 0}
+    for seed in (1, 2, 3, 4, 5, 6):
+        for rivals in (True, False):
+            data = small_world(events=[], seed=seed, steps=12)
+            pact = next(a for a in data["agreements"] if a["id"] == "alliance")
+            pact.update(alliance=False, depth=1, members=["Atlantia", "Borealis", "Caldera"])
+            if not rivals:
+                data["rivalries"] = [
+                    r for r in data["rivalries"] if set(r["nations"]) != {"Caldera", "Dunmore"}
+                ]
+            data["parameters"] = {"funding_cost": 0.0, "sovereignty_weight": 0.0}
+            memberships = all_tables(run(data))["memberships"]
+            joined[rivals] += int(
+                (
+                    (memberships["agreement_id"] == "alliance")
+                    & (memberships["nation"] == "Dunmore")
+                ).sum()
+            )
+    assert joined[False] > 0  # it would join, were it not a rival of a member
+    assert joined[True] == 0

@@ -52,3 +52,12 @@ def approves_applicant(
         depth,
     )
     return capability_vote(member_capability, value > 0)
+
+
+def rival_of_members(rivalry_with_members: np.ndarray) -> bool:
+    """Whether a nation is a rival of any member (`rivalry_with_members`: its rivalry
+    with each, 0-1). A state does not join the pact of its rival (Walt 1987: states
+    align against the source of their threat, not with it): the rival's adversary
+    vetoes it. Rivals already members together stay (Greece and Turkey in NATO,
+    Thailand and Cambodia in ASEAN: docs/MODEL.md 7.6)."""
+    return bool(np.any(np.asarray(rivalry_with_members) > 0))

@@ -1,5 +1,6 @@
-"""Phase 4, multilateral pacts: outsiders apply and members vote them in; closed
-triangles of deep, trusting bilateral ties found new pacts (multilateralisation)."""
+"""Phase 4, multilateral pacts: outsiders apply and members vote them in (never a rival
+of a member); closed triangles of deep, trusting bilateral ties found new pacts (never
+with rivals among them: multilateralisation)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from simulation import lifecycle
 from simulation.domain import FundingSplit, Kind, Sector
 from simulation.mechanisms import utility
 from simulation.mechanisms.choice import standard_gumbel
-from simulation.mechanisms.pacts import approves_applicant
+from simulation.mechanisms.pacts import approves_applicant, rival_of_members
 from simulation.phases.partner_valuation import pact_terms
 from simulation.state import WorldState
 
@@ -56,6 +57,8 @@ def join_pacts(state: WorldState, step: int) -> None:
         applicants = outsiders[keen][np.argsort(-taste)][: p.diplomatic_capacity]
         for applicant in applicants.tolist():
             members = np.array(pact.members)
+            if rival_of_members(state.rivalry[applicant, members]):
+                continue  # the rival's adversary vetoes it
             if approves_applicant(
                 state.capability[members],
                 state.threat[members],
@@ -114,6 +117,8 @@ def found_pacts(state: WorldState, step: int) -> None:
     for x, y, z in zip(a.tolist(), b.tolist(), c.tolist()):
         if x in founded or y in founded or z in founded:
             continue
+        if state.rivalry[x, y] > 0 or state.rivalry[x, z] > 0 or state.rivalry[y, z] > 0:
+            continue  # rivals never share a pact
         if state.rng.random() >= p.multilateralisation_rate:
             continue
         founded.update((x, y, z))

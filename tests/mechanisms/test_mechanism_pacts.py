@@ -5,7 +5,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from simulation.mechanisms.pacts import approves_applicant, capability_vote, collective_security
+from simulation.mechanisms.pacts import (
+    approves_applicant,
+    capability_vote,
+    collective_security,
+    rival_of_members,
+)
 
 FAST = settings(max_examples=100, deadline=None)
 
@@ -172,3 +177,10 @@ def test_an_applicant_is_judged_at_the_pacts_depth():
     # where depth 4 gives -0.01
     assert approves([0.29, 0.29, 0.29], depth=1)
     assert not approves([0.29, 0.29, 0.29], depth=4)
+
+
+def test_a_rival_of_any_member_is_vetoed_and_others_are_not():
+    assert rival_of_members(np.array([0.0, 0.0, 0.3]))
+    assert rival_of_members(np.array([1.0]))
+    assert not rival_of_members(np.array([0.0, 0.0]))
+    assert not rival_of_members(np.array([]))
