@@ -9,10 +9,18 @@ years. If agreements all but stopped partners from fighting, the partners' dispu
 would be few and hardly ever fatal:
 
     python -m analysis.disputes
+
+With `--scenario`, the same table for runs of a scenario that starts in 1990 (mean
+over `--seeds` runs), its crises counted as disputes and its escalations as fatal
+ones, partners being the pairs holding a bilateral DCA in force (no alliance) at the
+crisis's step:
+
+    python -m analysis.disputes --scenario scenarios/world_1990_calibrated.yaml --seeds 4
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 
 import numpy as np
@@ -49,6 +57,52 @@ def dispute_table(disputes: pd.DataFrame, treaties: pd.DataFrame) -> pd.DataFram
         rows.append(
             (int(year), fatal.size, int(fatal.sum()), int(tied.sum()), int((fatal & tied).sum()))
         )
+    return _with_pooled_row(rows)
+
+
+def observed() -> pd.DataFrame:
+    """`dispute_table` of the shipped disputes and DCAD treaties."""
+    return dispute_table(pd.read_csv(DISPUTES_FILE), pd.read_csv(TREATIES_FILE))
+
+
+def crisis_table(tables: dict[str, pd.DataFrame], start_year: int, last_year: int) -> pd.DataFrame:
+    """`dispute_table`'s counts for one run's tables (`simulation.tables.all_tables`):
+    its crises of steps 1 to `last_year - start_year`, escalations as fatal, and
+    partners the pairs holding a bilateral DCA (no alliance) in force at the step."""
+    events, agreements = tables["events"], tables["agreements"]
+    crises = events[(events["event"] == "crisis") & (events["step"] >= 1)]
+    crises = crises[crises["step"] <= last_year - start_year]
+    dcas = agreements[(agreements["kind"] == "bilateral") & ~agreements["alliance"].astype(bool)]
+    pairs = dcas["members"].str.split("; ").map(frozenset)
+    ended = dcas["ended_step"].astype("Float64").fillna(np.inf).to_numpy(dtype=float)
+    spells: dict[frozenset, list[tuple[int, float]]] = {}
+    for pair, signed, end in zip(pairs, dcas["signed_step"].tolist(), ended.tolist()):
+        spells.setdefault(pair, []).append((signed, end))
+
+    def partners(a: str, b: str, step: int) -> bool:
+        return any(signed <= step < end for signed, end in spells.get(frozenset((a, b)), ()))
+
+    frame = pd.DataFrame(
+        {
+            "year": crises["step"].to_numpy() + start_year,
+            "fatal": (crises["outcome"] == "escalated").astype(int).to_numpy(),
+            "tied": [
+                partners(a, b, step)
+                for a, b, step in zip(crises["nation"], crises["other"], crises["step"])
+            ],
+        }
+    )
+    rows = []
+    for year in range(start_year + 1, last_year + 1):
+        begun = frame[frame["year"] == year]
+        fatal, tied = begun["fatal"].to_numpy() > 0, begun["tied"].to_numpy(dtype=bool)
+        rows.append(
+            (year, fatal.size, int(fatal.sum()), int(tied.sum()), int((fatal & tied).sum()))
+        )
+    return _with_pooled_row(rows)
+
+
+def _with_pooled_row(rows: list[tuple]) -> pd.DataFrame:
     table = pd.DataFrame(
         rows, columns=["year", "disputes", "fatal", "between_partners", "partners_fatal"]
     )
@@ -59,16 +113,45 @@ def dispute_table(disputes: pd.DataFrame, treaties: pd.DataFrame) -> pd.DataFram
     return table[list(COLUMNS)]
 
 
-def observed() -> pd.DataFrame:
-    """`dispute_table` of the shipped disputes and DCAD treaties."""
-    return dispute_table(pd.read_csv(DISPUTES_FILE), pd.read_csv(TREATIES_FILE))
+def simulated(scenario_path: str, seeds: int, start_year: int = 1990, last_year: int = 2000):
+    """`crisis_table` averaged over runs of the scenario, seeds scenario.seed, +1, ..."""
+    from simulation import load_scenario, run_scenario
+
+    scenario = load_scenario(scenario_path)
+    tables = [
+        crisis_table(
+            run_scenario(scenario.model_copy(update={"seed": scenario.seed + offset})).tables(),
+            start_year,
+            last_year,
+        )
+        for offset in range(seeds)
+    ]
+    counts = ["disputes", "fatal", "between_partners", "partners_fatal"]
+    mean = tables[0].copy()
+    mean[counts] = sum(table[counts].astype(float) for table in tables) / seeds
+    mean["fatal_share"] = mean["fatal"] / mean["disputes"].where(mean["disputes"] > 0)
+    return mean
 
 
 def main(argv: list[str] | None = None) -> int:
-    if argv:
-        print(f"analysis.disputes takes no arguments, got {' '.join(argv)}", file=sys.stderr)
+    parser = argparse.ArgumentParser(prog="python -m analysis.disputes", description=__doc__)
+    parser.add_argument("--scenario", help="also runs of this scenario (a 1990 start)")
+    parser.add_argument("--seeds", type=int, default=4)
+    args = parser.parse_args(argv)
+    if args.seeds < 1:
+        print("--seeds: expected at least 1", file=sys.stderr)
         return 2
-    return print_table(observed)
+    if args.scenario is None:
+        return print_table(observed)
+
+    def both() -> pd.DataFrame:
+        simulated_rows = simulated(args.scenario, args.seeds).assign(
+            source=f"simulated ({args.seeds} seeds)"
+        )
+        observed_rows = observed().assign(source="observed")
+        return pd.concat([observed_rows, simulated_rows], ignore_index=True)[["source", *COLUMNS]]
+
+    return print_table(both)
 
 
 if __name__ == "__main__":

@@ -49,9 +49,38 @@ def test_the_shipped_disputes_are_gmls_501_onsets_41_of_them_between_dca_partner
     assert (pooled["between_partners"], pooled["partners_fatal"]) == (41, 5)
 
 
-def test_the_command_prints_the_table_and_refuses_arguments(capsys):
+def test_the_command_prints_the_table_and_refuses_a_bad_seed_count(capsys):
     assert disputes.main([]) == 0
     out = capsys.readouterr().out
     assert "between_partners" in out and "all" in out
-    assert disputes.main(["--seeds", "3"]) == 2
-    assert "takes no arguments" in capsys.readouterr().err
+    assert disputes.main(["--scenario", "scenarios/baseline.yaml", "--seeds", "0"]) == 2
+    assert "--seeds: expected at least 1" in capsys.readouterr().err
+
+
+def test_a_runs_crises_count_as_between_partners_only_while_a_bilateral_dca_is_in_force():
+    events = pd.DataFrame(
+        {
+            "step": [1, 1, 3, 3, 4, 12],
+            "event": ["crisis", "signed", "crisis", "crisis", "crisis", "crisis"],
+            "nation": ["A", "A", "A", "C", "B", "A"],
+            "other": ["B", "B", "B", "D", "A", "B"],
+            "outcome": ["escalated", "", "prevented", "escalated", "escalated", "escalated"],
+        }
+    )
+    agreements = pd.DataFrame(
+        {
+            "kind": ["bilateral", "bilateral"],
+            "alliance": [False, True],
+            "members": ["A; B", "C; D"],  # C and D are allies: no DCA partners
+            "signed_step": [2, 0],
+            "ended_step": pd.array([4, None], dtype="Int64"),  # A-B ends at step 4
+        }
+    )
+    table = disputes.crisis_table({"events": events, "agreements": agreements}, 1990, 2000)
+    by_year = table.set_index("year")
+    assert by_year.loc[1991, "disputes"] == 1 and by_year.loc[1991, "between_partners"] == 0
+    assert by_year.loc[1993, "between_partners"] == 1  # A-B in force from step 2
+    assert by_year.loc[1993, "partners_fatal"] == 0
+    assert by_year.loc[1994, "between_partners"] == 0  # ended at step 4
+    pooled = table.iloc[-1]
+    assert (pooled["disputes"], pooled["fatal"]) == (4, 3)  # step 12 is past 2000
