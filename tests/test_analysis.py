@@ -264,9 +264,15 @@ def test_the_rebuilt_network_matches_the_density_and_transitivity_the_model_reco
         assert graph.number_of_nodes() == 10
         assert nx.density(graph) == pytest.approx(model.loc[step, "network_density"])
         assert nx.transitivity(graph) == pytest.approx(model.loc[step, "transitivity"])
-    # Alpha left AB at step 3 (a scheduled event): AB ties them before, not after
-    assert "AB" in network_at(results, 2).edges["Alpha", "Beta"]["agreements"]
-    after = network_at(results, 3)
+    # AB ties Alpha and Beta until its first exit (for its cost, or the scheduled
+    # withdrawal at step 3), and no longer from that step
+    events = results.events
+    left = int(
+        events[(events["agreement_id"] == "AB") & (events["event"] == "exited")]["step"].min()
+    )
+    assert 1 <= left <= 3
+    assert "AB" in network_at(results, left - 1).edges["Alpha", "Beta"]["agreements"]
+    after = network_at(results, left)
     assert (
         not after.has_edge("Alpha", "Beta")
         or "AB" not in after.edges["Alpha", "Beta"]["agreements"]

@@ -328,8 +328,9 @@ def test_an_experienced_state_values_a_new_partner_higher_by_the_cost_it_saves()
     novice_values = signing.dialogue_value(state)
     state.parameters = state.parameters.model_copy(update={"negotiation_experience": 0.5})
     experienced_values = signing.dialogue_value(state)
-    saved = 0.2 - 0.2 * (1.0 + state.degree) ** -0.5
-    assert state.degree.max() > 0
+    # experience is in DCAs: a nation's allies are not its DCA partners
+    saved = 0.2 - 0.2 * (1.0 + state.dca_degree) ** -0.5
+    assert state.dca_degree.max() > 0 and (state.dca_degree != state.degree).any()
     np.testing.assert_allclose(
         experienced_values - novice_values, np.repeat(saved[:, None], state.size, 1), atol=1e-6
     )

@@ -51,8 +51,15 @@ def escalation_probability(
     trust_effect: float,
     early_warning_effect: float,
     deterrence_effect: float,
+    defusing_ceiling: float = np.inf,
 ) -> np.ndarray:
     """Chance each crisis escalates; arrays hold one entry a crisis.
+
+    Each channel lowers the log-odds of escalation by its effect; together they combine
+    with diminishing returns, `defusing_ceiling` x (1 - exp(-sum / defusing_ceiling)):
+    about the sum while it is small, never more than the ceiling (infinite: the plain
+    sum). Partners with every channel open still escalate now and then, as DCA
+    partners did in the disputes of 1990-2000 (docs/MODEL.md 11.6).
 
     `channel` is 0/1 (the parties share an agreement); `dispute_resolution` in
     [0, 1] is how far dispute-resolution provisions cover the pair (the caller
@@ -60,15 +67,17 @@ def escalation_probability(
     elsewhere); `early_warning` is 0/1 (either side has intelligence partners); `deterrence` in [0, 1] is the honoured allies' share of capability
     behind the weaker party.
     """
-    log_odds = (
-        np.log(base / (1.0 - base))
-        - dialogue_effect * channel
-        - dispute_resolution_effect * dispute_resolution
-        - mediation_effect * np.tanh(common_partners)
-        - trust_effect * trust
-        - early_warning_effect * early_warning
-        - deterrence_effect * deterrence
+    defused = (
+        dialogue_effect * channel
+        + dispute_resolution_effect * dispute_resolution
+        + mediation_effect * np.tanh(common_partners)
+        + trust_effect * trust
+        + early_warning_effect * early_warning
+        + deterrence_effect * deterrence
     )
+    if np.isfinite(defusing_ceiling):
+        defused = defusing_ceiling * -np.expm1(-defused / defusing_ceiling)
+    log_odds = np.log(base / (1.0 - base)) - defused
     return 1.0 / (1.0 + np.exp(-log_odds))
 
 

@@ -78,6 +78,7 @@ def run_crises(state: WorldState, step: int) -> None:
         trust_effect=p.trust_effect,
         early_warning_effect=p.early_warning_effect,
         deterrence_effect=p.deterrence_effect,
+        defusing_ceiling=p.defusing_ceiling,
     )
     escalated = state.rng.random(len(pairs)) < probability
     state.counts["crises"] += len(pairs)
