@@ -89,10 +89,23 @@ def stability_index(escalated: int, nations: int, mean_trust: float, tension: fl
     step among 50 nations).
     stability = 0.5 peace + 0.3 mean trust + 0.2 (1 - sovereignty tension).
     """
+    value = sum(stability_parts(escalated, nations, mean_trust, tension).values())
+    return float(min(max(value, 0.0), 1.0))
+
+
+def stability_parts(
+    escalated: int, nations: int, mean_trust: float, tension: float
+) -> dict[str, float]:
+    """The three weighted terms `stability_index` adds up (before clipping to [0, 1],
+    which their sum never leaves): what each contributes, so a change in the index can
+    be told apart into peace, trust and sovereignty tension."""
     peace = 1.0 / (1.0 + escalated / (ESCALATION_HALF_POINT * max(nations, 1)))
     w_peace, w_trust, w_tension = STABILITY_WEIGHTS
-    value = w_peace * peace + w_trust * mean_trust + w_tension * (1.0 - tension)
-    return float(min(max(value, 0.0), 1.0))
+    return {
+        "peace": w_peace * peace,
+        "trust": w_trust * mean_trust,
+        "sovereignty tension": w_tension * (1.0 - tension),
+    }
 
 
 NATION_COLUMNS: tuple[str, ...] = (
