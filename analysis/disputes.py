@@ -22,40 +22,59 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable, Iterable
 
 import numpy as np
 import pandas as pd
 
-from analysis.new_ties import ROOT, TREATIES_FILE, print_table
+from analysis.new_ties import (
+    ROOT,
+    TREATIES_FILE,
+    code_index,
+    observed_pairs,
+    print_table,
+    simulated_pairs,
+)
 
 DISPUTES_FILE = ROOT / "scenarios" / "data" / "mid_onsets_1990_2000.csv"
 COLUMNS = ("year", "disputes", "fatal", "fatal_share", "between_partners", "partners_fatal")
 
 
-def partners_in_force(treaties: pd.DataFrame, year: int) -> set[tuple[int, int]]:
-    """The pairs of state codes (lower first) holding a DCA in force in `year`."""
-    in_force = treaties[(treaties["signYear"] <= year) & (treaties["endYearEstimate"] >= year)]
-    first = np.minimum(in_force["ccode1"], in_force["ccode2"])
-    second = np.maximum(in_force["ccode1"], in_force["ccode2"])
-    return set(zip(first.tolist(), second.tolist()))
-
-
 def dispute_table(disputes: pd.DataFrame, treaties: pd.DataFrame) -> pd.DataFrame:
     """Per year of `disputes` (rows `year, ccode1, ccode2, fatal`, the lower code first),
-    the counts of `COLUMNS`; the last row, year "all", pools every year."""
+    the counts of `COLUMNS`; the last row, year "all", pools every year. Partners are
+    the pairs `new_ties.observed_pairs` finds in force that year."""
+    pairs_in, size = observed_pairs(treaties)
+    place = code_index(treaties)
+    first = disputes["ccode1"].map(place)
+    second = disputes["ccode2"].map(place)
+    held = first.notna() & second.notna()  # a state with no treaty has no partner
+    code = np.where(held, first.fillna(0) * size + second.fillna(0), -1).astype(np.int64)
+    return _by_year(
+        disputes["year"].to_numpy(),
+        disputes["fatal"].to_numpy() > 0,
+        code,
+        pairs_in,
+        range(int(disputes["year"].min()), int(disputes["year"].max()) + 1),
+    )
+
+
+def _by_year(
+    year: np.ndarray,
+    fatal: np.ndarray,
+    code: np.ndarray,
+    pairs_in: Callable[[int], np.ndarray],
+    years: Iterable[int],
+) -> pd.DataFrame:
+    """`COLUMNS` per year of `years` and pooled: disputes (one entry of `year`, `fatal`
+    and the pair `code`, -1 for none), partners by `pairs_in(year)`."""
     rows = []
-    for year, begun in disputes.groupby("year", sort=True):
-        partners = partners_in_force(treaties, int(year))
-        tied = np.array(
-            [
-                (a, b) in partners
-                for a, b in zip(begun["ccode1"].tolist(), begun["ccode2"].tolist())
-            ],
-            dtype=bool,
-        )
-        fatal = begun["fatal"].to_numpy() > 0
+    for each in years:
+        begun = year == each
+        tied = np.isin(code[begun], pairs_in(each))
+        lethal = fatal[begun]
         rows.append(
-            (int(year), fatal.size, int(fatal.sum()), int(tied.sum()), int((fatal & tied).sum()))
+            (each, int(begun.sum()), int(lethal.sum()), int(tied.sum()), int((lethal & tied).sum()))
         )
     return _with_pooled_row(rows)
 
@@ -68,38 +87,27 @@ def observed() -> pd.DataFrame:
 def crisis_table(tables: dict[str, pd.DataFrame], start_year: int, last_year: int) -> pd.DataFrame:
     """`dispute_table`'s counts for one run's tables (`simulation.tables.all_tables`):
     its crises of steps 1 to `last_year - start_year`, escalations as fatal, and
-    partners the pairs holding a bilateral DCA (no alliance) in force at the step."""
+    partners the pairs `new_ties.simulated_pairs` finds holding a bilateral DCA at the
+    step."""
     events, agreements = tables["events"], tables["agreements"]
     crises = events[(events["event"] == "crisis") & (events["step"] >= 1)]
     crises = crises[crises["step"] <= last_year - start_year]
-    dcas = agreements[(agreements["kind"] == "bilateral") & ~agreements["alliance"].astype(bool)]
-    pairs = dcas["members"].str.split("; ").map(frozenset)
-    ended = dcas["ended_step"].astype("Float64").fillna(np.inf).to_numpy(dtype=float)
-    spells: dict[frozenset, list[tuple[int, float]]] = {}
-    for pair, signed, end in zip(pairs, dcas["signed_step"].tolist(), ended.tolist()):
-        spells.setdefault(pair, []).append((signed, end))
-
-    def partners(a: str, b: str, step: int) -> bool:
-        return any(signed <= step < end for signed, end in spells.get(frozenset((a, b)), ()))
-
-    frame = pd.DataFrame(
-        {
-            "year": crises["step"].to_numpy() + start_year,
-            "fatal": (crises["outcome"] == "escalated").astype(int).to_numpy(),
-            "tied": [
-                partners(a, b, step)
-                for a, b, step in zip(crises["nation"], crises["other"], crises["step"])
-            ],
-        }
+    nations = sorted(
+        set(crises["nation"])
+        | set(crises["other"])
+        | {name for members in agreements["members"] for name in members.split("; ")}
     )
-    rows = []
-    for year in range(start_year + 1, last_year + 1):
-        begun = frame[frame["year"] == year]
-        fatal, tied = begun["fatal"].to_numpy() > 0, begun["tied"].to_numpy(dtype=bool)
-        rows.append(
-            (year, fatal.size, int(fatal.sum()), int(tied.sum()), int((fatal & tied).sum()))
-        )
-    return _with_pooled_row(rows)
+    pairs_in, size = simulated_pairs(agreements, nations, start_year)
+    index = {name: k for k, name in enumerate(nations)}
+    first = crises["nation"].map(index).to_numpy(dtype=np.int64)
+    second = crises["other"].map(index).to_numpy(dtype=np.int64)
+    return _by_year(
+        crises["step"].to_numpy() + start_year,
+        (crises["outcome"] == "escalated").to_numpy(),
+        np.minimum(first, second) * size + np.maximum(first, second),
+        pairs_in,
+        range(start_year + 1, last_year + 1),
+    )
 
 
 def _with_pooled_row(rows: list[tuple]) -> pd.DataFrame:

@@ -119,11 +119,17 @@ def allied_pairs(groups: list[set[str]], index: dict[str, int], size: int) -> np
     return np.unique(np.concatenate(codes)) if codes else np.array([], dtype=np.int64)
 
 
+def code_index(treaties: pd.DataFrame) -> dict[int, int]:
+    """DCAD's state codes in the treaties, each to its place in `observed_pairs`'
+    numbering."""
+    codes = np.unique(np.concatenate([treaties["ccode1"], treaties["ccode2"]]))
+    return {int(code): k for k, code in enumerate(codes)}
+
+
 def observed_pairs(treaties: pd.DataFrame) -> tuple[Callable[[int], np.ndarray], int]:
     """`pairs_in(year)` for the DCAD treaties, and the number of state codes."""
-    codes = np.unique(np.concatenate([treaties["ccode1"], treaties["ccode2"]]))
-    index = {int(code): k for k, code in enumerate(codes)}
-    size = len(codes)
+    index = code_index(treaties)
+    size = len(index)
     first = treaties["ccode1"].map(index).to_numpy()
     second = treaties["ccode2"].map(index).to_numpy()
     code = np.minimum(first, second) * size + np.maximum(first, second)
@@ -140,8 +146,7 @@ def observed_pairs(treaties: pd.DataFrame) -> tuple[Callable[[int], np.ndarray],
 def observed_index(treaties: pd.DataFrame, states: pd.DataFrame) -> dict[str, int]:
     """Each state's name (its COW abbreviation, as in the real worlds) to its place in
     `observed_pairs`' numbering of DCAD's codes, for the states that hold a treaty."""
-    codes = np.unique(np.concatenate([treaties["ccode1"], treaties["ccode2"]]))
-    place = {int(code): k for k, code in enumerate(codes)}
+    place = code_index(treaties)
     return {
         name: place[int(code)]
         for code, name in zip(states["ccode"], states["name"], strict=True)
@@ -152,11 +157,14 @@ def observed_index(treaties: pd.DataFrame, states: pd.DataFrame) -> dict[str, in
 def simulated_pairs(
     agreements: pd.DataFrame, nations: Iterable[str], start_year: int
 ) -> tuple[Callable[[int], np.ndarray], int]:
-    """`pairs_in(year)` for a run's bilateral agreements (in force at step s when signed
-    at or before s and not ended by s), and the number of nations."""
+    """`pairs_in(year)` for a run's bilateral DCAs (in force at step s when signed at or
+    before s and not ended by s; a bilateral alliance is no DCA), and the number of
+    nations."""
     index = {name: k for k, name in enumerate(nations)}
     size = len(index)
     bilateral = agreements[agreements["kind"] == "bilateral"]
+    if "alliance" in bilateral:  # tables written before alliances were apart have none
+        bilateral = bilateral[~bilateral["alliance"].astype(bool)]
     members = bilateral["members"].str.split("; ")
     first = np.array([index[m[0]] for m in members], dtype=np.int64)
     second = np.array([index[m[1]] for m in members], dtype=np.int64)

@@ -153,3 +153,17 @@ def test_allied_pairs_are_every_pair_within_a_group_over_the_known_names():
     pairs = new_ties.allied_pairs([{"A", "B", "C", "Z"}, {"D", "C"}], index, 4)
     assert pairs.tolist() == sorted(codes([(0, 1), (0, 2), (1, 2), (2, 3)], 4).tolist())
     assert new_ties.allied_pairs([], index, 4).size == 0
+
+
+def test_simulated_pairs_leave_a_bilateral_alliance_out_it_is_no_dca():
+    agreements = pd.DataFrame(
+        {
+            "kind": ["bilateral", "bilateral"],
+            "alliance": [False, True],
+            "members": ["A; B", "B; C"],
+            "signed_step": [0, 0],
+            "ended_step": [None, None],
+        }
+    )
+    pairs_in, _ = new_ties.simulated_pairs(agreements, ["A", "B", "C"], 1990)
+    assert pairs_in(1991).tolist() == [1]  # A-B only; B and C are allies
