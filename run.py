@@ -228,6 +228,7 @@ def command_report(args: argparse.Namespace) -> int:
 def command_hindcast(args: argparse.Namespace) -> int:
     from analysis.calibration import run_forward, stacked_runs
     from analysis.hindcast import (
+        DISPUTES_FILE,
         STRUCTURE_FILE,
         HindcastError,
         hindcast_from_runs,
@@ -274,7 +275,10 @@ def command_hindcast(args: argparse.Namespace) -> int:
         fit_years = parse_years(args.fit_years, "--fit-years")
         test_years = parse_years(args.test_years, "--test-years")
         # a broken observed file fails before any run too
-        observed = load_observed(structure=STRUCTURE_FILE if STRUCTURE_FILE.is_file() else None)
+        observed = load_observed(
+            structure=STRUCTURE_FILE if STRUCTURE_FILE.is_file() else None,
+            disputes=DISPUTES_FILE if DISPUTES_FILE.is_file() else None,
+        )
         started = time.perf_counter()
         with tqdm(
             total=args.seeds,
@@ -670,7 +674,7 @@ def build_parser() -> argparse.ArgumentParser:
     hindcast.add_argument(
         "--test-years",
         default="2001-2010",
-        help="years scored as the test period, with issue 13's targets (2001-2010)",
+        help="years scored as the test period, with the targets of issues 13 and 14 (2001-2010)",
     )
     hindcast.add_argument("--out", help="output folder (default: a new folder under results/)")
     hindcast.add_argument("--quiet", action="store_true", help="no progress bar")

@@ -23,7 +23,7 @@ posterior; its weighted median is the fitted value written into the scenario.
 
 **Afterwards.** `draws` particles, drawn from the posterior by weight, are run over every
 year (the posterior predictive: median and 90% band per measure and year); the fitted
-scenario is run for `check_seeds` seeds over every year, and issue 13's targets are
+scenario is run for `check_seeds` seeds over every year, and the targets of issues 13 and 14 are
 checked on the test years (`analysis.hindcast.check_targets`).
 
 **Observed counts** are compared as published when the model counts the states in the
@@ -359,7 +359,7 @@ class Calibration:
         revision = self.revision
         targets = self.check.targets
         met = (
-            f"{int(targets['passed'].sum())} of {len(targets)} of issue 13's targets met on the "
+            f"{int(targets['passed'].sum())} of {len(targets)} of the targets (issues 13 and 14) met on the "
             f"test years ({', '.join(targets.loc[~targets['passed'], 'measure'])} missed)"
             if targets is not None and not targets["passed"].all()
             else "every target of issue 13 met on the test years"

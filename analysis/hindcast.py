@@ -99,8 +99,28 @@ STRUCTURE: dict[str, tuple[str, str, int]] = {
     "shared_partners_new": ("partners shared per new tie", "shared", 2),
     "smaller_degree_new": ("partners of a new tie's less tied state", "smaller", 2),
 }
-ALL_MEASURES: dict[str, tuple[str, str, int]] = {**MEASURES, **STRUCTURE}
+# Crises against the militarised interstate disputes (issue 14): the yearly count of
+# dyadic disputes begun, of those with the use of force (hostility 4-5), and of those
+# with fatalities, observed for 1990-2000 in DISPUTES_FILE (GML MID 2.2.1; the disputes
+# after 2000 are withheld, so the test years are held to the range of the fit years in
+# TARGETS). The MID count one row a pair of states on opposite sides, so a state that
+# joins a dispute adds a pair with each opponent: simulated, the model table's crises,
+# crises_militarised and conflicts_escalated, each with the pairs the allies drawn in
+# add (`allies_honoured`, who join only crises that came to force;
+# `allies_in_fatal_crises`).
+DISPUTES: dict[str, tuple[str, str, int]] = {
+    "disputes": ("disputes begun a year (MID; model: crises)", "disputes", 1),
+    "force_disputes": ("of them with force (hostility 4-5)", "force", 1),
+    "fatal_disputes": ("of them fatal (model: escalated)", "fatal", 1),
+}
+DISPUTE_COLUMNS = {
+    "disputes": ("crises", "allies_honoured"),
+    "force_disputes": ("crises_militarised", "allies_honoured"),
+    "fatal_disputes": ("conflicts_escalated", "allies_in_fatal_crises"),
+}
+ALL_MEASURES: dict[str, tuple[str, str, int]] = {**MEASURES, **STRUCTURE, **DISPUTES}
 STRUCTURE_FILE = ROOT / "scenarios" / "data" / "dca_network_structure_1990_2000.csv"
+DISPUTES_FILE = ROOT / "scenarios" / "data" / "mid_onsets_1990_2000.csv"
 # The normalised RMSE divides by the mean observed level; a correlation near zero would
 # make that scale, and the measure's weight, arbitrarily large, so it is floored.
 SCALE_FLOOR: dict[str, float] = {"degree_assortativity": 0.1}
@@ -133,13 +153,16 @@ class HindcastError(ValueError):
 
 
 def load_observed(
-    path: str | Path = OBSERVED_FILE, structure: str | Path | None = None
+    path: str | Path = OBSERVED_FILE,
+    structure: str | Path | None = None,
+    disputes: str | Path | None = None,
 ) -> pd.DataFrame:
     """The observed yearly figures: one row a year, `year`, `states` and every measure of
     MEASURES, all numbers, none missing; the STRUCTURE measures where the file, or the
     `structure` file (`load_structure`), gives them, NaN elsewhere (agreements per tied
-    pair is derived from the figures where neither gives it). Anything else is a
-    HindcastError of one line."""
+    pair is derived from the figures where neither gives it); the DISPUTES counts in the
+    years the `disputes` file (`load_disputes`) covers, NaN elsewhere. Anything else is
+    a HindcastError of one line."""
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -207,7 +230,47 @@ def load_observed(
     for column in STRUCTURE:
         if column not in frame.columns:
             frame[column] = np.nan
+    counts = load_disputes(disputes).set_index("year") if disputes is not None else None
+    for column in DISPUTES:
+        frame[column] = frame["year"].map(counts[column]) if counts is not None else np.nan
     return frame
+
+
+def load_disputes(path: str | Path = DISPUTES_FILE) -> pd.DataFrame:
+    """The observed DISPUTES counts a year from a file of dyadic disputes begun (one row
+    a dispute and pair: `year`, `hostility` 1-5, `fatal` 0/1), every year from the first
+    to the last present (a year without a dispute counts 0)."""
+    path = Path(path)
+    if not path.is_file():
+        raise HindcastError(f"{path}: observed disputes file not found")
+    if path.stat().st_size > OBSERVED_FILE_MAX_BYTES:
+        raise HindcastError(f"{path}: larger than {OBSERVED_FILE_MAX_BYTES:,} bytes")
+    try:
+        frame = pd.read_csv(path)
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+        raise HindcastError(f"{path}: cannot read the disputes file ({error})") from None
+    for column in ("year", "hostility", "fatal"):
+        if column not in frame.columns:
+            raise HindcastError(f"{path}: missing column {column}")
+        numbers = pd.to_numeric(frame[column], errors="coerce")
+        if numbers.isna().any():
+            row = int(np.flatnonzero(numbers.isna().to_numpy())[0])
+            raise HindcastError(
+                f"{path}: row {row + 1} after the header, column {column}: expected a number"
+            )
+        frame[column] = numbers
+    if frame.empty:
+        raise HindcastError(f"{path}: no disputes")
+    years = pd.RangeIndex(int(frame["year"].min()), int(frame["year"].max()) + 1, name="year")
+    grouped = frame.groupby("year")
+    counts = pd.DataFrame(
+        {
+            "disputes": grouped.size(),
+            "force_disputes": grouped["hostility"].apply(lambda h: int((h >= 4).sum())),
+            "fatal_disputes": grouped["fatal"].apply(lambda f: int((f > 0).sum())),
+        }
+    )
+    return counts.reindex(years, fill_value=0).astype(float).reset_index()
 
 
 def load_structure(path: str | Path = STRUCTURE_FILE) -> pd.DataFrame:
@@ -277,6 +340,13 @@ def measures_from_model(
         else:
             frame[measure] = model[MODEL_COLUMN[measure]].to_numpy()
     columns = [*keys, "step", "year", *MEASURES]
+    disputes = [
+        m for m, pair in DISPUTE_COLUMNS.items() if all(c in model.columns for c in pair)
+    ]
+    for measure in disputes:
+        counts = model[list(DISPUTE_COLUMNS[measure])].sum(axis=1).to_numpy(dtype=float)
+        # step 0 is the start's network: no crisis has been drawn yet
+        frame[measure] = np.where(frame["step"] == 0, np.nan, counts)
     if structure is not None:
         # the observed figures count bilateral DCAs: where the structure measures give
         # them from the runs' bilateral agreements, they replace the model table's, whose
@@ -287,7 +357,7 @@ def measures_from_model(
             extra, on=[*keys, "step"], how="left", validate="one_to_one"
         )
         columns += list(STRUCTURE)
-    return frame[columns].reset_index(drop=True)
+    return frame[columns + disputes].reset_index(drop=True)
 
 
 def compare(
@@ -404,7 +474,7 @@ def distance(table: pd.DataFrame, measures: Iterable[str] | None = None) -> floa
     return float(score(table, measures)["nrmse"].mean())
 
 
-# --- the targets of issue 13 ---------------------------------------------------------------
+# --- the targets of issues 13 and 14 ---------------------------------------------------------------
 
 # (target, measure, kind, bound): "relative" within bound x observed every test year;
 # "absolute" within bound of observed every test year; "last" within bound x observed in
@@ -429,6 +499,20 @@ TARGETS: tuple[tuple[str, str, str, Any], ...] = (
     ),
     ("degree assortativity negative, every year", "degree_assortativity", "negative", None),
     ("transitivity within 0.1 of observed, every year", "transitivity", "absolute", 0.1),
+    # issue 14: the disputes after 2000 are withheld, so each test year is held to the
+    # range of the years 1991-2000
+    (
+        "disputes begun 24-74 a year (the range of 1991-2000), every year",
+        "disputes",
+        "range",
+        (24, 74),
+    ),
+    (
+        "fatal disputes 6-36 a year (the range of 1991-2000), every year",
+        "fatal_disputes",
+        "range",
+        (6, 36),
+    ),
 )
 TARGET_COLUMNS = ("target", "measure", "years", "simulated", "observed", "worst_year", "passed")
 # issue 13: each target is judged on the mean of at least this many seeds
@@ -491,7 +575,7 @@ def targets_text(targets: pd.DataFrame, runs: int, rescaled_to: int | None = Non
     """The targets as printed: one line each, PASS or MISS with its figures."""
     passed = int(targets["passed"].sum())
     lines = [
-        f"targets of issue 13 on the test years ({passed} of {len(targets)} met, mean of "
+        f"targets of issues 13 and 14 on the test years ({passed} of {len(targets)} met, mean of "
         f"{runs} run(s)):"
     ]
     if runs < TARGET_MINIMUM_RUNS:
@@ -525,7 +609,7 @@ def targets_text(targets: pd.DataFrame, runs: int, rescaled_to: int | None = Non
 @dataclass
 class Hindcast:
     """A hindcast's result: the comparison table, the per-run measures and the scores
-    over all years and over the fit and test periods, and issue 13's targets."""
+    over all years and over the fit and test periods, and the targets of issues 13 and 14."""
 
     scenario_name: str
     source: str
@@ -592,7 +676,7 @@ class Hindcast:
         widths = {key: max(len(headers[key]), *map(len, column)) for key, column in cells.items()}
         # two blocks, the yearly figures and the structure measures, so that each fits a
         # terminal's width
-        for block in (["states", *MEASURES], list(STRUCTURE)):
+        for block in (["states", *MEASURES], list(STRUCTURE), list(DISPUTES)):
             keys = [k for k in block if k in cells]
             if not keys:
                 continue
@@ -690,7 +774,7 @@ class Hindcast:
                     mode="lines+markers",
                     line={"color": OBSERVED_COLOUR, "width": 2},
                     marker={"size": 5},
-                    name="observed (DCAD)",
+                    name="observed (DCAD; disputes: MID)",
                     legendgroup="observed",
                     showlegend=first,
                 ),
@@ -817,8 +901,9 @@ def rescale_observed(observed: pd.DataFrame, nations: int) -> pd.DataFrame:
     frame = observed.copy()
     states = frame["states"].astype(float)
     pairs = nations * (nations - 1) / (states * (states - 1))
-    for column in ("active_agreements", "tied_dyads"):
-        frame[column] = frame[column] * pairs
+    for column in ("active_agreements", "tied_dyads", *DISPUTES):
+        if column in frame.columns:
+            frame[column] = frame[column] * pairs
     frame["states_with_dca"] = frame["states_with_dca"] * nations / states
     for column in ("mean_degree", "max_degree"):
         frame[column] = frame[column] * (nations - 1) / (states - 1)

@@ -18,7 +18,7 @@ from simulation.agreements import AgreementRegistry
 from simulation.event_log import EventLog
 from simulation.mechanisms.renewal import first_expiry
 from simulation.mechanisms.reputation import reputation_target
-from simulation.outcomes import COUNTED_COLUMNS, OutcomeRecorder
+from simulation.outcomes import COUNTED_COLUMNS, STABILITY_WINDOW, OutcomeRecorder
 from simulation.parameters import Parameters
 from simulation.phases import (
     cooperation,
@@ -125,6 +125,7 @@ class DefenseCooperationModel(Model):
         crises.run_crises(state, step)
         member_evaluation.evaluate_members(state, member_evaluation.still_in_force(state, values))
         self.outcomes = self.recorder.record(state, step)
+        state.remember_conflict(self.outcomes, STABILITY_WINDOW)
 
 
 def place_standing_agreements(state: WorldState) -> None:

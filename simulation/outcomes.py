@@ -31,6 +31,7 @@ MODEL_COLUMNS: tuple[str, ...] = (
     "stability_index",
     "conflict_prevention_rate",
     "crises",
+    "crises_militarised",
     "conflicts_prevented",
     "conflicts_escalated",
     "active_agreements",
@@ -57,6 +58,7 @@ MODEL_COLUMNS: tuple[str, ...] = (
     "allies_called",
     "allies_honoured",
     "allies_reneged",
+    "allies_in_fatal_crises",
 )
 
 # The columns that count events of the step (the rest are states or rates).
@@ -68,44 +70,45 @@ COUNTED_COLUMNS: tuple[str, ...] = (
     "renewals",
     "exits",
     "crises",
+    "crises_militarised",
     "conflicts_prevented",
     "conflicts_escalated",
     "allies_called",
     "allies_honoured",
     "allies_reneged",
+    "allies_in_fatal_crises",
 )
 
-# Weights of the stability index: peace (few escalations), trust, low sovereignty tension.
-STABILITY_WEIGHTS = (0.5, 0.3, 0.2)
-# Escalations per nation at which the peace component halves.
-ESCALATION_HALF_POINT = 0.02
+# The stability index reads conflict, and nothing else (trust and sovereignty tension
+# are columns of their own): crises weighed by severity, per state and year, over the
+# last STABILITY_WINDOW steps. A crisis counts 1, one that came to force 1 more, one
+# that turned fatal 2 more.
+SEVERITY = {"crises": 1.0, "crises_militarised": 1.0, "conflicts_escalated": 2.0}
+STABILITY_WINDOW = 5
+# The weighted conflict per state and year of 1991-2000 (GML MID 2.2.1: 47 dyadic
+# disputes a year, 29 with force, 15.2 fatal, among 187 states): the index is 0.5 in a
+# world as conflict-ridden as the 1990s.
+CONFLICT_HALF_POINT = 0.57
 
 
-def stability_index(escalated: int, nations: int, mean_trust: float, tension: float) -> float:
-    """Composite stability in [0, 1].
+def conflict_load(window: list[dict[str, int]]) -> dict[str, float]:
+    """Each severity term of the weighted conflict per state and year, averaged over the
+    steps of `window` (each a step's `crises`, `crises_militarised`,
+    `conflicts_escalated` and `states`); zeros for an empty window."""
+    load = dict.fromkeys(SEVERITY, 0.0)
+    for counts in window:
+        states = max(counts["states"], 1)
+        for column, weight in SEVERITY.items():
+            load[column] += weight * counts[column] / states
+    return {column: value / max(len(window), 1) for column, value in load.items()}
 
-    peace = 1 / (1 + escalated / (ESCALATION_HALF_POINT x nations)): 1 with no escalation,
-    0.5 when the step's escalated crises number 2% of the nations (one escalation a
-    step among 50 nations).
-    stability = 0.5 peace + 0.3 mean trust + 0.2 (1 - sovereignty tension).
-    """
-    value = sum(stability_parts(escalated, nations, mean_trust, tension).values())
-    return float(min(max(value, 0.0), 1.0))
 
-
-def stability_parts(
-    escalated: int, nations: int, mean_trust: float, tension: float
-) -> dict[str, float]:
-    """The three weighted terms `stability_index` adds up (before clipping to [0, 1],
-    which their sum never leaves): what each contributes, so a change in the index can
-    be told apart into peace, trust and sovereignty tension."""
-    peace = 1.0 / (1.0 + escalated / (ESCALATION_HALF_POINT * max(nations, 1)))
-    w_peace, w_trust, w_tension = STABILITY_WEIGHTS
-    return {
-        "peace": w_peace * peace,
-        "trust": w_trust * mean_trust,
-        "sovereignty tension": w_tension * (1.0 - tension),
-    }
+def stability_index(window: list[dict[str, int]]) -> float:
+    """Stability in (0, 1]: 1 / (1 + load / CONFLICT_HALF_POINT), where load is the
+    weighted conflict per state and year over `window` (`conflict_load`). 1 without
+    crises, 0.5 at the 1990s' level of conflict, 1/3 at twice it."""
+    load = sum(conflict_load(window).values())
+    return float(1.0 / (1.0 + load / CONFLICT_HALF_POINT))
 
 
 NATION_COLUMNS: tuple[str, ...] = (
@@ -154,15 +157,17 @@ def model_outcomes(state: WorldState) -> dict[str, float | int]:
     total_benefit = max(float(state.benefit_received.sum()), 0.0)
     tension = total_cost / (total_cost + total_benefit) if total_cost > 0 else 0.0
     prevention = counts["conflicts_prevented"] / counts["crises"] if counts["crises"] else 1.0
+    conflict = {column: counts[column] for column in SEVERITY} | {"states": n}
     degree = state.degree
     capability, reputation = state.capability, state.reputation
     if states is not None:
         degree, capability, reputation = degree[states], capability[states], reputation[states]
     return {
         "states": n,
-        "stability_index": stability_index(counts["conflicts_escalated"], n, mean_trust, tension),
+        "stability_index": stability_index([*state.conflict_window, conflict]),
         "conflict_prevention_rate": float(prevention),
         "crises": counts["crises"],
+        "crises_militarised": counts["crises_militarised"],
         "conflicts_prevented": counts["conflicts_prevented"],
         "conflicts_escalated": counts["conflicts_escalated"],
         "active_agreements": int(active.size),
@@ -195,6 +200,7 @@ def model_outcomes(state: WorldState) -> dict[str, float | int]:
         "allies_called": counts["allies_called"],
         "allies_honoured": counts["allies_honoured"],
         "allies_reneged": counts["allies_reneged"],
+        "allies_in_fatal_crises": counts["allies_in_fatal_crises"],
     }
 
 

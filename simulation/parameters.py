@@ -397,22 +397,40 @@ class Parameters(BaseModel):
         description="Yearly chance of a crisis between two neighbours in full rivalry, at "
         "parity, under full threat and with no trust. Higher: more crises.",
     )
+    dispute_background: Float = Field(
+        0.4,
+        ge=0,
+        le=20,
+        description="How prone to disputes pairs are without a rivalry, by where they are "
+        "(neighbours, a major power's reach), in units of a full rivalry next door "
+        "(fitted: 47 dyadic disputes a year in the 1990s world, as in 1991-2000). "
+        "0: only rivals and partners quarrel. Higher: more crises.",
+    )
     escalation_base: Float = Field(
-        0.5,
+        0.8,
         gt=0,
         lt=1,
-        description="Chance a crisis escalates with no channel, provision, partner or trust to "
-        "hold it. Higher: lower conflict-prevention rate.",
+        description="Chance a crisis comes to the use of force (MID hostility 4-5) with no "
+        "channel, provision, partner or trust to hold it (fitted: 62% of the dyadic "
+        "disputes of 1991-2000 saw force). Higher: lower conflict-prevention rate.",
+    )
+    fatality_base: Float = Field(
+        0.52,
+        gt=0,
+        lt=1,
+        description="Chance a crisis that came to the use of force turns fatal (escalates) "
+        "with no ally deterring (52% of the disputes of 1991-2000 with force had deaths). "
+        "Higher: lower conflict-prevention rate.",
     )
     defusing_ceiling: Float = Field(
-        2.25,
+        6.5,
         gt=0,
         le=20,
         description="The most that every channel, provision, partner and trust together "
-        "lower a crisis's log-odds of escalating: the channels combine with diminishing "
-        "returns, C (1 - exp(-sum / C)), so a crisis between close partners can still "
-        "escalate (fitted: 13% of DCA partners' crises escalate in the 1990s world, as "
-        "12% of their disputes were fatal in 1990-2000). Lower: more escalation between "
+        "lower a crisis's log-odds of coming to force: the channels combine with "
+        "diminishing returns, C (1 - exp(-sum / C)), so a crisis between close partners "
+        "can still escalate (fitted: 11% of DCA partners' crises turn fatal in the 1990s "
+        "world; 5 of their 41 disputes were in 1990-2000). Lower: more escalation between "
         "partners; 20 is near-additive.",
     )
     dialogue_effect: Float = Field(
@@ -458,11 +476,23 @@ class Parameters(BaseModel):
         "obligations to the weaker party. Higher: higher prevention rate.",
     )
     honour_probability: Float = Field(
-        0.75,
+        0.69,
         ge=0,
         le=1,
-        description="Base chance an ally with mutual-defense obligations honours a call "
-        "(Leeds 2003: about 75%). Higher: a smaller share of allies renege.",
+        description="Chance an ally with mutual-defense obligations honours a call at "
+        "middling trust and reputation, against an opponent as strong as itself (fitted "
+        "with entrapment_aversion: 75% of calls honoured in the 1990s world, as Leeds "
+        "2003 found). Higher: a smaller share of allies renege.",
+    )
+    entrapment_aversion: Float = Field(
+        0.6,
+        ge=0,
+        le=2,
+        description="How much less an ally honours a call the stronger the opponent it "
+        "would face: the chance falls by this times (the opponent's share of the two's "
+        "capability - 0.5). A judgement, not fitted: an ally facing an opponent ten "
+        "times its size is 0.27 less likely to come. Higher: more abandonment, less "
+        "entrapment.",
     )
     reneging_penalty: Float = Field(
         0.3,

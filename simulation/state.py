@@ -12,6 +12,7 @@ born anywhere else.
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -19,7 +20,7 @@ import numpy as np
 
 from simulation.agreements import AgreementRegistry
 from simulation.event_log import EventLog
-from simulation.mechanisms import geography, state_system, utility
+from simulation.mechanisms import crises, geography, state_system, utility
 
 if TYPE_CHECKING:
     from scipy.sparse import csr_matrix
@@ -86,10 +87,15 @@ class WorldState:
 
     # ---- changes phased in over several steps (`phases.environment`) ----------------
     phase_ins: list = field(default_factory=list)  # the unfinished ones, in start order
+    # DYADIC: the scenario's rivalries, which last; what crises add fades (crises.faded_rivalry)
+    lasting_rivalry: np.ndarray = None
     # ---- geography, fixed for the run: all None when the scenario gives no location --
     distance: np.ndarray | None = None  # (N, N) DYADIC: km between capitals, great circle
     proximity: np.ndarray | None = None  # (N, N) DYADIC: exp(-distance / distance_scale)
     client_distance: np.ndarray | None = None  # (N, N) DYADIC: a client's worth by distance
+    # (N, N) DYADIC, in every world: exposure to disputes by where the states are,
+    # by distance or else by region (`mechanisms.crises.neighbourhood`)
+    neighbourhood: np.ndarray | None = None
 
     # ---- the agreements ------------------------------------------------------------
     registry: AgreementRegistry = field(default_factory=AgreementRegistry)
@@ -140,9 +146,13 @@ class WorldState:
     counts: dict[str, int] = field(default_factory=dict)  # this step's counted events
     pacts_left: set[int] = field(default_factory=set)  # slots of pacts a member left this step
     forced_crises: list[tuple[int, int]] = field(default_factory=list)  # (i, j), i < j
+    # the conflict counts of the steps before this one that the stability index reads
+    # (`outcomes.stability_index`): at most STABILITY_WINDOW - 1 of them
+    conflict_window: deque = field(default_factory=deque)
 
     # ---- caches: derived from the fields above, kept while those do not change -------
     rival_pairs_cache: tuple[np.ndarray, np.ndarray] | None = None  # rival dyads, i < j
+    neighbour_pairs_cache: np.ndarray | None = None  # flat positions of near dyads, i < j
     pact_terms_cache: tuple | None = None  # (pacts and sizes, their terms)
     # what a renewal says, by slot: id, kind, sector, first member, text (renewal.py)
     renewal_wording: tuple[list[str], ...] = field(default_factory=lambda: ([], [], [], [], []))
@@ -166,6 +176,7 @@ class WorldState:
         alignment, homophily, proximity, client_distance = affinity_matrices(
             world.region, world.policy_position, distance, parameters
         )
+        same_region = world.region[:, None] == world.region[None, :]
         scheduled: dict[int, list] = {}
         for event in scenario.events:
             scheduled.setdefault(event.step, []).append(event)
@@ -179,7 +190,7 @@ class WorldState:
             names=world.names,
             region_names=world.region_names,
             region=world.region,
-            same_region=world.region[:, None] == world.region[None, :],
+            same_region=same_region,
             alignment=alignment,
             homophily=homophily,
             trust_baseline=trust_baseline,
@@ -192,6 +203,7 @@ class WorldState:
             threat=np.zeros(n),
             reputation=np.full(n, 0.5),
             rivalry=world.rivalry.astype(DYADIC),
+            lasting_rivalry=world.rivalry.astype(DYADIC),
             trust=trust_baseline.copy(),
             interoperability=np.zeros((n, n), dtype=DYADIC),
             enters=enters,
@@ -204,6 +216,7 @@ class WorldState:
             distance=distance,
             proximity=proximity,
             client_distance=client_distance,
+            neighbourhood=crises.neighbourhood(distance, same_region).astype(DYADIC),
             ties=np.zeros((n, n), dtype=bool),
             tie_depth=np.zeros((n, n), dtype=np.int8),
             training_depth=np.zeros((n, n), dtype=DYADIC),
@@ -234,6 +247,16 @@ class WorldState:
         self.alignment, self.homophily, self.proximity, self.client_distance = affinity_matrices(
             self.region, self.policy_position, self.distance, self.parameters
         )
+
+    def remember_conflict(self, outcomes: dict, window: int) -> None:
+        """Keep the step's conflict counts for the stability index of the next
+        `window - 1` steps."""
+        self.conflict_window.append(
+            {"crises": outcomes["crises"], "crises_militarised": outcomes["crises_militarised"],
+             "conflicts_escalated": outcomes["conflicts_escalated"], "states": outcomes["states"]}
+        )
+        while len(self.conflict_window) > window - 1:
+            self.conflict_window.popleft()
 
     def start_step(self, counted: tuple[str, ...]) -> None:
         """Clear what is counted afresh each step: the `counted` events (the outcome

@@ -125,8 +125,12 @@ def test_a_bilateral_alliance_neither_lapses_deepens_nor_steps_down():
     agreements = all_tables(run(data))["agreements"]
     alliance = agreements.set_index("agreement_id").loc["caldera-south"]
     assert bool(alliance["alliance"])
-    # renewed at every term end while it stood; it ends only when a member leaves it
-    assert alliance["renewals"] >= 3 and alliance["end_reason"] != "lapsed"
+    # renewed at every term end while it stood (step 2, 4, ...; a member may leave it
+    # at one, as South 1 does at step 4 with this seed); it never lapses
+    stood_until = 12 if pd.isna(alliance["ended_step"]) else int(alliance["ended_step"])
+    assert alliance["renewals"] >= 1
+    assert alliance["renewals"] >= (stood_until - 1) // 2
+    assert alliance["end_reason"] != "lapsed"
     assert alliance["depth_history"] == "0:4"  # it stayed at mutual defence
     dcas = agreements[~agreements["alliance"].astype(bool)]
     assert len(dcas) > 0 and (dcas["end_reason"] == "lapsed").sum() > 0

@@ -191,6 +191,8 @@ def test_the_targets_pass_and_miss_by_their_rules():
             "cross_region_share_new": ([0.3, 0.5], [np.nan, np.nan]),  # mean 0.4: pass
             "degree_assortativity": ([-0.1, 0.01], [np.nan, np.nan]),  # 2010 > 0: miss
             "transitivity": ([0.35, 0.30], [0.282, 0.289]),  # within 0.1: pass
+            "disputes": ([50.0, 80.0], [np.nan, np.nan]),  # 80 > 74: miss
+            "fatal_disputes": ([6.0, 36.0], [np.nan, np.nan]),  # the range's ends: pass
         }
     )
     targets = check_targets(table, [2009, 2010]).set_index("measure")
@@ -205,7 +207,10 @@ def test_the_targets_pass_and_miss_by_their_rules():
         "cross_region_share_new": True,
         "degree_assortativity": False,
         "transitivity": True,
+        "disputes": False,
+        "fatal_disputes": True,
     }
+    assert targets.loc["disputes", "worst_year"] == 2010
     assert targets.loc["density", "worst_year"] == 2010
     assert targets.loc["agreements_per_tied_pair", "simulated"] == 1.1
     assert targets.loc["cross_region_share_new", "simulated"] == pytest.approx(0.4)
@@ -240,7 +245,7 @@ def test_abc_smc_runs_its_generations_and_reports_fit_and_test_apart(world, tmp_
     assert len(result.check.targets) == len(TARGETS)
     text = result.text()
     assert "fitted on 1991-1993; tested on 1994-1996" in text
-    assert "test" in text and "targets of issue 13" in text
+    assert "test" in text and "targets of issues 13 and 14" in text
 
 
 def test_the_same_seed_gives_the_same_posterior(world, tmp_path):
@@ -323,7 +328,7 @@ def test_the_command_writes_the_database_posterior_figure_targets_and_fitted_sce
         fitted,
     )
     assert code == 0, err
-    assert "ABC-SMC" in stdout and "targets of issue 13" in stdout
+    assert "ABC-SMC" in stdout and "targets of issues 13 and 14" in stdout
     names = {p.name for p in out.iterdir()}
     assert {
         "abc.db",

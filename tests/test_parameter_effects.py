@@ -155,19 +155,19 @@ CLAIMS = [
     ("capability_growth", -0.05, 0.1, "mean_capability", UP),
     ("capability_volatility", 0.0, 0.3, "capability_gini", UP),
     ("crisis_rate", 0.1, 0.8, "crises", UP),
+    ("dispute_background", 0.0, 2.0, "crises", UP),
     ("escalation_base", 0.2, 0.8, "prevention_rate", DOWN),
+    ("fatality_base", 0.2, 0.8, "prevention_rate", DOWN),
     ("dialogue_effect", 0.0, 3.0, "prevention_rate", UP),
     ("dispute_resolution_effect", 0.0, 3.0, "prevention_rate", UP),
     ("mediation_effect", 0.0, 3.0, "prevention_rate", UP),
     ("trust_effect", 0.0, 5.0, "prevention_rate", UP),
     ("early_warning_effect", 0.0, 3.0, "prevention_rate", UP),
-    # under the fitted defusing_ceiling the crises where allies are called in the small
-    # world are mostly between partners whose channels already reach the ceiling, and
-    # deterrence adds next to nothing (0.84 either way); with the channels additive it
-    # shows (MODEL.md 7.11)
-    ("deterrence_effect", 0.0, 5.0, "prevention_rate", UP, {"fixed": {"defusing_ceiling": 20.0}}),
+    # deterrence acts once force is used, on whether the crisis turns fatal
+    ("deterrence_effect", 0.0, 5.0, "prevention_rate", UP),
     ("defusing_ceiling", 1.0, 20.0, "prevention_rate", UP),
     ("honour_probability", 0.3, 1.0, "reneged_share", DOWN),
+    ("entrapment_aversion", 0.0, 2.0, "reneged_share", UP),
     ("reneging_penalty", 0.0, 1.0, "mean_trust", DOWN),
     # with crises frequent enough for the trust lost in escalations to outweigh how
     # the run's course moves trust elsewhere (at the default rate the two runs' means

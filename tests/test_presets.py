@@ -24,7 +24,8 @@ SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 PRESETS = sorted(SCENARIOS.glob("*.yaml"))
 SEEDS = (1, 2, 3)
 SCHEMA_LINE = "# yaml-language-server: $schema=scenario.schema.json"
-CHANCE = re.compile(r"escalation chance ([0-9.]+)")
+CHANCE = re.compile(r"chance of force ([0-9.]+)")
+LETHAL = re.compile(r"of deaths once force was used ([0-9.]+)")
 
 
 def _run(path: Path, overrides: dict) -> tuple[DefenseCooperationModel, dict[str, pd.DataFrame]]:
@@ -57,7 +58,10 @@ def agreement_index(name: str, agreement_id: str) -> int:
 def crises_with_chance(events: pd.DataFrame) -> pd.DataFrame:
     crises = events[events["event"] == "crisis"].copy()
     crises["chance"] = crises["detail"].str.extract(CHANCE, expand=False).astype(float)
-    assert crises["chance"].notna().all(), "every crisis event states its escalation chance"
+    assert crises["chance"].notna().all(), "every crisis event states its chance of force"
+    crises["lethal"] = crises["detail"].str.extract(LETHAL, expand=False).astype(float)
+    forced = crises["outcome"].isin(["militarised", "escalated"])
+    assert crises["lethal"].notna().eq(forced).all(), "a crisis that came to force states its chance of deaths"
     return crises
 
 
@@ -188,15 +192,17 @@ def test_pact_exit_the_leaver_is_out_and_trusted_less_than_without_the_event():
     assert np.mean(trust_after) < np.mean(trust_without)
 
 
-def test_north_atlantic_the_pact_holds_down_escalation_with_the_rival_bloc():
-    """Crises between the rival bloc and pact members have a lower escalation chance
-    than Finland's (a non-member), and lower than without the pact's dispute resolution."""
+def test_north_atlantic_the_pact_deters_deaths_and_its_provisions_hold_down_force():
+    """Once a crisis between the rival bloc and a pact member comes to force, the allies
+    who come to the member's help make deaths less likely than in Finland's crises (a
+    non-member); and the pact's dispute-resolution provisions make force less likely
+    than without them."""
     bloc = {"Russia", "Belarus"}
     no_provisions = {
         f"agreements.{agreement_index('north_atlantic', 'NAP')}.dispute_resolution": False
     }
 
-    def chances(**overrides) -> tuple[list[float], list[float]]:
+    def chances(**overrides) -> tuple[list, list]:
         members, finland = [], []
         for seed in SEEDS:
             tables = run("north_atlantic", seed, **overrides)[1]
@@ -206,16 +212,20 @@ def test_north_atlantic_the_pact_holds_down_escalation_with_the_rival_bloc():
                     continue
                 (other,) = pair - bloc
                 if other == "Finland":
-                    finland.append(crisis.chance)
+                    finland.append((crisis.chance, crisis.lethal))
                 elif member_at(tables["memberships"], "NAP", other, crisis.step):
-                    members.append(crisis.chance)
+                    members.append((crisis.chance, crisis.lethal))
         return members, finland
 
     members, finland = chances()
     members_unprovided, _ = chances(**no_provisions)
     assert members and finland and members_unprovided
-    assert np.mean(members) < np.mean(finland)
-    assert np.mean(members) < np.mean(members_unprovided)
+    lethal_members = [lethal for _, lethal in members if lethal == lethal]
+    lethal_finland = [lethal for _, lethal in finland if lethal == lethal]
+    assert lethal_members and lethal_finland
+    assert np.mean(lethal_members) < np.mean(lethal_finland)
+    force = np.mean([chance for chance, _ in members])
+    assert force < np.mean([chance for chance, _ in members_unprovided])
 
 
 def test_southeast_asia_sensitivity_drives_the_small_members_out_of_the_forum():

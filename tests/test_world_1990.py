@@ -17,6 +17,7 @@ import pytest
 
 from analysis.hindcast import (
     ALL_MEASURES,
+    DISPUTES,
     MEASURES,
     TABLE_COLUMNS,
     HindcastError,
@@ -175,13 +176,20 @@ def test_a_short_hindcast_gives_every_measure_for_every_year_and_a_distance():
     assert result.seeds == [1990, 1991]
     table = result.table
     assert sorted(set(table["year"])) == [1990, 1991, 1992, 1993]
-    assert set(table["measure"]) == set(MEASURES)
-    assert len(table) == 4 * len(MEASURES)
+    assert set(table["measure"]) == set(MEASURES) | set(DISPUTES)
+    assert len(table) == 4 * (len(MEASURES) + len(DISPUTES))
+    network = table[table["measure"].isin(MEASURES)]
     assert (
-        not table[["observed", "simulated_mean", "simulated_min", "simulated_max"]]
+        not network[["observed", "simulated_mean", "simulated_min", "simulated_max"]]
         .isna()
         .any(axis=None)
     )
+    # the disputes: none drawn at the start; observed only when a disputes file is given
+    disputes = table[table["measure"].isin(DISPUTES)]
+    assert disputes.loc[disputes["year"] == 1990, "simulated_mean"].isna().all()
+    assert disputes.loc[disputes["year"] > 1990, "simulated_mean"].notna().all()
+    assert disputes["observed"].isna().all()
+    table = table.dropna(subset=["simulated_mean"])
     assert (table["runs"] == 2).all()
     assert (table["simulated_min"] <= table["simulated_mean"]).all()
     assert (table["simulated_mean"] <= table["simulated_max"]).all()
@@ -191,8 +199,8 @@ def test_a_short_hindcast_gives_every_measure_for_every_year_and_a_distance():
     assert all(str(year) in text for year in (1990, 1993))
     assert "distance" in text
     # the states column counts the simulated system that year, not every nation listed
-    rows = {line.split()[0]: line.split()[1:4] for line in text.splitlines() if line[:4] == "1990"}
-    assert rows["1990"] == ["165", "/", "165"]
+    first_block = next(line for line in text.splitlines() if line[:4] == "1990")
+    assert first_block.split()[1:4] == ["165", "/", "165"]
 
 
 @pytest.mark.slow
@@ -204,12 +212,15 @@ def test_the_hindcast_command_prints_the_comparison_and_writes_table_and_figures
     assert code == 0, err
     assert "world_1990 hindcast: 2 run(s)" in stdout
     assert "1992" in stdout and "distance" in stdout
-    # the year-by-year comparison comes in two blocks (the yearly figures, then the
-    # structure measures), each narrow enough for a terminal
+    # the year-by-year comparison comes in three blocks (the yearly figures, the
+    # structure measures, the disputes), each narrow enough for a terminal
     year_rows = [line for line in stdout.splitlines() if line[:5] in ("1990 ", "1992 ")]
-    assert len(year_rows) == 4
+    assert len(year_rows) == 6
     assert max(len(line) for line in year_rows) <= 120
-    assert sum(line.startswith("year ") for line in stdout.splitlines()) == 2
+    assert sum(line.startswith("year ") for line in stdout.splitlines()) == 3
+    # the disputes against the MID counts: 39 begun in 1992, 14 of them fatal
+    disputes = [line for line in year_rows if line.startswith("1992") and "/ 39.0" in line]
+    assert disputes and "/ 14.0" in disputes[0]
     assert sorted(p.name for p in out.iterdir()) == [
         "hindcast.csv",
         "hindcast.html",

@@ -1,10 +1,13 @@
-"""Phase 8, crises: disputes break out, parties call on their allies, and each crisis
-escalates or is prevented.
+"""Phase 8, crises: disputes break out; each is kept from the use of force or comes to
+it; once force is used the parties call on their allies, and the crisis turns fatal
+(escalates) or not.
 
-Disputes arise between rivals, and between partners (cooperation brings its own
-frictions: basing, burden-sharing); every other dyad is left quiet. Escalation
-follows `simulation.mechanisms.crises.escalation_probability`; escalations breed
-rivalry and fear, prevented crises a little trust.
+Disputes arise between rivals, between partners (cooperation brings its own
+frictions: basing, burden-sharing), and, at a background rate, between neighbours and
+pairs with a major power (`simulation.mechanisms.crises.neighbourhood`). The two
+stages follow `crises.use_of_force_probability` and `crises.fatality_probability`.
+Fatal disputes breed rivalry and fear, for the parties and for the allies drawn in;
+force without deaths leaves half the mark; crises kept from force, a little trust.
 """
 
 from __future__ import annotations
@@ -19,23 +22,27 @@ from simulation.state import WorldState
 # crisis from escalating gain with each other
 HONOUR_TRUST_GAIN = 0.1
 PREVENTED_TRUST_GAIN = 0.05
-# Rivalry an escalation adds between the two parties
+# Rivalry a fatal dispute adds between the two parties
 ESCALATION_RIVALRY = 0.1
+# The share of a fatal dispute's loss of trust and added rivalry that force without
+# deaths leaves
+MILITARISED_SHARE = 0.5
 
 
 def run_crises(state: WorldState, step: int) -> None:
     p = state.parameters
     n = state.size
-    rivals_first, rivals_second = rival_pairs(state)
-    tie_rows, tie_cols = state.tie_pairs
-    # dyads by flat position (i n + j): gathering from raveled matrices is several
-    # times faster than indexing by (row, column)
-    linear = np.concatenate([rivals_first * n + rivals_second, state.tie_flat[tie_rows < tie_cols]])
-    linear.sort()  # sorted and without repeats (a rival may also be a partner)
-    if linear.size:
-        linear = linear[np.concatenate([[True], linear[1:] != linear[:-1]])]
+    linear = candidate_dyads(state)
     first, second = np.divmod(linear, n)
     mutual_trust = 0.5 * (state.trust.ravel()[linear] + state.trust.ravel()[second * n + first])
+    if p.dispute_background:
+        major = crises.major_powers(state.capability, state.states_if_not_all())
+        exposure = crises.reach(
+            state.neighbourhood.ravel()[linear], major[first] | major[second]
+        )
+        policy_gap = np.abs(state.policy_position[first] - state.policy_position[second])
+    else:
+        exposure = policy_gap = 0.0
     hazard = crises.crisis_hazard(
         state.rivalry.ravel()[linear] + crises.PARTNER_FRICTION * state.ties.ravel()[linear],
         state.same_region.ravel()[linear],
@@ -44,6 +51,9 @@ def run_crises(state: WorldState, step: int) -> None:
         state.capability[second],
         np.maximum(state.threat[first], state.threat[second]),
         rate=p.crisis_rate,
+        exposure=exposure,
+        policy_gap=policy_gap,
+        background=p.dispute_background,
     )
     broke_out = state.rng.random(hazard.size) < hazard
     pairs = sorted(
@@ -53,16 +63,13 @@ def run_crises(state: WorldState, step: int) -> None:
         return
     first = np.array([a for a, _ in pairs])
     second = np.array([b for _, b in pairs])
-    # only nations bound by mutual-defense obligations have allies to call
-    bound = state.obligation.any(axis=1).tolist()
-    deterrence = np.array([call_allies(state, a, b, step, bound) for a, b in pairs])
     linear, transposed = first * n + second, second * n + first
     # early warning: either side has an open intelligence channel with someone
     informed = (state.intelligence_depth[first] > 0).any(axis=1) | (
         state.intelligence_depth[second] > 0
     ).any(axis=1)
     dispute = state.dispute_channel
-    probability = crises.escalation_probability(
+    force_chance = crises.use_of_force_probability(
         base=p.escalation_base,
         channel=state.ties.ravel()[linear].astype(np.float64),
         dispute_resolution=crises.dispute_resolution_cover(
@@ -71,83 +78,187 @@ def run_crises(state: WorldState, step: int) -> None:
         common_partners=state.common_partners.ravel()[linear],
         trust=0.5 * (state.trust.ravel()[linear] + state.trust.ravel()[transposed]),
         early_warning=informed.astype(np.float64),
-        deterrence=deterrence,
         dialogue_effect=p.dialogue_effect,
         dispute_resolution_effect=p.dispute_resolution_effect,
         mediation_effect=p.mediation_effect,
         trust_effect=p.trust_effect,
         early_warning_effect=p.early_warning_effect,
-        deterrence_effect=p.deterrence_effect,
         defusing_ceiling=p.defusing_ceiling,
     )
-    escalated = state.rng.random(len(pairs)) < probability
+    militarised = state.rng.random(len(pairs)) < force_chance
+    # allies are called only once force is used, crisis by crisis in dyad order
+    bound = state.obligation.any(axis=1).tolist()
+    deterrence = np.zeros(len(pairs))
+    drawn_in: list[list[tuple[int, int]]] = [[] for _ in pairs]
+    for k in np.flatnonzero(militarised).tolist():
+        deterrence[k], drawn_in[k] = call_allies(state, pairs[k][0], pairs[k][1], step, bound)
+    fatal_chance = crises.fatality_probability(
+        p.fatality_base, deterrence, p.deterrence_effect
+    )
+    escalated = np.zeros(len(pairs), dtype=bool)
+    escalated[militarised] = state.rng.random(int(militarised.sum())) < fatal_chance[militarised]
     state.counts["crises"] += len(pairs)
+    state.counts["crises_militarised"] += int(militarised.sum())
     state.counts["conflicts_escalated"] += int(escalated.sum())
     state.counts["conflicts_prevented"] += int((~escalated).sum())
-    up, down = first[escalated], second[escalated]
+    wounded = militarised & ~escalated
+    # a fatal dispute: trust falls, fear rises and a rivalry deepens, for the parties
+    # and for the allies it drew in against the other side
+    fatal_first = [first[escalated]]
+    fatal_second = [second[escalated]]
+    allies_in = [(ally, foe) for k in np.flatnonzero(escalated).tolist() for ally, foe in drawn_in[k]]
+    state.counts["allies_in_fatal_crises"] += len(allies_in)
+    if allies_in:
+        fatal_first.append(np.array([ally for ally, _ in allies_in]))
+        fatal_second.append(np.array([foe for _, foe in allies_in]))
+    up, down = np.concatenate(fatal_first), np.concatenate(fatal_second)
     trust.trust_shock(state.trust, up, down, p.escalation_trust_penalty)
     np.add.at(state.threat_shock, up, p.escalation_threat_shock)
     np.add.at(state.threat_shock, down, p.escalation_threat_shock)
-    if up.size and (state.rivalry[up, down] == 0).any():
-        state.rival_pairs_cache = None  # an escalation between non-rivals makes new rivals
-    state.rivalry[up, down] = np.minimum(1.0, state.rivalry[up, down] + ESCALATION_RIVALRY)
-    state.rivalry[down, up] = state.rivalry[up, down]
-    trust.trust_boost(state.trust, first[~escalated], second[~escalated], PREVENTED_TRUST_GAIN)
+    deepen_rivalry(state, up, down, ESCALATION_RIVALRY)
+    # force without deaths leaves half the mark, on the parties and the allies drawn in
+    hurt_first, hurt_second = [first[wounded]], [second[wounded]]
+    allies_in = [(ally, foe) for k in np.flatnonzero(wounded).tolist() for ally, foe in drawn_in[k]]
+    if allies_in:
+        hurt_first.append(np.array([ally for ally, _ in allies_in]))
+        hurt_second.append(np.array([foe for _, foe in allies_in]))
+    up, down = np.concatenate(hurt_first), np.concatenate(hurt_second)
+    trust.trust_shock(state.trust, up, down, MILITARISED_SHARE * p.escalation_trust_penalty)
+    deepen_rivalry(state, up, down, MILITARISED_SHARE * ESCALATION_RIVALRY)
+    trust.trust_boost(
+        state.trust, first[~militarised], second[~militarised], PREVENTED_TRUST_GAIN
+    )
     names = state.names
-    for a, b, went_up, chance in zip(
-        first.tolist(), second.tolist(), escalated.tolist(), probability.tolist()
+    for a, b, forced, went_up, chance, lethal in zip(
+        first.tolist(),
+        second.tolist(),
+        militarised.tolist(),
+        escalated.tolist(),
+        force_chance.tolist(),
+        fatal_chance.tolist(),
     ):
-        outcome = "escalated" if went_up else "prevented"
+        if went_up:
+            outcome, detail = "escalated", "came to force and turned fatal"
+        elif forced:
+            outcome, detail = "militarised", "came to force without deaths"
+        else:
+            outcome, detail = "prevented", "was kept from the use of force"
         state.events.add(
             step,
             "crisis",
             nation=names[a],
             other=names[b],
             outcome=outcome,
-            detail=f"crisis between {names[a]} and {names[b]} {outcome} "
-            f"(escalation chance {chance:.2f})",
+            detail=f"crisis between {names[a]} and {names[b]} {detail} "
+            f"(chance of force {chance:.2f}"
+            + (f", of deaths once force was used {lethal:.2f})" if forced else ")"),
         )
 
 
-def call_allies(state: WorldState, a: int, b: int, step: int, bound: list[bool]) -> float:
-    """Both parties call on allies bound by mutual-defense obligations (`bound`: who
-    has any); each ally honours or reneges (`crises.honour_probability`), and trust and
-    reputation follow. Returns the deterrence the weaker party gains
-    (`crises.deterrence`)."""
+def candidate_dyads(state: WorldState) -> np.ndarray:
+    """The dyads (flat positions i n + j, i < j, sorted, without repeats) where a crisis
+    can break out: rivals, partners, and, when disputes have a background rate,
+    neighbours and pairs with a major power (`crises.neighbourhood`, `crises.reach`).
+    Every other pair is left quiet: its hazard is below 1 in 3,000 a year."""
+    n = state.size
+    rivals_first, rivals_second = rival_pairs(state)
+    tie_rows, tie_cols = state.tie_pairs
+    # gathering from raveled matrices is several times faster than by (row, column)
+    parts = [rivals_first * n + rivals_second, state.tie_flat[tie_rows < tie_cols]]
+    if state.parameters.dispute_background:
+        parts.append(neighbour_pairs(state))
+        states = state.states_if_not_all()
+        major = np.flatnonzero(crises.major_powers(state.capability, states))
+        if major.size:
+            others = np.arange(n) if states is None else np.flatnonzero(states)
+            low = np.minimum.outer(major, others).ravel()
+            high = np.maximum.outer(major, others).ravel()
+            keep = low != high
+            parts.append(low[keep] * n + high[keep])
+    linear = np.concatenate(parts)
+    linear.sort()  # a rival may also be a partner, a neighbour or a major power's
+    if linear.size:
+        linear = linear[np.concatenate([[True], linear[1:] != linear[:-1]])]
+    return linear
+
+
+def neighbour_pairs(state: WorldState) -> np.ndarray:
+    """The pairs (flat positions, i < j) of states in the system close enough to quarrel
+    (`neighbourhood` at least `crises.NEIGHBOURHOOD_CUTOFF`), cached: they change only
+    when a state enters or leaves the system (which clears the cache)."""
+    if state.neighbour_pairs_cache is None:
+        first, second = np.nonzero(np.triu(state.neighbourhood >= crises.NEIGHBOURHOOD_CUTOFF, 1))
+        if not state.in_system.all():
+            states = state.in_system[first] & state.in_system[second]
+            first, second = first[states], second[states]
+        state.neighbour_pairs_cache = first * state.size + second
+    return state.neighbour_pairs_cache
+
+
+def deepen_rivalry(state: WorldState, up: np.ndarray, down: np.ndarray, amount: float) -> None:
+    """Rivalry between each pair (`up[k]`, `down[k]`) rises by `amount`, up to 1; a pair
+    that was not rivals becomes rivals (and the rival pairs are gathered afresh)."""
+    if not up.size:
+        return
+    if (state.rivalry[up, down] == 0).any():
+        state.rival_pairs_cache = None
+    state.rivalry[up, down] = np.minimum(1.0, state.rivalry[up, down] + amount)
+    state.rivalry[down, up] = state.rivalry[up, down]
+
+
+def call_allies(
+    state: WorldState, a: int, b: int, step: int, bound: list[bool]
+) -> tuple[float, list[tuple[int, int]]]:
+    """The weaker party of a crisis that came to force calls on its allies bound by
+    mutual-defense obligations (`bound`: who has any): a defence pact is a promise of
+    help against a stronger opponent, and the stronger party asks for none. An ally
+    bound to the opponent as well takes neither side and is not called. Each ally
+    honours or reneges (`crises.honour_probability`: less willing against a strong
+    opponent or one it holds an agreement with), and trust and reputation follow.
+    Returns the deterrence the weaker party gains (`crises.deterrence`) and the allies
+    drawn in, each with the opponent it now faces."""
     p = state.parameters
     weaker, stronger = (a, b) if state.capability[a] <= state.capability[b] else (b, a)
-    backing = {weaker: 0.0, stronger: 0.0}
-    for party in (weaker, stronger):
-        if not bound[party]:
-            continue
-        allies = np.flatnonzero(state.obligation[party])
-        allies = allies[(allies != a) & (allies != b)]
-        if allies.size == 0:
-            continue
-        chance = crises.honour_probability(
-            p.honour_probability, state.trust[allies, party], state.reputation[allies]
+    if not bound[weaker]:
+        return 0.0, []
+    allies = np.flatnonzero(state.obligation[weaker])
+    # an ally bound to the opponent too takes neither side
+    allies = allies[(allies != stronger) & ~state.obligation[allies, stronger]]
+    if allies.size == 0:
+        return 0.0, []
+    foe = state.capability[stronger]
+    chance = crises.honour_probability(
+        p.honour_probability,
+        state.trust[allies, weaker],
+        state.reputation[allies],
+        risk=foe / (foe + state.capability[allies]),
+        entrapment_aversion=p.entrapment_aversion,
+        tied_to_opponent=state.ties[allies, stronger],
+    )
+    honoured = crises.allies_honour(chance, state.rng.random(allies.size))
+    state.counts["allies_called"] += int(allies.size)
+    state.counts["allies_honoured"] += int(honoured.sum())
+    state.counts["allies_reneged"] += int((~honoured).sum())
+    trust.trust_boost(
+        state.trust, allies[honoured], np.full(int(honoured.sum()), weaker), HONOUR_TRUST_GAIN
+    )
+    reneged = allies[~honoured]
+    trust.trust_shock(state.trust, reneged, np.full(reneged.size, weaker), p.reneging_penalty)
+    state.reputation = reputation.reputation_after_call(
+        state.reputation, allies[honoured], reneged, p.reneging_penalty
+    )
+    names = state.names
+    for ally, kept in zip(allies.tolist(), honoured.tolist()):
+        outcome = "honoured" if kept else "reneged"
+        state.events.add(
+            step,
+            "ally_call",
+            nation=names[ally],
+            other=names[weaker],
+            outcome=outcome,
+            detail=f"{names[ally]} {outcome} its obligation to {names[weaker]}"
+            + (f" and faces {names[stronger]}" if kept else f" against {names[stronger]}"),
         )
-        honoured = crises.allies_honour(chance, state.rng.random(allies.size))
-        state.counts["allies_called"] += int(allies.size)
-        state.counts["allies_honoured"] += int(honoured.sum())
-        state.counts["allies_reneged"] += int((~honoured).sum())
-        backing[party] = float(state.capability[allies[honoured]].sum())
-        trust.trust_boost(
-            state.trust, allies[honoured], np.full(int(honoured.sum()), party), HONOUR_TRUST_GAIN
-        )
-        reneged = allies[~honoured]
-        trust.trust_shock(state.trust, reneged, np.full(reneged.size, party), p.reneging_penalty)
-        state.reputation = reputation.reputation_after_call(
-            state.reputation, allies[honoured], reneged, p.reneging_penalty
-        )
-        for ally, kept in zip(allies.tolist(), honoured.tolist()):
-            outcome = "honoured" if kept else "reneged"
-            state.events.add(
-                step,
-                "ally_call",
-                nation=state.names[ally],
-                other=state.names[party],
-                outcome=outcome,
-                detail=f"{state.names[ally]} {outcome} its obligation to {state.names[party]}",
-            )
-    return crises.deterrence(backing[weaker], backing[stronger], state.capability[stronger])
+    backing = float(state.capability[allies[honoured]].sum())
+    drawn_in = [(ally, stronger) for ally in allies[honoured].tolist()]
+    return crises.deterrence(backing, 0.0, foe), drawn_in

@@ -13,7 +13,7 @@ from simulation import lifecycle
 from simulation.domain import ExitReason
 from simulation.guards import check_capability
 from simulation.mechanisms import capability as capability_mechanism
-from simulation.mechanisms import schedule, threat
+from simulation.mechanisms import crises, schedule, threat
 from simulation.state import WorldState
 
 
@@ -23,6 +23,7 @@ def advance_environment(state: WorldState, step: int) -> None:
         change_state_system(state, step)
     # old shocks fade before this step's events add theirs at full strength
     state.threat_shock *= 1.0 - state.parameters.threat_shock_decay
+    fade_rivalries(state)
     if state.phase_ins:
         continue_phase_ins(state, step)
     for event in state.scheduled.get(step, ()):
@@ -75,6 +76,22 @@ def rival_pairs(state: WorldState) -> tuple[np.ndarray, np.ndarray]:
     return state.rival_pairs_cache
 
 
+def fade_rivalries(state: WorldState) -> None:
+    """The rivalries crises built fade a year (`crises.faded_rivalry`); those gone leave
+    the rival pairs. The scenario's own rivalries stay as listed."""
+    first, second = rival_pairs(state)
+    if not first.size:
+        return
+    before = state.rivalry[first, second]
+    after = crises.faded_rivalry(before, state.lasting_rivalry[first, second])
+    if (after == before).all():
+        return
+    state.rivalry[first, second] = after
+    state.rivalry[second, first] = after
+    if (after == 0).any():
+        state.rival_pairs_cache = None
+
+
 def change_state_system(state: WorldState, step: int) -> None:
     """States born this step enter, then states gone this step leave (a successor may
     be born the step its predecessor goes), each through `lifecycle`."""
@@ -84,6 +101,7 @@ def change_state_system(state: WorldState, step: int) -> None:
     for nation in leaving:
         lifecycle.leave_system(state, nation, step, state.successor.get(nation))
     state.rival_pairs_cache = None
+    state.neighbour_pairs_cache = None
 
 
 @dataclass(slots=True)

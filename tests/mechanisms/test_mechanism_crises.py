@@ -1,4 +1,5 @@
-"""Crises: the hazard of a crisis, the chance it escalates, the chance allies honour a call."""
+"""Crises: the hazard of a crisis, where disputes happen, the chance a crisis comes to
+force and then to deaths, the chance allies honour a call, rivalries fading."""
 
 import numpy as np
 import pytest
@@ -7,11 +8,23 @@ from hypothesis import strategies as st
 
 from simulation.mechanisms.crises import (
     allies_honour,
+    GLOBAL_REACH,
+    MAJOR_POWER_SHARE,
+    NEIGHBOURHOOD_CUTOFF,
+    POLICY_GAP_WEIGHT,
+    RIVALRY_END,
+    RIVALRY_FADE,
+    SAME_REGION_NEIGHBOURHOOD,
     crisis_hazard,
     deterrence,
     dispute_resolution_cover,
-    escalation_probability,
+    faded_rivalry,
+    fatality_probability,
     honour_probability,
+    major_powers,
+    neighbourhood,
+    reach,
+    use_of_force_probability,
 )
 
 FAST = settings(max_examples=100, deadline=None)
@@ -39,7 +52,6 @@ EFFECTS = {
     "mediation_effect": 0.5,
     "trust_effect": 1.2,
     "early_warning_effect": 0.4,
-    "deterrence_effect": 0.9,
 }
 
 NO_CHANNEL = {
@@ -48,16 +60,15 @@ NO_CHANNEL = {
     "common_partners": 0.0,
     "trust": 0.0,
     "early_warning": 0.0,
-    "deterrence": 0.0,
 }
 
 
-def escalation(base=0.5, effects=None, **channels):
+def force(base=0.5, effects=None, **channels):
     inputs = {**NO_CHANNEL, **channels}
     arrays = {
         key: np.atleast_1d(np.asarray(value, dtype=np.float64)) for key, value in inputs.items()
     }
-    return escalation_probability(base=base, **arrays, **(effects or EFFECTS))
+    return use_of_force_probability(base=base, **arrays, **(effects or EFFECTS))
 
 
 # ------------------------------------------------------------------- hazard
@@ -120,21 +131,21 @@ def test_crisis_hazard_is_a_probability(rivalry, same, trust, first, second, thr
     assert 0.0 <= value <= rate + 1e-15
 
 
-# --------------------------------------------------------------- escalation
+# ------------------------------------------------------------- use of force
 
 
-def test_escalation_probability_without_any_channel_is_the_base():
+def test_use_of_force_probability_without_any_channel_is_the_base():
     for base in (0.1, 0.5, 0.9):
-        assert escalation(base=base)[0] == pytest.approx(base)
+        assert force(base=base)[0] == pytest.approx(base)
 
 
-def test_escalation_probability_is_logistic_in_the_channels():
+def test_use_of_force_probability_is_logistic_in_the_channels():
     # base 1/2 (log-odds 0), dialogue effect ln 3: odds 1/3, probability 1/4
     effects = {**EFFECTS, "dialogue_effect": np.log(3.0)}
-    assert escalation(base=0.5, effects=effects, channel=1.0)[0] == pytest.approx(0.25)
+    assert force(base=0.5, effects=effects, channel=1.0)[0] == pytest.approx(0.25)
     # base 0.2 (odds 1/4), trust 0.5 with trust effect 2 ln 2: odds 1/8, probability 1/9
     effects = {**EFFECTS, "trust_effect": 2 * np.log(2.0)}
-    assert escalation(base=0.2, effects=effects, trust=0.5)[0] == pytest.approx(1 / 9)
+    assert force(base=0.2, effects=effects, trust=0.5)[0] == pytest.approx(1 / 9)
 
 
 @pytest.mark.parametrize(
@@ -145,12 +156,11 @@ def test_escalation_probability_is_logistic_in_the_channels():
         ("common_partners", 2.0),
         ("trust", 0.7),
         ("early_warning", 1.0),
-        ("deterrence", 0.5),
     ],
 )
-def test_escalation_probability_falls_with_each_preventive_channel(channel, value):
-    without = escalation(base=0.5)[0]
-    with_channel = escalation(base=0.5, **{channel: value})[0]
+def test_use_of_force_probability_falls_with_each_preventive_channel(channel, value):
+    without = force(base=0.5)[0]
+    with_channel = force(base=0.5, **{channel: value})[0]
     assert with_channel < without
 
 
@@ -162,17 +172,16 @@ def test_escalation_probability_falls_with_each_preventive_channel(channel, valu
         ("common_partners", "mediation_effect"),
         ("trust", "trust_effect"),
         ("early_warning", "early_warning_effect"),
-        ("deterrence", "deterrence_effect"),
     ],
 )
 def test_each_channel_is_governed_by_its_own_effect(channel, effect):
     switched_off = {**EFFECTS, effect: 0.0}
-    assert escalation(base=0.5, effects=switched_off, **{channel: 1.0})[0] == pytest.approx(0.5)
+    assert force(base=0.5, effects=switched_off, **{channel: 1.0})[0] == pytest.approx(0.5)
 
 
-def test_dispute_resolution_lowers_escalation():
-    shared_agreement = escalation(base=0.6, channel=1.0)[0]
-    with_provisions = escalation(base=0.6, channel=1.0, dispute_resolution=1.0)[0]
+def test_dispute_resolution_lowers_the_chance_of_force():
+    shared_agreement = force(base=0.6, channel=1.0)[0]
+    with_provisions = force(base=0.6, channel=1.0, dispute_resolution=1.0)[0]
     assert with_provisions < shared_agreement
     odds = with_provisions / (1 - with_provisions)
     expected = (shared_agreement / (1 - shared_agreement)) * np.exp(
@@ -181,30 +190,29 @@ def test_dispute_resolution_lowers_escalation():
     assert odds == pytest.approx(expected)
 
 
-def test_partial_dispute_resolution_coverage_lowers_escalation_in_proportion():
-    values = [escalation(base=0.6, channel=1.0, dispute_resolution=c)[0] for c in (0.0, 0.5, 1.0)]
+def test_partial_dispute_resolution_coverage_lowers_the_chance_of_force_in_proportion():
+    values = [force(base=0.6, channel=1.0, dispute_resolution=c)[0] for c in (0.0, 0.5, 1.0)]
     assert values[0] > values[1] > values[2]
     log_odds = np.log(np.array(values) / (1 - np.array(values)))
     np.testing.assert_allclose(np.diff(log_odds), -0.5 * EFFECTS["dispute_resolution_effect"])
 
 
 def test_mediation_by_common_partners_saturates():
-    values = [escalation(common_partners=c)[0] for c in (0, 1, 2, 3, 100)]
+    values = [force(common_partners=c)[0] for c in (0, 1, 2, 3, 100)]
     assert all(b < a for a, b in zip(values, values[1:-1]))
     floor = 1.0 / (1.0 + np.exp(EFFECTS["mediation_effect"]))
     assert values[-1] == pytest.approx(floor)
 
 
 def test_channels_compound():
-    one = escalation(channel=1.0)[0]
-    two = escalation(channel=1.0, early_warning=1.0)[0]
-    all_of_them = escalation(
+    one = force(channel=1.0)[0]
+    two = force(channel=1.0, early_warning=1.0)[0]
+    all_of_them = force(
         channel=1.0,
         dispute_resolution=1.0,
         common_partners=3.0,
         trust=1.0,
         early_warning=1.0,
-        deterrence=1.0,
     )[0]
     assert all_of_them < two < one
 
@@ -212,19 +220,18 @@ def test_channels_compound():
 @FAST
 @given(
     st.floats(0.01, 0.99),
-    *[st.floats(0.0, 10.0) for _ in range(6)],
+    *[st.floats(0.0, 10.0) for _ in range(5)],
     st.booleans(),
     st.booleans(),
     st.floats(0.0, 50.0),
     unit,
     st.booleans(),
-    unit,
 )
-def test_escalation_probability_is_in_open_unit_interval(
-    base, e1, e2, e3, e4, e5, e6, channel, dispute, common, trust, warning, deterrence
+def test_use_of_force_probability_is_in_open_unit_interval(
+    base, e1, e2, e3, e4, e5, channel, dispute, common, trust, warning
 ):
-    effects = dict(zip(EFFECTS, (e1, e2, e3, e4, e5, e6)))
-    value = escalation(
+    effects = dict(zip(EFFECTS, (e1, e2, e3, e4, e5)))
+    value = force(
         base=base,
         effects=effects,
         channel=float(channel),
@@ -232,7 +239,6 @@ def test_escalation_probability_is_in_open_unit_interval(
         common_partners=common,
         trust=trust,
         early_warning=float(warning),
-        deterrence=deterrence,
     )[0]
     assert 0.0 < value < 1.0
     assert value <= base + 1e-12  # channels only ever hold a crisis, never push it
@@ -328,3 +334,118 @@ def test_deterrence_rises_with_the_weaker_sides_backing_and_falls_with_the_stron
     assert deterrence(weaker + more, stronger, capability) > value
     assert deterrence(weaker, stronger + more, capability) <= value
     assert deterrence(weaker, stronger, capability + more) <= value
+
+
+# ------------------------------------------------- where disputes happen
+
+
+def test_the_background_lets_neighbours_without_a_rivalry_quarrel():
+    quiet = crisis_hazard(*[np.array([v]) for v in (0.0, True, 0.0, 1.0, 1.0, 1.0)], rate=0.1)
+    assert quiet[0] == 0.0
+    near = crisis_hazard(
+        *[np.array([v]) for v in (0.0, True, 0.0, 1.0, 1.0, 1.0)],
+        rate=0.1,
+        exposure=np.array([0.5]),
+        background=0.4,
+    )
+    assert near[0] == pytest.approx(0.1 * 0.4 * 0.5)
+
+
+def test_a_policy_gap_raises_the_background_hazard_by_its_weight():
+    def value(gap):
+        return crisis_hazard(
+            *[np.array([v]) for v in (0.0, True, 0.0, 1.0, 1.0, 1.0)],
+            rate=0.1,
+            exposure=np.array([0.5]),
+            policy_gap=np.array([gap]),
+            background=0.4,
+        )[0]
+
+    assert value(0.3) == pytest.approx(value(0.0) * (1 + POLICY_GAP_WEIGHT * 0.3))
+    assert value(0.0) < value(0.2) < value(0.6)
+
+
+def test_rivalry_and_the_background_add_up():
+    args = [np.array([v]) for v in (0.5, True, 0.0, 1.0, 1.0, 1.0)]
+    both = crisis_hazard(*args, rate=0.1, exposure=np.array([0.2]), background=1.0)[0]
+    rivalry_only = crisis_hazard(*args, rate=0.1)[0]
+    assert both == pytest.approx(rivalry_only + 0.1 * 0.2)
+
+
+def test_neighbourhood_falls_with_distance_as_fitted_to_the_disputes():
+    values = neighbourhood(np.array([0.0, 800.0, 1600.0, 4000.0]), np.ones(4, dtype=bool))
+    np.testing.assert_allclose(values, np.exp(-np.array([0.0, 1.0, 2.0, 5.0])))
+    # beyond about 3,700 km a pair is left out of the draw
+    assert values[3] < NEIGHBOURHOOD_CUTOFF < values[2]
+
+
+def test_without_locations_only_states_of_one_region_are_neighbours():
+    same = np.array([[True, False], [False, True]])
+    np.testing.assert_array_equal(
+        neighbourhood(None, same), [[SAME_REGION_NEIGHBOURHOOD, 0.0], [0.0, SAME_REGION_NEIGHBOURHOOD]]
+    )
+
+
+def test_major_powers_hold_a_twentieth_of_the_capability_of_the_states_in_the_system():
+    capability = np.array([50.0, 30.0, 4.4, 5.0, 10.1])  # 5% of 99.5 is 4.975
+    np.testing.assert_array_equal(major_powers(capability), [True, True, False, True, True])
+    # outside the system: neither a major power nor counted in the total (5% of 89.4)
+    outside = np.array([True, True, True, True, False])
+    assert 4.4 < MAJOR_POWER_SHARE * 89.4 < 5.0
+    np.testing.assert_array_equal(major_powers(capability, outside), [True, True, False, True, False])
+
+
+def test_a_major_powers_reach_spans_any_distance_but_does_not_lower_a_neighbours_exposure():
+    exposure = reach(np.array([0.001, 0.5, 0.001]), np.array([True, True, False]))
+    np.testing.assert_allclose(exposure, [GLOBAL_REACH, 0.5, 0.001])
+
+
+# ------------------------------------------------------------ deaths
+
+
+def test_fatality_without_deterrence_is_the_base_and_falls_logistically_with_it():
+    assert fatality_probability(0.52, np.array([0.0]), 1.0)[0] == pytest.approx(0.52)
+    # base 1/2, deterrence 1 with effect ln 3: odds 1/3, probability 1/4
+    assert fatality_probability(0.5, np.array([1.0]), np.log(3.0))[0] == pytest.approx(0.25)
+    values = fatality_probability(0.52, np.array([0.0, 0.3, 0.9]), 1.0)
+    assert values[0] > values[1] > values[2] > 0.0
+
+
+# ------------------------------------------------------------ entrapment
+
+
+def test_an_ally_is_less_willing_against_a_stronger_opponent():
+    trust, reputation = np.array([0.5, 0.5, 0.5]), np.array([0.5, 0.5, 0.5])
+    values = honour_probability(0.75, trust, reputation, np.array([0.1, 0.5, 0.9]), 0.6)
+    np.testing.assert_allclose(values, [0.75 + 0.6 * 0.4, 0.75, 0.75 - 0.6 * 0.4])
+    # no aversion: the opponent does not matter
+    flat = honour_probability(0.75, trust, reputation, np.array([0.1, 0.5, 0.9]), 0.0)
+    np.testing.assert_allclose(flat, 0.75)
+
+
+def test_an_ally_tied_to_the_opponent_is_pulled_both_ways():
+    values = honour_probability(
+        0.75, np.array([0.5, 0.5]), np.array([0.5, 0.5]), 0.5, 0.6, np.array([False, True])
+    )
+    assert values[0] - values[1] == pytest.approx(0.2)
+
+
+# ------------------------------------------------------------ rivalries fade
+
+
+def test_a_rivalry_built_by_a_fatal_dispute_ends_after_ten_quiet_years():
+    rivalry, lasting = np.array([0.1]), np.array([0.0])
+    years = 0
+    while rivalry[0] > 0:
+        rivalry = faded_rivalry(rivalry, lasting)
+        years += 1
+    # still there after ten quiet years, gone with the eleventh's fading (Klein, Goertz
+    # and Diehl end a rivalry after ten years without a dispute)
+    assert years == 11
+    assert faded_rivalry(np.array([0.5]), lasting)[0] == pytest.approx(0.5 * (1 - RIVALRY_FADE))
+    assert 0.1 * (1 - RIVALRY_FADE) ** 11 < RIVALRY_END < 0.1 * (1 - RIVALRY_FADE) ** 10
+
+
+def test_a_scenarios_lasting_rivalry_does_not_fade():
+    lasting = np.array([0.6, 0.6])
+    np.testing.assert_allclose(faded_rivalry(np.array([0.6, 0.9]), lasting), [0.6, 0.6 + 0.3 * 0.8])
