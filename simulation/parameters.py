@@ -389,6 +389,18 @@ class Parameters(BaseModel):
         "Higher: capability inequality (Gini) grows faster.",
     )
 
+    rival_alignment_weight: Float = Field(
+        0.0,
+        ge=0,
+        le=5,
+        description="How much less a partner is worth the closer it stands to one's rivals "
+        "(Walt's threat-directed alignment): the benefit falls by this times the sum "
+        "over one's rivals of rivalry x the depth of the partner's agreement with them / "
+        "4 (at most 1; an ally of a full rival costs the whole weight). Off by default: "
+        "the DCAs signed in 1991-2000 show no such avoidance (docs/MODEL.md 7.2). "
+        "Higher: fewer ties to a rival's partners.",
+    )
+
     # --- crises ---------------------------------------------------------------
     crisis_rate: Float = Field(
         0.3,

@@ -106,10 +106,20 @@ def measures(tables: dict) -> dict[str, float]:
         "strong_weak_ties": strong_weak_ties(ties, model.state.capability),
         # share of the states holding any agreement, mean over the run
         "reach": float((model_table["nations_with_agreements"] / model_table["states"]).mean()),
+        "ties_to_rivals_partners": ties_to_rivals_partners(model),
         "weaker_half_degree": float(
             degrees[np.argsort(model.state.capability)[: degrees.size // 2]].mean()
         ),
     }
+
+
+def ties_to_rivals_partners(model) -> float:
+    """Ties at the last step between a nation and a partner of one of its rivals."""
+    state = model.state
+    rivals = (state.rivalry > 0).astype(np.int64)
+    partners_of_rivals = (rivals @ state.ties.astype(np.int64)) > 0
+    np.fill_diagonal(partners_of_rivals, False)
+    return float((state.ties & partners_of_rivals & (state.rivalry == 0)).sum())
 
 
 def mean_tie_distance(model) -> float:

@@ -154,6 +154,7 @@ CLAIMS = [
     ("technology_transfer_rate", 0.0, 0.3, "sharing_capability_gap", DOWN),
     ("capability_growth", -0.05, 0.1, "mean_capability", UP),
     ("capability_volatility", 0.0, 0.3, "capability_gini", UP),
+    ("rival_alignment_weight", 0.0, 3.0, "ties_to_rivals_partners", DOWN),
     ("crisis_rate", 0.1, 0.8, "crises", UP),
     ("dispute_background", 0.0, 2.0, "crises", UP),
     ("escalation_base", 0.2, 0.8, "prevention_rate", DOWN),

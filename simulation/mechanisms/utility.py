@@ -317,6 +317,29 @@ def partner_benefit(
     return benefit
 
 
+def rival_closeness(
+    first: np.ndarray,
+    second: np.ndarray,
+    intensity: np.ndarray,
+    tie_depth: np.ndarray,
+    rows: np.ndarray,
+) -> np.ndarray:
+    """How close each candidate partner j stands to the rivals of each nation of `rows`
+    (threat-directed alignment, Walt 1987): sum over i's rivals r of rivalry(i, r) x
+    depth(r, j) / 4, at most 1. A partner allied to a full rival (depth 4) is 1; one
+    with a training agreement (depth 1) with a half rival is 0.125.
+
+    `first`, `second`, `intensity`: the rival pairs (each once) and their rivalry;
+    `tie_depth`: the deepest agreement of each pair (alliances at 4); `rows`: the
+    nations with a rival, sorted (the result's rows, in that order)."""
+    closeness = np.zeros((rows.size, tie_depth.shape[1]))
+    position = np.searchsorted(rows, np.concatenate([first, second]))
+    rival = np.concatenate([second, first])
+    weight = np.concatenate([intensity, intensity]).astype(np.float64)
+    np.add.at(closeness, position, weight[:, None] * (tie_depth[rival] / 4.0))
+    return np.minimum(closeness, 1.0)
+
+
 def partner_benefit_reference(
     capability: np.ndarray,
     threat: np.ndarray,

@@ -16,6 +16,7 @@ from simulation.agreements import Agreement
 from simulation.mechanisms import network, utility
 from simulation.mechanisms.funding import pact_funding_shares
 from simulation.mechanisms.pacts import collective_security
+from simulation.phases.environment import rival_pairs
 from simulation.state import DYADIC, WorldState
 
 
@@ -75,12 +76,29 @@ def value_partners(state: WorldState) -> None:
         redundancy_weight=p.redundancy_weight,
         shared_partners=state.dca_common_partners,
     )
+    if p.rival_alignment_weight:
+        discount_for_rivals(state, p.rival_alignment_weight)
     state.sovereignty = utility.sovereignty_cost(
         state.sovereignty_sensitivity[:, None].astype(DYADIC),
         state.dominance,
         sovereignty_weight=p.sovereignty_weight,
         asymmetry_weight=p.asymmetry_weight,
     )
+
+
+def discount_for_rivals(state: WorldState, weight: float) -> None:
+    """A partner is worth less the closer it stands to one's rivals (threat-directed
+    alignment, `utility.rival_closeness`): `weight` x closeness off the benefit, in the
+    rows of the nations that have a rival."""
+    first, second = rival_pairs(state)
+    if not first.size:
+        return
+    rows = np.unique(np.concatenate([first, second]))
+    closeness = utility.rival_closeness(
+        first, second, state.rivalry[first, second], state.tie_depth, rows
+    )
+    state.benefit[rows] -= (weight * closeness).astype(state.benefit.dtype)
+    state.benefit[rows, rows] = 0.0
 
 
 @dataclass(frozen=True, slots=True)
