@@ -89,6 +89,9 @@ class Agreement:
     # pacts only: a defence alliance, not a DCA: its members are tied (channels,
     # obligations), but allies are not DCA partners when DCAs are valued
     alliance: bool = False
+    # environmental provisions (the impact of exercises, bases and shared facilities):
+    # recorded and reported; they change no decision
+    environmental: bool = False
 
     @property
     def depth(self) -> int:
@@ -232,6 +235,7 @@ class AgreementRegistry:
         expires_step: int,
         exogenous: bool = False,
         alliance: bool = False,
+        environmental: bool = False,
     ) -> Agreement:
         if agreement_id in self.by_id:
             raise ValueError(f"duplicate agreement id {agreement_id!r}")
@@ -254,6 +258,7 @@ class AgreementRegistry:
             founders=tuple(members),
             exogenous=exogenous,
             alliance=alliance,
+            environmental=environmental,
         )
         bilateral = kind is Kind.BILATERAL
         self.first[slot] = members[0] if bilateral else -1
@@ -291,6 +296,7 @@ class AgreementRegistry:
         term: int,
         signed_step: int,
         expires_step: int,
+        environmental: np.ndarray | None = None,
     ) -> None:
         """Bilateral agreements signed together: what `sign` makes of each in turn, in
         the order given, their array fields written at once (the signing phase signs
@@ -344,6 +350,8 @@ class AgreementRegistry:
                 signed_step=signed_step,
                 founders=(a, b),
             )
+            if environmental is not None:
+                agreement.environmental = bool(environmental[slot - start])
             agreement.depth_history.append((signed_step, depth))
             self.by_id[agreement_id] = agreement
             self.by_slot.append(agreement)

@@ -40,6 +40,7 @@ def sign(
     funding: FundingSplit,
     detail: str,
     other: str = "",
+    environmental: bool = False,
 ) -> Agreement:
     """A new agreement, signed at `step` for one term."""
     term = state.parameters.term
@@ -55,6 +56,7 @@ def sign(
         term=term,
         signed_step=step,
         expires_step=step + term,
+        environmental=environmental,
     )
     state.counts["signings"] += 1
     state.events.add(
@@ -74,6 +76,7 @@ def sign_bilateral(
     dispute_resolution: np.ndarray,
     funding: np.ndarray,
     details: list[str],
+    environmental: np.ndarray | None = None,
 ) -> None:
     """New bilateral agreements at the dialogue rung, signed at `step` for one term, in
     the order given: applied, counted and logged as `sign` would each in turn (the
@@ -95,6 +98,7 @@ def sign_bilateral(
         term=term,
         signed_step=step,
         expires_step=step + term,
+        environmental=environmental,
     )
     state.counts["signings"] += count
     nations = state.names

@@ -150,6 +150,7 @@ def place_standing_agreements(state: WorldState) -> None:
             expires_step=first_expiry(spec.signed_step, term),
             exogenous=spec.exogenous,
             alliance=spec.alliance,
+            environmental=spec.environmental_provisions,
         )
         block = np.ix_(members, members)
         state.trust[block] = np.clip(

@@ -59,6 +59,7 @@ MODEL_COLUMNS: tuple[str, ...] = (
     "allies_honoured",
     "allies_reneged",
     "allies_in_fatal_crises",
+    "environmental_agreements",
 )
 
 # The columns that count events of the step (the rest are states or rates).
@@ -201,6 +202,9 @@ def model_outcomes(state: WorldState) -> dict[str, float | int]:
         "allies_honoured": counts["allies_honoured"],
         "allies_reneged": counts["allies_reneged"],
         "allies_in_fatal_crises": counts["allies_in_fatal_crises"],
+        "environmental_agreements": sum(
+            registry.by_slot[slot].environmental for slot in active.tolist()
+        ),
     }
 
 

@@ -323,6 +323,15 @@ class Parameters(BaseModel):
         description="Share of new agreements that carry dispute-resolution provisions. "
         "Higher: higher conflict-prevention rate.",
     )
+    environmental_share: Float = Field(
+        0.0,
+        ge=0,
+        le=1,
+        description="Share of new agreements signed with environmental provisions (on the "
+        "environmental impact of exercises, bases and shared facilities): recorded on "
+        "each agreement and counted in force; they change no decision. Higher: more "
+        "agreements with environmental provisions.",
+    )
     proportional_funding_share: Float = Field(
         0.3,
         ge=0,
@@ -399,6 +408,26 @@ class Parameters(BaseModel):
         "4 (at most 1; an ally of a full rival costs the whole weight). Off by default: "
         "the DCAs signed in 1991-2000 show no such avoidance (docs/MODEL.md 7.2). "
         "Higher: fewer ties to a rival's partners.",
+    )
+
+    # --- the trends of the times ----------------------------------------------
+    transnational_threat: Float = Field(
+        0.0,
+        ge=0,
+        le=1,
+        description="A threat shared across states (terrorism, cyber attack) rather than "
+        "posed by a rival, from 0 (none) to 1. Each partner is worth 0.5 x this more, and "
+        "a pact this x (1 - 1/m) more to each of its m members: the more states meet a "
+        "shared threat together, the more each gains. Start or grow one with a "
+        "parameter_change event. Higher: more pacts and agreements.",
+    )
+    emerging_technology_interest: Float = Field(
+        0.0,
+        ge=0,
+        le=5,
+        description="The choice weight of the emerging-technology sector (joint research "
+        "in AI, cybersecurity, unmanned systems) among the specialised sectors, beside "
+        "training's 1; 0: never chosen. Higher: more emerging-technology agreements.",
     )
 
     # --- crises ---------------------------------------------------------------

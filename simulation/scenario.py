@@ -230,6 +230,11 @@ class AgreementSpec(_Strict):
         default_factory=list, description="Every nation of these regions joins too."
     )
     dispute_resolution: bool = False
+    environmental_provisions: bool = Field(
+        False,
+        description="Provisions on the environmental impact of exercises, bases and "
+        "shared facilities: recorded and reported, they change no decision.",
+    )
     funding: FundingSplit = FundingSplit.EQUAL
     term: Int | None = Field(None, ge=1, le=100, description="Defaults to parameters.term.")
     signed_step: Int = Field(0, le=0, description="Step it was signed; 0 or negative.")

@@ -21,13 +21,16 @@ GENERAL_FRAMEWORK_SHARE = 0.7
 @dataclass(frozen=True, slots=True)
 class ChoiceWeight:
     """How strongly a dyad leans to a specialised sector:
-    `base + threat x T + gap x G + threat_gap x G T`, where T is the larger perceived
-    threat of the two and G the gap between their dominances (how unequal they are)."""
+    `base + threat x T + gap x G + threat_gap x G T + emerging x E`, where T is the
+    larger perceived threat of the two, G the gap between their dominances (how unequal
+    they are) and E the world's interest in emerging technologies (the parameter
+    `emerging_technology_interest`)."""
 
     base: float = 0.0
     threat: float = 0.0
     gap: float = 0.0
     threat_gap: float = 0.0
+    emerging: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +111,17 @@ SECTOR_TABLE: tuple[SectorRow, ...] = (
         "#ff7f0e",
         "foreign troops on one's soil weigh most; needs both threat and a strong partner",
     ),
+    SectorRow(
+        "emerging_technology",
+        "emerging technology (AI, cyber, unmanned systems)",
+        (0.0, 0.5, 1.0),
+        1.3,
+        ChoiceWeight(emerging=1.0),
+        "#17becf",
+        "joint research transfers technology and, in cyber defence, shares warning; "
+        "dual-use know-how and data expose more than arms; chosen only as the world "
+        "turns to these technologies (emerging_technology_interest, 0 by default)",
+    ),
 )
 
 
@@ -129,6 +143,7 @@ def sector_table_markdown(table: tuple[SectorRow, ...] = SECTOR_TABLE) -> str:
                     (row.choice.threat, " T"),
                     (row.choice.gap, " G"),
                     (row.choice.threat_gap, " G T"),
+                    (row.choice.emerging, " E"),
                 )
                 if value
             ]

@@ -80,8 +80,13 @@ def summarise(result: RunResult, out: Path | None = None) -> str:
         f"  agreements in force    {int(frame['active_agreements'].iloc[0])} at the start, "
         f"{outcomes['active_agreements']} at the end "
         f"({outcomes['bilateral_agreements']} bilateral, "
-        f"{outcomes['multilateral_agreements']} multilateral), "
-        f"mean depth {outcomes['mean_depth']:.2f}",
+        f"{outcomes['multilateral_agreements']} multilateral"
+        + (
+            f", {outcomes['environmental_agreements']} with environmental provisions"
+            if outcomes["environmental_agreements"]
+            else ""
+        )
+        + f"), mean depth {outcomes['mean_depth']:.2f}",
         f"  over the run           {int(frame['signings'].sum())} signed, "
         f"{int(frame['deepenings'].sum())} deepened, "
         f"{int(frame['downgrades'].sum())} stepped down, {int(frame['renewals'].sum())} renewed, "

@@ -107,6 +107,10 @@ def measures(tables: dict) -> dict[str, float]:
         # share of the states holding any agreement, mean over the run
         "reach": float((model_table["nations_with_agreements"] / model_table["states"]).mean()),
         "ties_to_rivals_partners": ties_to_rivals_partners(model),
+        "emerging_technology_agreements": float(
+            (agreements["sector"] == "emerging_technology").sum()
+        ),
+        "environmental_agreements": float(model_table["environmental_agreements"].mean()),
         "weaker_half_degree": float(
             degrees[np.argsort(model.state.capability)[: degrees.size // 2]].mean()
         ),

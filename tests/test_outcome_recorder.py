@@ -244,6 +244,7 @@ def test_model_table_columns_are_whole_numbers_for_counts_and_floats_for_measure
         "bilateral_agreements",
         "multilateral_agreements",
         "max_degree",
+        "environmental_agreements",
         "nations_with_agreements",
         "components",
     }

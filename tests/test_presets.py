@@ -290,3 +290,27 @@ def test_presets_do_not_close_into_cliques_nor_renew_every_agreement(name: str):
         assert renewal_share(tables) < 0.97, (seed, "renewal share")
         if name == "baseline":
             assert cross_region_bilaterals(tables) > 0, (seed, "cross-region agreements")
+
+
+def test_future_trends_a_shared_threat_fills_the_forums_and_the_new_sector_appears():
+    """The shared threat draws more states into the two standing forums than the same
+    world without it; emerging-technology agreements and environmental provisions
+    appear only with their trends."""
+    emerging_only = [event for event in raw("future_trends")["events"]
+                     if event.get("parameter") == "emerging_technology_interest"]
+    with_threat, without = [], []
+    for seed in SEEDS:
+        tables = run("future_trends", seed)[1]
+        spells = tables["memberships"]
+        forums = spells[spells["agreement_id"].isin(["EU-FORUM", "AP-FORUM"])]
+        with_threat.append(int(forums["left_step"].isna().sum()))
+        agreements = tables["agreements"]
+        assert (agreements["sector"] == "emerging_technology").any()
+        assert agreements[agreements["signed_step"] < 5]["sector"].ne("emerging_technology").all()
+        assert tables["model"]["environmental_agreements"].iloc[-1] > 0
+
+        tables = run("future_trends", seed, events=emerging_only)[1]
+        spells = tables["memberships"]
+        forums = spells[spells["agreement_id"].isin(["EU-FORUM", "AP-FORUM"])]
+        without.append(int(forums["left_step"].isna().sum()))
+    assert np.mean(with_threat) > np.mean(without)

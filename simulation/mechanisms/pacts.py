@@ -21,6 +21,15 @@ def collective_security(
     return 0.5 * threat_weight * threat * added / (added + already)
 
 
+def shared_threat_value(transnational_threat: float, members: np.ndarray | float) -> np.ndarray:
+    """What meeting a threat shared across states (terrorism, cyber attack) together is
+    worth to each of `members` states: `transnational_threat x (1 - 1/members)`. No one
+    state covers such a threat alone; each further state sharing intelligence, borders
+    and networks closes a gap, with diminishing returns. A bilateral agreement gives half
+    the threat; a large pact nearly all of it."""
+    return transnational_threat * (1.0 - 1.0 / np.maximum(members, 1.0))
+
+
 def capability_vote(weights: np.ndarray, in_favour: np.ndarray) -> bool:
     """A pact decides by capability-weighted majority: the stronger members dominate
     decisions. True when those in favour hold at least half of the members' weight."""

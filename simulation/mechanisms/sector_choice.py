@@ -12,15 +12,17 @@ def choose_sector(
     gap: float,
     table: tuple[SectorRow, ...] = SECTOR_TABLE,
     excluded: frozenset[str] = frozenset(),
+    emerging: float = 0.0,
 ) -> str | None:
     """The name of the sector a dyad chooses, from two uniform draws in [0, 1).
 
     A general framework with chance `GENERAL_FRAMEWORK_SHARE` (about 70% of real DCAs,
     Kinne 2020); otherwise a specialised sector, chosen in proportion to its choice
-    weight `base + threat x T + gap x G + threat_gap x G T` (`ChoiceWeight`), where T
-    (`threat_level`) is the higher threat of the pair and G (`gap`) the gap between their
-    dominances: intelligence follows threat, technology and arms a capability gap,
-    basing both.
+    weight `base + threat x T + gap x G + threat_gap x G T + emerging x E`
+    (`ChoiceWeight`), where T (`threat_level`) is the higher threat of the pair, G (`gap`)
+    the gap between their dominances and E (`emerging`) the world's interest in emerging
+    technologies: intelligence follows threat, technology and arms a capability gap,
+    basing both, emerging technology the times.
 
     `excluded`: sectors the pair already holds (a further agreement between tied states,
     `agreements_per_pair`); the choice is the same among the others, a held general
@@ -30,24 +32,38 @@ def choose_sector(
     """
     known = _SPLITS.get(id(table))
     _, general, specialised = known if known and known[0] is table else _split(table)
+    if not emerging:
+        # a sector chosen for the times alone is not on the table while they have not come
+        specialised = [row for row in specialised if any(row[1:5])]
     if excluded:
         return _choose_among_the_rest(
-            general_draw, sector_draw, threat_level, gap, general, specialised, excluded
+            general_draw, sector_draw, threat_level, gap, general, specialised, excluded, emerging
         )
     if general_draw < GENERAL_FRAMEWORK_SHARE:
         return general
-    weights = [
-        base + threat * threat_level + gap_weight * gap + threat_gap * (gap * threat_level)
-        for _, base, threat, gap_weight, threat_gap in specialised
-    ]
+    weights = _weights(specialised, threat_level, gap, emerging)
     total = sum(weights)
-    # the first sector whose cumulative share passes the draw
+    # the first sector whose cumulative share passes the draw; the last with any weight
+    # at most (rounding may leave the last share short of 1)
     cumulative, chosen = 0.0, 0
     for weight in weights:
         cumulative += weight / total
         if cumulative <= sector_draw:
             chosen += 1
-    return specialised[min(chosen, len(specialised) - 1)][0]
+    last = max(k for k, weight in enumerate(weights) if weight) if any(weights) else 0
+    return specialised[min(chosen, last)][0]
+
+
+def _weights(specialised: list, threat_level: float, gap: float, emerging: float) -> list:
+    """Each specialised sector's choice weight (`ChoiceWeight`) for one dyad."""
+    return [
+        base
+        + threat * threat_level
+        + gap_weight * gap
+        + threat_gap * (gap * threat_level)
+        + (emerging_weight * emerging if emerging_weight else 0.0)
+        for _, base, threat, gap_weight, threat_gap, emerging_weight in specialised
+    ]
 
 
 def _choose_among_the_rest(
@@ -58,14 +74,12 @@ def _choose_among_the_rest(
     general: str,
     specialised: list,
     excluded: frozenset[str],
+    emerging: float = 0.0,
 ) -> str | None:
     rest = [row for row in specialised if row[0] not in excluded]
     if general not in excluded and (general_draw < GENERAL_FRAMEWORK_SHARE or not rest):
         return general
-    weights = [
-        base + threat * threat_level + gap_weight * gap + threat_gap * (gap * threat_level)
-        for _, base, threat, gap_weight, threat_gap in rest
-    ]
+    weights = _weights(rest, threat_level, gap, emerging)
     total = sum(weights)
     if total <= 0:
         return None  # nothing left this pair has a use for
@@ -84,6 +98,7 @@ def choose_sectors(
     gap: np.ndarray,
     held: np.ndarray | None = None,
     table: tuple[SectorRow, ...] = SECTOR_TABLE,
+    emerging: float = 0.0,
 ) -> np.ndarray:
     """The sector each of many dyads chooses, as its row in `table` (for the shipped
     table, its sector code); -1 when none is left with a positive weight.
@@ -95,7 +110,7 @@ def choose_sectors(
     """
     general_draw, sector_draw = np.asarray(general_draw), np.asarray(sector_draw)
     count = general_draw.size
-    general, columns, base, threat, gap_weight, threat_gap = _weights_of(table)
+    general, columns, base, threat, gap_weight, threat_gap, emerging_weight = _weights_of(table)
     if held is None:
         held = np.zeros((count, len(table)), dtype=bool)
     threat_level, gap = threat_level[:, None], gap[:, None]
@@ -103,6 +118,11 @@ def choose_sectors(
     # a held sector weighs nothing: adding exactly 0.0 leaves the sums of the others as
     # they would be without it
     open_ = ~held[:, columns]
+    if emerging:
+        weights = weights + emerging_weight * emerging
+    else:
+        # a sector chosen for the times alone is not on the table while they have not come
+        open_ = open_ & ((base != 0) | (threat != 0) | (gap_weight != 0) | (threat_gap != 0))
     weights = np.where(open_, weights, 0.0)
     total = _compensated_sum(weights)
     # (a pair whose sectors weigh nothing in all chooses none, whatever its shares)
@@ -114,13 +134,13 @@ def choose_sectors(
     # a pair holding nothing: the number of cumulative shares at or below the draw, the
     # last sector at most (rounding may leave the last share short of 1)
     passed = (cumulative <= draw).sum(axis=1)
-    fresh = columns[np.minimum(passed, columns.size - 1)] if columns.size else np.full(count, -1)
     # a pair holding agreements: the first sector it does not hold whose cumulative share
     # passes the draw, else the last it does not hold with any weight; none when the
     # sectors it does not hold weigh nothing
     above = open_ & (draw < cumulative)
     weighed = open_ & (weights != 0)
     last = columns.size - 1 - np.argmax(weighed[:, ::-1], axis=1)
+    fresh = columns[np.minimum(passed, last)] if columns.size else np.full(count, -1)
     further = np.where(above.any(axis=1), columns[np.argmax(above, axis=1)], columns[last])
     further = np.where(total > 0, further, -1)
     rest = open_.any(axis=1)
@@ -162,7 +182,7 @@ def _weights_of(table: tuple[SectorRow, ...]) -> tuple:
     columns = np.array([k for k, row in enumerate(table) if row.choice is not None], dtype=int)
     coefficients = (
         np.array([[getattr(table[k].choice, term) for k in columns]], dtype=np.float64)
-        for term in ("base", "threat", "gap", "threat_gap")
+        for term in ("base", "threat", "gap", "threat_gap", "emerging")
     )
     _WEIGHTS[id(table)] = (table, (general, columns, *coefficients))
     return _WEIGHTS[id(table)][1]
@@ -173,11 +193,19 @@ _SPLITS: dict[int, tuple] = {}
 
 
 def _split(table: tuple[SectorRow, ...]) -> tuple:
-    """(table, the general framework's name, (name, base, threat, gap, threat_gap) of
-    each specialised sector in table order), kept for the next call with this table."""
+    """(table, the general framework's name, (name, base, threat, gap, threat_gap,
+    emerging) of each specialised sector in table order), kept for the next call with
+    this table."""
     general = next(row.name for row in table if row.choice is None)
     specialised = [
-        (row.name, row.choice.base, row.choice.threat, row.choice.gap, row.choice.threat_gap)
+        (
+            row.name,
+            row.choice.base,
+            row.choice.threat,
+            row.choice.gap,
+            row.choice.threat_gap,
+            row.choice.emerging,
+        )
         for row in table
         if row.choice is not None
     ]

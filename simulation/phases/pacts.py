@@ -12,6 +12,7 @@ from simulation.mechanisms import utility
 from simulation.mechanisms.choice import standard_gumbel
 from simulation.mechanisms.pacts import approves_applicant, rival_of_members
 from simulation.phases.partner_valuation import pact_terms
+from simulation.phases.signing import environmental_provisions
 from simulation.state import WorldState
 
 # Depth at which a pact is founded: its founders already train together
@@ -128,6 +129,7 @@ def found_pacts(state: WorldState, step: int) -> None:
 def found_pact(state: WorldState, founders: list[int], step: int) -> None:
     p = state.parameters
     draws = state.rng.random(2)
+    provisions = environmental_provisions(state, 1)
     name = "Pact of " + ", ".join(state.names[i] for i in founders)
     lifecycle.sign(
         state,
@@ -144,4 +146,5 @@ def found_pact(state: WorldState, founders: list[int], step: int) -> None:
             else FundingSplit.EQUAL
         ),
         detail=f"{name} founded a multilateral pact",
+        environmental=bool(provisions[0]) if provisions is not None else False,
     )

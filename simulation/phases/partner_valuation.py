@@ -15,7 +15,7 @@ import numpy as np
 from simulation.agreements import Agreement
 from simulation.mechanisms import network, utility
 from simulation.mechanisms.funding import pact_funding_shares
-from simulation.mechanisms.pacts import collective_security
+from simulation.mechanisms.pacts import collective_security, shared_threat_value
 from simulation.phases.environment import rival_pairs
 from simulation.state import DYADIC, WorldState
 
@@ -76,6 +76,12 @@ def value_partners(state: WorldState) -> None:
         redundancy_weight=p.redundancy_weight,
         shared_partners=state.dca_common_partners,
     )
+    if p.transnational_threat:
+        # a threat shared across states: every partner helps meet it (a pair: half of it)
+        state.benefit += shared_threat_value(p.transnational_threat, 2.0).astype(
+            state.benefit.dtype
+        )
+        np.fill_diagonal(state.benefit, 0.0)
     if p.rival_alignment_weight:
         discount_for_rivals(state, p.rival_alignment_weight)
     state.sovereignty = utility.sovereignty_cost(
@@ -165,6 +171,13 @@ def value_pacts(state: WorldState, pacts: list[Agreement]) -> PactTerms:
     own = state.capability[:, None]
     others_capability = state.capability @ membership.astype(np.float64) - own * is_member
     collective = collective_security(p.threat_weight, state.threat[:, None], others_capability, own)
+    if p.transnational_threat:
+        # met together: the more members with the nation, the more of it is covered (the
+        # mean dyadic benefit above already holds a pair's share of it)
+        collective = collective + (
+            shared_threat_value(p.transnational_threat, others + 1.0)
+            - shared_threat_value(p.transnational_threat, 2.0)
+        )
     dominated = np.zeros(membership.shape, dtype=DYADIC)
     funding_share = np.ones(membership.shape)
     exposure = np.ones(len(pacts))

@@ -255,6 +255,7 @@ def settle_terms(
         threat_level=np.maximum(state.threat[lower], state.threat[upper]),
         gap=np.abs(looming[0] - looming[1]),
         held=held,
+        emerging=p.emerging_technology_interest,
     )
     # a further agreement is worth the share of channels it adds
     share = np.ones(lower.size)
@@ -316,4 +317,12 @@ def sign_pairs(
         dispute_resolution=terms.dispute_resolution[signing],
         funding=FUNDING_CODES[terms.funding[signing]],
         details=details,
+        environmental=environmental_provisions(state, len(signing)),
     )
+
+
+def environmental_provisions(state: WorldState, count: int) -> np.ndarray | None:
+    """Which of `count` new agreements carry environmental provisions, each with chance
+    `environmental_share`; None (and no draw) while the share is 0."""
+    share = state.parameters.environmental_share
+    return state.rng.random(count) < share if share else None
