@@ -517,7 +517,7 @@ class Parameters(BaseModel):
         "obligations to the weaker party. Higher: higher prevention rate.",
     )
     honour_probability: Float = Field(
-        0.69,
+        0.67,
         ge=0,
         le=1,
         description="Chance an ally with mutual-defense obligations honours a call at "
@@ -526,14 +526,14 @@ class Parameters(BaseModel):
         "2003 found). Higher: a smaller share of allies renege.",
     )
     entrapment_aversion: Float = Field(
-        0.6,
+        0.2,
         ge=0,
         le=2,
         description="How much less an ally honours a call the stronger the opponent it "
         "would face: the chance falls by this times (the opponent's share of the two's "
         "capability - 0.5). A judgement, not fitted: an ally facing an opponent ten "
-        "times its size is 0.27 less likely to come. Higher: more abandonment, less "
-        "entrapment.",
+        "times its size is 0.09 less likely to come (at 0.6 the presets' honour rates "
+        "spread to 0.52-0.75). Higher: more abandonment, less entrapment.",
     )
     reneging_penalty: Float = Field(
         0.3,

@@ -119,18 +119,18 @@ def test_a_bilateral_alliance_ties_its_pair_with_obligations_but_is_no_dca():
 
 
 def test_a_bilateral_alliance_neither_lapses_deepens_nor_steps_down():
-    """Every DCA lapses at its first term end (lapse_rate 1); the alliance is renewed."""
+    """Every DCA lapses at its first term end (lapse_rate 1); the alliance is renewed,
+    and South 1, which left it for dominance when alliances were valued like DCAs,
+    stays."""
     data = bilateral_alliance_world(seed=3, steps=12)
     data["parameters"] = {"lapse_rate": 1.0, "term": 2}
     agreements = all_tables(run(data))["agreements"]
     alliance = agreements.set_index("agreement_id").loc["caldera-south"]
     assert bool(alliance["alliance"])
-    # renewed at every term end while it stood (step 2, 4, ...; a member may leave it
-    # at one, as South 1 does at step 4 with this seed); it never lapses
-    stood_until = 12 if pd.isna(alliance["ended_step"]) else int(alliance["ended_step"])
-    assert alliance["renewals"] >= 1
-    assert alliance["renewals"] >= (stood_until - 1) // 2
-    assert alliance["end_reason"] != "lapsed"
+    # renewed at every term end (steps 2, 4, ..., 12), never left by the valuation that
+    # decides DCAs: its members change by the scenario's events only
+    assert pd.isna(alliance["ended_step"])
+    assert alliance["renewals"] == 6
     assert alliance["depth_history"] == "0:4"  # it stayed at mutual defence
     dcas = agreements[~agreements["alliance"].astype(bool)]
     assert len(dcas) > 0 and (dcas["end_reason"] == "lapsed").sum() > 0
@@ -139,11 +139,15 @@ def test_a_bilateral_alliance_neither_lapses_deepens_nor_steps_down():
 def test_allies_by_a_bilateral_alliance_sign_no_dca_beside_it():
     data = bilateral_alliance_world(seed=5, steps=15)
     data["parameters"] = {"agreements_per_pair": 3}
+    # the alliance ends when South 1 leaves it, by the scenario's event
+    data["events"] = [
+        {"step": 6, "type": "leave_agreement", "nation": "South 1", "agreement": "caldera-south"}
+    ]
     agreements = all_tables(run(data))["agreements"]
     pairs = agreements["members"].str.split("; ").map(frozenset)
     caldera_south = agreements[pairs == frozenset({"Caldera", "South 1"})].set_index("agreement_id")
     alliance_ended = caldera_south.loc["caldera-south", "ended_step"]
-    assert not pd.isna(alliance_ended)  # the pair was left to sign after it, and did
+    assert alliance_ended == 6  # the pair was left to sign after it, and did
     signed = caldera_south.drop(index="caldera-south")["signed_step"]
     assert len(signed) > 0 and (signed >= alliance_ended).all()
 
@@ -187,3 +191,19 @@ def test_a_rival_of_a_member_never_joins_a_pact():
             )
     assert joined[False] > 0  # it would join, were it not a rival of a member
     assert joined[True] == 0
+
+
+def test_no_member_leaves_an_alliance_and_no_one_joins_it_but_by_the_scenarios_events():
+    """Whatever the valuation says (sovereignty weighing four times its default), the
+    alliance keeps its five members; a leave_agreement event still takes one out."""
+    data = world(True, seed=4, steps=25, parameters={"sovereignty_weight": 4.0})
+    spells = all_tables(run(data))["memberships"]
+    alliance = spells[spells["agreement_id"] == "alliance"]
+    assert len(alliance) == 5 and alliance["left_step"].isna().all()
+
+    data = world(True, seed=4, steps=25, parameters={"sovereignty_weight": 4.0})
+    data["events"] = [{"step": 6, "type": "leave_agreement", "nation": "North 2", "agreement": "alliance"}]
+    spells = all_tables(run(data))["memberships"]
+    alliance = spells[spells["agreement_id"] == "alliance"]
+    assert alliance.set_index("nation").loc["North 2", "left_step"] == 6
+    assert len(alliance) == 5

@@ -158,6 +158,13 @@ def exogenous_alliance(data: dict) -> dict:
     return data
 
 
+def dca_pact(data: dict) -> dict:
+    """`data` with its alliance an ordinary DCA pact at its highest rung (3)."""
+    alliance = next(a for a in data["agreements"] if a["id"] == "alliance")
+    alliance.update(alliance=False, depth=3)
+    return data
+
+
 def alliance_history(model: DefenseCooperationModel) -> tuple[list, list, list]:
     """The alliance's members at the end, and its join and exit events."""
     events = all_tables(model)["events"].query("agreement_id == 'alliance'")
@@ -206,15 +213,16 @@ def test_an_accession_by_a_member_changes_nothing_and_says_so():
 )
 def test_an_exogenous_pact_keeps_its_members_when_the_model_would_change_them(funding_cost, moves):
     """Free membership brings outsiders into an ordinary pact, costly membership drives
-    its members out; an exogenous pact keeps exactly its listed members either way."""
+    its members out; an exogenous pact keeps exactly its listed members either way. (The
+    pact is a DCA pact here: an alliance keeps its members whether exogenous or not.)"""
     start = sorted(["Atlantia", "Borealis", "North 1", "North 2", "North 3"])
     moved = 0
     for seed in SEEDS[:3]:
         changes = {"seed": seed, "steps": 15, "parameters": {"funding_cost": funding_cost}}
-        _, joined, exited = alliance_history(run(without_events(**changes)))
+        _, joined, exited = alliance_history(run(dca_pact(without_events(**changes))))
         moved += len(joined if moves == "joined" else exited)
         members, joined, exited = alliance_history(
-            run(exogenous_alliance(without_events(**changes)))
+            run(exogenous_alliance(dca_pact(without_events(**changes))))
         )
         assert members == start and joined == [] and exited == []
     assert moved > 0  # the rules would have changed the ordinary pact

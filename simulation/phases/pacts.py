@@ -33,7 +33,8 @@ def join_pacts(state: WorldState, step: int) -> None:
     # joining one pact leaves the others' terms as they were: value all at once
     terms = pact_terms(state, pacts) if pacts else None
     for column, pact in enumerate(pacts):
-        if pact.exogenous:  # its accessions are the scenario's events
+        # an exogenous pact's accessions, and an alliance's, are the scenario's events
+        if pact.exogenous or pact.alliance:
             continue
         near = terms.near[:, column] & state.in_system  # only states apply
         for barred, until in pact.barred_until.items():

@@ -49,9 +49,11 @@ def renew_bilateral(
     streak_second = discontent_streak(value_second, registry.discontent_second[slots])
     registry.discontent_first[slots] = streak_first
     registry.discontent_second[slots] = streak_second
-    quits_first = fed_up(streak_first, p.exit_patience, term_ends)
-    quits_second = fed_up(streak_second, p.exit_patience, term_ends)
     allied = registry.alliance[slots]
+    # an alliance is kept: its members change by the scenario's events (and states
+    # leaving the system), not by the valuation that decides DCAs
+    quits_first = fed_up(streak_first, p.exit_patience, term_ends) & ~allied
+    quits_second = fed_up(streak_second, p.exit_patience, term_ends) & ~allied
     # an alliance is a mutual-defence commitment or nothing: it never steps down
     lower = (
         settles_lower(
@@ -101,7 +103,8 @@ def renew_pacts(
     for slot, rows in rows_by_pact.items():
         pact = registry.by_slot[slot]
         term_end = pact.expires_step <= step
-        if pact.exogenous:  # its members leave by the scenario's events only
+        # an exogenous pact's members, and an alliance's, leave by the scenario's events only
+        if pact.exogenous or pact.alliance:
             if term_end:
                 lifecycle.renew(state, pact, step)
             continue
