@@ -340,9 +340,7 @@ def measures_from_model(
         else:
             frame[measure] = model[MODEL_COLUMN[measure]].to_numpy()
     columns = [*keys, "step", "year", *MEASURES]
-    disputes = [
-        m for m, pair in DISPUTE_COLUMNS.items() if all(c in model.columns for c in pair)
-    ]
+    disputes = [m for m, pair in DISPUTE_COLUMNS.items() if all(c in model.columns for c in pair)]
     for measure in disputes:
         counts = model[list(DISPUTE_COLUMNS[measure])].sum(axis=1).to_numpy(dtype=float)
         # step 0 is the start's network: no crisis has been drawn yet

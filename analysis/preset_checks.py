@@ -141,7 +141,9 @@ def check(paths: list[Path], seeds: int) -> pd.DataFrame:
     table = pd.DataFrame(rows, columns=list(COLUMNS))
     grouped = table.drop(columns="seed").groupby("preset", sort=False)
     means = grouped.mean().reset_index()
-    honoured = (table["honour_rate"].fillna(0) * table["allies_called"]).groupby(table["preset"]).sum()
+    honoured = (
+        (table["honour_rate"].fillna(0) * table["allies_called"]).groupby(table["preset"]).sum()
+    )
     called = grouped["allies_called"].sum()
     means["honour_rate"] = means["preset"].map(honoured / called.where(called > 0))
     means.insert(1, "seed", "mean")

@@ -252,8 +252,12 @@ class WorldState:
         """Keep the step's conflict counts for the stability index of the next
         `window - 1` steps."""
         self.conflict_window.append(
-            {"crises": outcomes["crises"], "crises_militarised": outcomes["crises_militarised"],
-             "conflicts_escalated": outcomes["conflicts_escalated"], "states": outcomes["states"]}
+            {
+                "crises": outcomes["crises"],
+                "crises_militarised": outcomes["crises_militarised"],
+                "conflicts_escalated": outcomes["conflicts_escalated"],
+                "states": outcomes["states"],
+            }
         )
         while len(self.conflict_window) > window - 1:
             self.conflict_window.popleft()

@@ -202,7 +202,9 @@ def test_no_member_leaves_an_alliance_and_no_one_joins_it_but_by_the_scenarios_e
     assert len(alliance) == 5 and alliance["left_step"].isna().all()
 
     data = world(True, seed=4, steps=25, parameters={"sovereignty_weight": 4.0})
-    data["events"] = [{"step": 6, "type": "leave_agreement", "nation": "North 2", "agreement": "alliance"}]
+    data["events"] = [
+        {"step": 6, "type": "leave_agreement", "nation": "North 2", "agreement": "alliance"}
+    ]
     spells = all_tables(run(data))["memberships"]
     alliance = spells[spells["agreement_id"] == "alliance"]
     assert alliance.set_index("nation").loc["North 2", "left_step"] == 6

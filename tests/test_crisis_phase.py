@@ -44,7 +44,9 @@ ALLIES_OF_BOREALIS = ["Atlantia", "North 1", "North 2", "North 3"]
 
 
 def test_the_weaker_partys_allies_honour_and_are_drawn_into_a_fatal_crisis():
-    model, events = forced_crisis("Borealis", "Dunmore", escalation_base=0.9999, fatality_base=0.9999)
+    model, events = forced_crisis(
+        "Borealis", "Dunmore", escalation_base=0.9999, fatality_base=0.9999
+    )
     state, index = model.state, model.state.names.index
     calls = events[events["event"] == "ally_call"]
     assert sorted(calls["nation"]) == ALLIES_OF_BOREALIS
@@ -63,7 +65,9 @@ def test_the_weaker_partys_allies_honour_and_are_drawn_into_a_fatal_crisis():
 
 
 def test_force_without_deaths_leaves_half_the_mark_on_the_allies_drawn_in():
-    model, events = forced_crisis("Borealis", "Dunmore", escalation_base=0.9999, fatality_base=0.0001)
+    model, events = forced_crisis(
+        "Borealis", "Dunmore", escalation_base=0.9999, fatality_base=0.0001
+    )
     state, index = model.state, model.state.names.index
     assert events[events["event"] == "crisis"]["outcome"].tolist() == ["militarised"]
     half = crises.MILITARISED_SHARE * crises.ESCALATION_RIVALRY
@@ -95,8 +99,12 @@ def test_an_ally_facing_a_far_stronger_opponent_honours_less_often():
             scenario = scenario_from_dict(
                 small_world(
                     seed=seed,
-                    parameters={**QUIET, "escalation_base": 0.9999, "honour_probability": 0.75,
-                                "entrapment_aversion": aversion},
+                    parameters={
+                        **QUIET,
+                        "escalation_base": 0.9999,
+                        "honour_probability": 0.75,
+                        "entrapment_aversion": aversion,
+                    },
                 )
             )
             model = DefenseCooperationModel(scenario)

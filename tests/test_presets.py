@@ -16,8 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from simulation.domain import Kind
-from simulation.mechanisms import network
+from analysis.preset_checks import bilateral_transitivity
 from simulation.model import DefenseCooperationModel
 from simulation.scenario import load_scenario
 from simulation.tables import MEMBER_SEPARATOR, all_tables
@@ -63,21 +62,10 @@ def crises_with_chance(events: pd.DataFrame) -> pd.DataFrame:
     assert crises["chance"].notna().all(), "every crisis event states its chance of force"
     crises["lethal"] = crises["detail"].str.extract(LETHAL, expand=False).astype(float)
     forced = crises["outcome"].isin(["militarised", "escalated"])
-    assert crises["lethal"].notna().eq(forced).all(), "a crisis that came to force states its chance of deaths"
+    assert crises["lethal"].notna().eq(forced).all(), (
+        "a crisis that came to force states its chance of deaths"
+    )
     return crises
-
-
-def bilateral_transitivity(state) -> float:
-    """Transitivity of the network of bilateral DCAs (no pact, no alliance) in force at
-    the last step."""
-    registry = state.registry
-    slots = registry.active_slots(Kind.BILATERAL)
-    slots = slots[~registry.alliance[slots]]
-    ties = np.zeros((state.size, state.size), dtype=bool)
-    ties[registry.first[slots], registry.second[slots]] = True
-    ties |= ties.T
-    common = ties.astype(np.int64) @ ties.astype(np.int64)
-    return network.transitivity(ties, common.astype(np.float64))
 
 
 def member_at(memberships: pd.DataFrame, agreement_id: str, nation: str, step: int) -> bool:
@@ -314,8 +302,11 @@ def test_future_trends_a_shared_threat_fills_the_forums_and_the_new_sector_appea
     """The shared threat draws more states into the two standing forums than the same
     world without it; emerging-technology agreements and environmental provisions
     appear only with their trends."""
-    emerging_only = [event for event in raw("future_trends")["events"]
-                     if event.get("parameter") == "emerging_technology_interest"]
+    emerging_only = [
+        event
+        for event in raw("future_trends")["events"]
+        if event.get("parameter") == "emerging_technology_interest"
+    ]
     with_threat, without = [], []
     for seed in SEEDS:
         tables = run("future_trends", seed)[1]

@@ -38,9 +38,7 @@ def test_the_summary_gives_start_end_and_change_of_the_headline_figures():
     text = summarise(result)
     frame = result.model.recorder.model_table()
     start, end = frame["stability_index"].iloc[5], frame["stability_index"].iloc[-1]
-    assert (
-        f"{start:.3f} over steps 1-5, {end:.3f} over steps 26-30 ({end - start:+.3f}; " in text
-    )
+    assert f"{start:.3f} over steps 1-5, {end:.3f} over steps 26-30 ({end - start:+.3f}; " in text
     assert "what moved it" in text
     prevented, crises = int(frame["conflicts_prevented"].sum()), int(frame["crises"].sum())
     force = int(frame["crises_militarised"].sum())

@@ -66,8 +66,13 @@ def test_a_shared_threat_can_be_started_by_an_event_and_brings_more_pacts():
         return float(np.mean(counts))
 
     rising = [
-        {"step": 5, "type": "parameter_change", "parameter": "transnational_threat",
-         "value": 0.8, "over": 5}
+        {
+            "step": 5,
+            "type": "parameter_change",
+            "parameter": "transnational_threat",
+            "value": 0.8,
+            "over": 5,
+        }
     ]
     assert pacts(rising) > pacts([])
 

@@ -37,9 +37,7 @@ def run_crises(state: WorldState, step: int) -> None:
     mutual_trust = 0.5 * (state.trust.ravel()[linear] + state.trust.ravel()[second * n + first])
     if p.dispute_background:
         major = crises.major_powers(state.capability, state.states_if_not_all())
-        exposure = crises.reach(
-            state.neighbourhood.ravel()[linear], major[first] | major[second]
-        )
+        exposure = crises.reach(state.neighbourhood.ravel()[linear], major[first] | major[second])
         policy_gap = np.abs(state.policy_position[first] - state.policy_position[second])
     else:
         exposure = policy_gap = 0.0
@@ -92,9 +90,7 @@ def run_crises(state: WorldState, step: int) -> None:
     drawn_in: list[list[tuple[int, int]]] = [[] for _ in pairs]
     for k in np.flatnonzero(militarised).tolist():
         deterrence[k], drawn_in[k] = call_allies(state, pairs[k][0], pairs[k][1], step, bound)
-    fatal_chance = crises.fatality_probability(
-        p.fatality_base, deterrence, p.deterrence_effect
-    )
+    fatal_chance = crises.fatality_probability(p.fatality_base, deterrence, p.deterrence_effect)
     escalated = np.zeros(len(pairs), dtype=bool)
     escalated[militarised] = state.rng.random(int(militarised.sum())) < fatal_chance[militarised]
     state.counts["crises"] += len(pairs)
@@ -106,7 +102,9 @@ def run_crises(state: WorldState, step: int) -> None:
     # and for the allies it drew in against the other side
     fatal_first = [first[escalated]]
     fatal_second = [second[escalated]]
-    allies_in = [(ally, foe) for k in np.flatnonzero(escalated).tolist() for ally, foe in drawn_in[k]]
+    allies_in = [
+        (ally, foe) for k in np.flatnonzero(escalated).tolist() for ally, foe in drawn_in[k]
+    ]
     state.counts["allies_in_fatal_crises"] += len(allies_in)
     if allies_in:
         fatal_first.append(np.array([ally for ally, _ in allies_in]))
@@ -125,9 +123,7 @@ def run_crises(state: WorldState, step: int) -> None:
     up, down = np.concatenate(hurt_first), np.concatenate(hurt_second)
     trust.trust_shock(state.trust, up, down, MILITARISED_SHARE * p.escalation_trust_penalty)
     deepen_rivalry(state, up, down, MILITARISED_SHARE * ESCALATION_RIVALRY)
-    trust.trust_boost(
-        state.trust, first[~militarised], second[~militarised], PREVENTED_TRUST_GAIN
-    )
+    trust.trust_boost(state.trust, first[~militarised], second[~militarised], PREVENTED_TRUST_GAIN)
     names = state.names
     for a, b, forced, went_up, chance, lethal in zip(
         first.tolist(),

@@ -7,7 +7,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from simulation.mechanisms.crises import (
-    allies_honour,
     GLOBAL_REACH,
     MAJOR_POWER_SHARE,
     NEIGHBOURHOOD_CUTOFF,
@@ -15,6 +14,7 @@ from simulation.mechanisms.crises import (
     RIVALRY_END,
     RIVALRY_FADE,
     SAME_REGION_NEIGHBOURHOOD,
+    allies_honour,
     crisis_hazard,
     deterrence,
     dispute_resolution_cover,
@@ -382,7 +382,8 @@ def test_neighbourhood_falls_with_distance_as_fitted_to_the_disputes():
 def test_without_locations_only_states_of_one_region_are_neighbours():
     same = np.array([[True, False], [False, True]])
     np.testing.assert_array_equal(
-        neighbourhood(None, same), [[SAME_REGION_NEIGHBOURHOOD, 0.0], [0.0, SAME_REGION_NEIGHBOURHOOD]]
+        neighbourhood(None, same),
+        [[SAME_REGION_NEIGHBOURHOOD, 0.0], [0.0, SAME_REGION_NEIGHBOURHOOD]],
     )
 
 
@@ -392,7 +393,9 @@ def test_major_powers_hold_a_twentieth_of_the_capability_of_the_states_in_the_sy
     # outside the system: neither a major power nor counted in the total (5% of 89.4)
     outside = np.array([True, True, True, True, False])
     assert 4.4 < MAJOR_POWER_SHARE * 89.4 < 5.0
-    np.testing.assert_array_equal(major_powers(capability, outside), [True, True, False, True, False])
+    np.testing.assert_array_equal(
+        major_powers(capability, outside), [True, True, False, True, False]
+    )
 
 
 def test_a_major_powers_reach_spans_any_distance_but_does_not_lower_a_neighbours_exposure():

@@ -16,7 +16,12 @@ FAST = settings(max_examples=100, deadline=None)
 
 
 def year(crises=0, force=0, fatal=0, states=100):
-    return {"crises": crises, "crises_militarised": force, "conflicts_escalated": fatal, "states": states}
+    return {
+        "crises": crises,
+        "crises_militarised": force,
+        "conflicts_escalated": fatal,
+        "states": states,
+    }
 
 
 def test_stability_is_one_without_crises_and_in_an_empty_window():
@@ -62,7 +67,9 @@ def test_the_window_is_five_years():
 @FAST
 @given(
     st.lists(
-        st.tuples(st.integers(0, 200), st.integers(0, 200), st.integers(0, 200), st.integers(0, 300)),
+        st.tuples(
+            st.integers(0, 200), st.integers(0, 200), st.integers(0, 200), st.integers(0, 300)
+        ),
         max_size=8,
     )
 )
