@@ -10,6 +10,7 @@ sweep files; this module holds what is particular to scenarios.
 
 from __future__ import annotations
 
+import copy
 import difflib
 import math
 from pathlib import Path
@@ -759,10 +760,49 @@ def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> 
     applied before validation so they are checked like the file itself.
     """
     path = Path(path)
-    data, lines = read_yaml_file(path)
+    data, lines = read_scenario_file(path)
     if overrides:
         data = apply_scenario_overrides(data, overrides, str(path))
     return scenario_from_dict(data, str(path), lines)
+
+
+def read_scenario_file(
+    path: str | Path, _extended_by: tuple[Path, ...] = ()
+) -> tuple[dict, dict[tuple, int]]:
+    """A scenario file's raw mapping and line numbers, with the file it `extends` beneath
+    it: a variant names its base (`extends: world_1990_calibrated.yaml`, relative to
+    itself) and gives only what it changes. Its top-level fields replace the base's;
+    its `parameters` are merged into the base's, name by name. The base must be a valid
+    scenario on its own, and its errors are reported against its own file."""
+    path = Path(path)
+    data, lines = read_yaml_file(path)
+    if not isinstance(data, dict) or "extends" not in data:
+        return data, lines
+    data = dict(data)
+    base_name = data.pop("extends")
+    where = f" (line {lines[('extends',)]})" if ("extends",) in lines else ""
+    if not isinstance(base_name, str) or not base_name.strip():
+        raise ScenarioError(
+            f"{path}: extends{where}: expected the path of a scenario file, relative to "
+            f"this one, got {base_name!r}"
+        )
+    base_path = path.parent / base_name
+    chain = (*_extended_by, path.resolve())
+    if base_path.resolve() in chain:
+        raise ScenarioError(
+            f"{path}: extends{where}: {base_name} extends this file in turn; expected a "
+            "chain of files that ends in one that extends none"
+        )
+    if not base_path.is_file():
+        raise ScenarioError(
+            f"{path}: extends{where}: no scenario file {base_name!r} (looked for {base_path})"
+        )
+    base, base_lines = read_scenario_file(base_path, chain)
+    scenario_from_dict(copy.deepcopy(base), str(base_path), base_lines)
+    merged = {**base, **data}
+    if isinstance(base.get("parameters"), dict) and isinstance(data.get("parameters"), dict):
+        merged["parameters"] = {**base["parameters"], **data["parameters"]}
+    return merged, lines
 
 
 # `--set crisis_rate=0.5` is short for `--set parameters.crisis_rate=0.5`
@@ -824,4 +864,11 @@ def scenario_from_dict(
 
 def scenario_json_schema() -> dict:
     """JSON Schema of the scenario format, for editors that check YAML against one."""
-    return json_schema(Scenario, "Defense cooperation scenario")
+    schema = json_schema(Scenario, "Defense cooperation scenario")
+    # read by `read_scenario_file` before the mapping is validated
+    schema.setdefault("properties", {})["extends"] = {
+        "type": "string",
+        "description": "A scenario file this one is a variant of, relative to this file: "
+        "its fields replace the base's, its parameters are merged into the base's.",
+    }
+    return schema

@@ -17,7 +17,7 @@ import numpy as np
 
 from simulation.names import clashing_names, safe_name
 from simulation.parameters import Parameters
-from simulation.scenario import apply_scenario_overrides, scenario_from_dict
+from simulation.scenario import apply_scenario_overrides, read_scenario_file, scenario_from_dict
 from simulation.scenario_files import ScenarioError, read_yaml_file, validate_mapping
 from simulation.sweeps.design import design_points, design_size, reach, replicate_seeds, unit_sample
 from simulation.sweeps.spec import Sweep
@@ -101,7 +101,7 @@ def load_sweep(path: str | Path) -> SweepPlan:
                 f"{path}: scenarios[{index}]{where}: no scenario file {relative!r} "
                 f"(looked for {looked if looked.isprintable() else repr(looked)})"
             )
-        raw, scenario_lines = read_yaml_file(scenario_path)
+        raw, scenario_lines = read_scenario_file(scenario_path)
         raw, scenario = _with_fixed_values(
             raw, scenario_lines, base, fields, scenario_path, path, lines
         )

@@ -148,7 +148,11 @@ class Sweep(_Strict):
         "(default: the first scenario's seed).",
     )
     steps: Int | None = Field(None, ge=1, le=10_000, description="Steps of every run.")
-    parameters: dict[str, AxisField] = Field(min_length=1)
+    parameters: dict[str, AxisField] = Field(
+        default_factory=dict,
+        description="The parameters varied. A grid over two scenarios or more may vary "
+        "none: it compares the scenarios themselves, replicate by replicate.",
+    )
     fixed: dict[str, Float | Int | bool | str] = Field(
         default_factory=dict, description="Overrides applied to every run."
     )
@@ -159,6 +163,12 @@ class Sweep(_Strict):
 
     @model_validator(mode="after")
     def _design_fits_axes(self) -> Sweep:
+        if not self.parameters and (self.design != "grid" or len(self.scenarios) < 2):
+            raise FieldProblem(
+                ("parameters",),
+                "required: at least one parameter to vary (only a grid over two scenarios "
+                "or more may vary none)",
+            )
         for name, axis in self.parameters.items():
             where = ("parameters", name)
             if name.split(".")[-1] in RESERVED and "." not in name:
