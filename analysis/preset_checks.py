@@ -41,7 +41,7 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"
-DERIVED = ("world_1990", "world_1990_calibrated", "world_2000")
+DERIVED = ("world_1990", "world_1990_calibrated", "world_1990_no_enlargement", "world_2000")
 COLUMNS = (
     "preset",
     "seed",
