@@ -153,6 +153,9 @@ class WorldState:
     # ---- caches: derived from the fields above, kept while those do not change -------
     rival_pairs_cache: tuple[np.ndarray, np.ndarray] | None = None  # rival dyads, i < j
     neighbour_pairs_cache: np.ndarray | None = None  # flat positions of near dyads, i < j
+    # (the major powers as bytes; every pair exposed to disputes, its exposure and whether
+    # it shares a region: `phases.crises.exposed_pairs`)
+    exposed_pairs_cache: tuple[bytes, tuple] | None = None
     pact_terms_cache: tuple | None = None  # (pacts and sizes, their terms)
     # what a renewal says, by slot: id, kind, sector, first member, text (renewal.py)
     renewal_wording: tuple[list[str], ...] = field(default_factory=lambda: ([], [], [], [], []))

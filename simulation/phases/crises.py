@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from simulation.mechanisms import crises, reputation, trust
-from simulation.phases.environment import rival_pairs
+from simulation.phases.environment import add_rival_pairs, rival_pairs
 from simulation.state import WorldState
 
 # Trust an ally who honours a call gains with the caller, and two parties who kept a
@@ -32,31 +32,9 @@ MILITARISED_SHARE = 0.5
 def run_crises(state: WorldState, step: int) -> None:
     p = state.parameters
     n = state.size
-    linear = candidate_dyads(state)
-    first, second = np.divmod(linear, n)
-    mutual_trust = 0.5 * (state.trust.ravel()[linear] + state.trust.ravel()[second * n + first])
-    if p.dispute_background:
-        major = crises.major_powers(state.capability, state.states_if_not_all())
-        exposure = crises.reach(state.neighbourhood.ravel()[linear], major[first] | major[second])
-        policy_gap = np.abs(state.policy_position[first] - state.policy_position[second])
-    else:
-        exposure = policy_gap = 0.0
-    hazard = crises.crisis_hazard(
-        state.rivalry.ravel()[linear] + crises.PARTNER_FRICTION * state.ties.ravel()[linear],
-        state.same_region.ravel()[linear],
-        mutual_trust,
-        state.capability[first],
-        state.capability[second],
-        np.maximum(state.threat[first], state.threat[second]),
-        rate=p.crisis_rate,
-        exposure=exposure,
-        policy_gap=policy_gap,
-        background=p.dispute_background,
-    )
-    broke_out = state.rng.random(hazard.size) < hazard
-    pairs = sorted(
-        set(zip(first[broke_out].tolist(), second[broke_out].tolist())) | set(state.forced_crises)
-    )
+    outbreaks = crisis_outbreaks(state)
+    first, second = np.divmod(outbreaks, n)
+    pairs = sorted(set(zip(first.tolist(), second.tolist())) | set(state.forced_crises))
     if not pairs:
         return
     first = np.array([a for a, _ in pairs])
@@ -151,31 +129,132 @@ def run_crises(state: WorldState, step: int) -> None:
         )
 
 
+def crisis_outbreaks(state: WorldState) -> np.ndarray:
+    """The dyads (flat positions i n + j, i < j, sorted) where a crisis breaks out this
+    step: one uniform draw `U` for each candidate (`candidate_dyads`, in order), and a
+    crisis where `U < h` (`crises.crisis_hazard`).
+
+    Most candidates are pairs exposed only by where they are, whose hazard is at most
+    `crisis_rate x dispute_background x exposure` (trust, parity and threat only lower
+    it): their hazard is worked out only where the draw falls below that bound, a few
+    in a hundred. The outbreaks are exactly those of working out every hazard."""
+    p = state.parameters
+    close = close_dyads(state)
+    if not p.dispute_background:
+        return close[state.rng.random(close.size) < dyad_hazards(state, close, 0.0, None)]
+    exposed, exposure, same_region = exposed_pairs(state)
+    known = np.isin(close, exposed, assume_unique=True)
+    extra = close[~known]
+    where = np.searchsorted(exposed, extra)
+    linear = np.insert(exposed, where, extra)
+    draws = state.rng.random(linear.size)
+    # the draws of the exposed pairs and of the rest, in the candidates' order
+    from_extra = np.zeros(linear.size, dtype=bool)
+    from_extra[where + np.arange(extra.size)] = True
+    exposed_draws, extra_draws = draws[~from_extra], draws[from_extra]
+    # rivals and partners among the exposed pairs are weighed in full
+    bound = p.crisis_rate * p.dispute_background * exposure
+    bound[np.searchsorted(exposed, close[known])] = np.inf
+    maybe = np.flatnonzero(exposed_draws < bound)
+    hazard = dyad_hazards(state, exposed[maybe], exposure[maybe], same_region[maybe])
+    broke = maybe[exposed_draws[maybe] < hazard]
+    n = state.size
+    first, second = np.divmod(extra, n)
+    major = crises.major_powers(state.capability, state.states_if_not_all())
+    extra_exposure = crises.reach(
+        state.neighbourhood.ravel()[extra], major[first] | major[second]
+    ) * (
+        1.0
+        + crises.POLICY_GAP_WEIGHT
+        * np.abs(state.policy_position[first] - state.policy_position[second])
+    )
+    extra_broke = extra_draws < dyad_hazards(state, extra, extra_exposure, None)
+    return np.sort(np.concatenate([exposed[broke], extra[extra_broke]]))
+
+
+def dyad_hazards(
+    state: WorldState,
+    linear: np.ndarray,
+    exposure: np.ndarray | float,
+    same_region: np.ndarray | None,
+) -> np.ndarray:
+    """`crises.crisis_hazard` of the dyads at flat positions `linear`, with their
+    exposure to disputes by place already weighed by the gap in policy."""
+    p = state.parameters
+    n = state.size
+    first, second = np.divmod(linear, n)
+    trust = state.trust.ravel()
+    return crises.crisis_hazard(
+        state.rivalry.ravel()[linear] + crises.PARTNER_FRICTION * state.ties.ravel()[linear],
+        state.same_region.ravel()[linear] if same_region is None else same_region,
+        0.5 * (trust[linear] + trust[second * n + first]),
+        state.capability[first],
+        state.capability[second],
+        np.maximum(state.threat[first], state.threat[second]),
+        rate=p.crisis_rate,
+        exposure=exposure,
+        background=p.dispute_background,
+    )
+
+
 def candidate_dyads(state: WorldState) -> np.ndarray:
     """The dyads (flat positions i n + j, i < j, sorted, without repeats) where a crisis
     can break out: rivals, partners, and, when disputes have a background rate,
     neighbours and pairs with a major power (`crises.neighbourhood`, `crises.reach`).
     Every other pair is left quiet: its hazard is below 1 in 3,000 a year."""
+    close = close_dyads(state)
+    if not state.parameters.dispute_background:
+        return close
+    exposed = exposed_pairs(state)[0]
+    close = close[~np.isin(close, exposed, assume_unique=True)]
+    return np.insert(exposed, np.searchsorted(exposed, close), close)
+
+
+def close_dyads(state: WorldState) -> np.ndarray:
+    """Rivals and partners (flat positions i n + j, i < j, sorted, without repeats)."""
     n = state.size
     rivals_first, rivals_second = rival_pairs(state)
     tie_rows, tie_cols = state.tie_pairs
     # gathering from raveled matrices is several times faster than by (row, column)
-    parts = [rivals_first * n + rivals_second, state.tie_flat[tie_rows < tie_cols]]
-    if state.parameters.dispute_background:
-        parts.append(neighbour_pairs(state))
-        states = state.states_if_not_all()
-        major = np.flatnonzero(crises.major_powers(state.capability, states))
-        if major.size:
-            others = np.arange(n) if states is None else np.flatnonzero(states)
-            low = np.minimum.outer(major, others).ravel()
-            high = np.maximum.outer(major, others).ravel()
-            keep = low != high
-            parts.append(low[keep] * n + high[keep])
-    linear = np.concatenate(parts)
-    linear.sort()  # a rival may also be a partner, a neighbour or a major power's
+    linear = np.concatenate([rivals_first * n + rivals_second, state.tie_flat[tie_rows < tie_cols]])
+    linear.sort()  # a rival may also be a partner
     if linear.size:
         linear = linear[np.concatenate([[True], linear[1:] != linear[:-1]])]
     return linear
+
+
+def exposed_pairs(state: WorldState) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Neighbours (`neighbour_pairs`) and every pair with a major power, as flat
+    positions i n + j, i < j, sorted and without repeats, with what does not change of
+    their hazard: the exposure by place and reach weighed by the gap in policy
+    (`crises.reach`, `crises.POLICY_GAP_WEIGHT`), and whether they share a region. Kept
+    while the major powers and the states in the system stay the same."""
+    n = state.size
+    states = state.states_if_not_all()
+    major = crises.major_powers(state.capability, states)
+    key = np.flatnonzero(major).tobytes()
+    cached = state.exposed_pairs_cache
+    if cached is not None and cached[0] == key and state.neighbour_pairs_cache is not None:
+        return cached[1]
+    parts = [neighbour_pairs(state)]
+    majors = np.flatnonzero(major)
+    if majors.size:
+        others = np.arange(n) if states is None else np.flatnonzero(states)
+        low = np.minimum.outer(majors, others).ravel()
+        high = np.maximum.outer(majors, others).ravel()
+        keep = low != high
+        parts.append(low[keep] * n + high[keep])
+    exposed = np.unique(np.concatenate(parts))
+    first, second = np.divmod(exposed, n)
+    exposure = crises.reach(state.neighbourhood.ravel()[exposed], major[first] | major[second])
+    exposure = exposure * (
+        1.0
+        + crises.POLICY_GAP_WEIGHT
+        * np.abs(state.policy_position[first] - state.policy_position[second])
+    )
+    built = (exposed, exposure, state.same_region.ravel()[exposed])
+    state.exposed_pairs_cache = (key, built)
+    return built
 
 
 def neighbour_pairs(state: WorldState) -> np.ndarray:
@@ -196,10 +275,12 @@ def deepen_rivalry(state: WorldState, up: np.ndarray, down: np.ndarray, amount: 
     that was not rivals becomes rivals (and the rival pairs are gathered afresh)."""
     if not up.size:
         return
-    if (state.rivalry[up, down] == 0).any():
-        state.rival_pairs_cache = None
+    fresh = state.rivalry[up, down] == 0
     state.rivalry[up, down] = np.minimum(1.0, state.rivalry[up, down] + amount)
     state.rivalry[down, up] = state.rivalry[up, down]
+    if fresh.any():
+        low, high = np.minimum(up[fresh], down[fresh]), np.maximum(up[fresh], down[fresh])
+        add_rival_pairs(state, low, high)
 
 
 def call_allies(

@@ -88,8 +88,25 @@ def fade_rivalries(state: WorldState) -> None:
         return
     state.rivalry[first, second] = after
     state.rivalry[second, first] = after
-    if (after == 0).any():
-        state.rival_pairs_cache = None
+    gone = after == 0
+    if gone.any():
+        # the pairs whose rivalry ended leave the cache, which stays in order
+        state.rival_pairs_cache = (first[~gone], second[~gone])
+
+
+def add_rival_pairs(state: WorldState, first: np.ndarray, second: np.ndarray) -> None:
+    """Pairs that have just become rivals (each `first[k] < second[k]`, states in the
+    system) join the cached rival pairs in their place, without gathering every pair
+    of the matrix afresh (at 1000 nations, a scan of a million entries)."""
+    if state.rival_pairs_cache is None or not first.size:
+        return
+    n = state.size
+    known_first, known_second = state.rival_pairs_cache
+    known = known_first * n + known_second
+    new = np.unique(first * n + second)
+    new = new[~np.isin(new, known, assume_unique=True)]
+    merged = np.insert(known, np.searchsorted(known, new), new)
+    state.rival_pairs_cache = np.divmod(merged, n)
 
 
 def change_state_system(state: WorldState, step: int) -> None:
