@@ -144,3 +144,32 @@ def test_with_a_background_neighbours_and_major_powers_are_candidates_too():
     # and every pair of one region is a candidate (the region's neighbourhood is 0.125)
     same = np.triu(state.same_region, 1).nonzero()
     assert set((same[0] * n + same[1]).tolist()) <= set(linear.tolist())
+
+
+def test_outbreaks_are_those_of_weighing_every_candidates_hazard():
+    """Only the exposed pairs whose draw falls below their bound are weighed in full; the
+    outbreaks are exactly those of weighing every candidate."""
+    import copy
+
+    scenario = scenario_from_dict(small_world(seed=9, parameters={"dispute_background": 2.0}))
+    model = DefenseCooperationModel(scenario)
+    for _ in range(6):
+        model.step()
+    state = model.state
+    n = state.size
+    twin_rng = copy.deepcopy(state.rng)
+    fast = crises.crisis_outbreaks(state)
+    linear = crises.candidate_dyads(state)
+    first, second = np.divmod(linear, n)
+    major = major_powers(state.capability)
+    exposure = crises.crises.reach(
+        state.neighbourhood.ravel()[linear], major[first] | major[second]
+    ) * (
+        1
+        + crises.crises.POLICY_GAP_WEIGHT
+        * np.abs(state.policy_position[first] - state.policy_position[second])
+    )
+    hazard = crises.dyad_hazards(state, linear, exposure, None)
+    slow = linear[twin_rng.random(linear.size) < hazard]
+    assert slow.size > 0
+    np.testing.assert_array_equal(fast, slow)
