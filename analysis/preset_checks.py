@@ -41,7 +41,14 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"
-DERIVED = ("world_1990", "world_1990_calibrated", "world_1990_no_enlargement", "world_2000")
+# the real worlds, and the counterfactual arms that extend a preset
+DERIVED = (
+    "world_1990",
+    "world_1990_calibrated",
+    "world_1990_no_enlargement",
+    "world_2000",
+    "baseline_without_channels",
+)
 COLUMNS = (
     "preset",
     "seed",

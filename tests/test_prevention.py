@@ -59,3 +59,26 @@ def test_the_command_refuses_fewer_than_two_seeds_in_one_line(capsys, tmp_path):
     assert "--seeds: expected at least 2" in one_error_line(err)
     code, out, err = call(capsys, "prevention", tmp_path / "missing.yaml")
     assert code == 2 and "missing.yaml" in one_error_line(err)
+
+
+def test_the_shipped_arm_without_channels_is_the_baseline_with_the_same_effects_at_zero():
+    """The sweep form of `run.py prevention` switches off exactly what the command does."""
+    from pathlib import Path
+
+    from simulation.counterfactuals import without_agreement_channels
+    from simulation.scenario import load_scenario
+
+    root = Path(__file__).resolve().parent.parent / "scenarios"
+    baseline = load_scenario(root / "baseline.yaml")
+    arm = load_scenario(root / "baseline_without_channels.yaml")
+    assert arm.parameters == without_agreement_channels(baseline).parameters
+    assert (
+        arm.model_copy(
+            update={
+                "name": baseline.name,
+                "description": baseline.description,
+                "parameters": baseline.parameters,
+            }
+        )
+        == baseline
+    )
