@@ -236,19 +236,25 @@ def load_observed(
     return frame
 
 
+def _read_side_file(path: Path, what: str) -> pd.DataFrame:
+    """A small observed CSV beside the yearly figures (the `what` file), read whole; a
+    missing, oversized or unreadable file is a HindcastError of one line."""
+    if not path.is_file():
+        raise HindcastError(f"{path}: observed {what} file not found")
+    if path.stat().st_size > OBSERVED_FILE_MAX_BYTES:
+        raise HindcastError(f"{path}: larger than {OBSERVED_FILE_MAX_BYTES:,} bytes")
+    try:
+        return pd.read_csv(path)
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+        raise HindcastError(f"{path}: cannot read the {what} file ({error})") from None
+
+
 def load_disputes(path: str | Path = DISPUTES_FILE) -> pd.DataFrame:
     """The observed DISPUTES counts a year from a file of dyadic disputes begun (one row
     a dispute and pair: `year`, `hostility` 1-5, `fatal` 0/1), every year from the first
     to the last present (a year without a dispute counts 0)."""
     path = Path(path)
-    if not path.is_file():
-        raise HindcastError(f"{path}: observed disputes file not found")
-    if path.stat().st_size > OBSERVED_FILE_MAX_BYTES:
-        raise HindcastError(f"{path}: larger than {OBSERVED_FILE_MAX_BYTES:,} bytes")
-    try:
-        frame = pd.read_csv(path)
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
-        raise HindcastError(f"{path}: cannot read the disputes file ({error})") from None
+    frame = _read_side_file(path, "disputes")
     for column in ("year", "hostility", "fatal"):
         if column not in frame.columns:
             raise HindcastError(f"{path}: missing column {column}")
@@ -279,14 +285,7 @@ def load_structure(path: str | Path = STRUCTURE_FILE) -> pd.DataFrame:
     from analysis.network import STRUCTURE_MEASURES
 
     path = Path(path)
-    if not path.is_file():
-        raise HindcastError(f"{path}: observed structure file not found")
-    if path.stat().st_size > OBSERVED_FILE_MAX_BYTES:
-        raise HindcastError(f"{path}: larger than {OBSERVED_FILE_MAX_BYTES:,} bytes")
-    try:
-        frame = pd.read_csv(path)
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
-        raise HindcastError(f"{path}: cannot read the structure file ({error})") from None
+    frame = _read_side_file(path, "structure")
     missing = [c for c in ("year", *STRUCTURE_MEASURES) if c not in frame.columns]
     if missing:
         raise HindcastError(f"{path}: missing column(s) {', '.join(missing)}")

@@ -78,27 +78,14 @@ def run_crises(state: WorldState, step: int) -> None:
     wounded = militarised & ~escalated
     # a fatal dispute: trust falls, fear rises and a rivalry deepens, for the parties
     # and for the allies it drew in against the other side
-    fatal_first = [first[escalated]]
-    fatal_second = [second[escalated]]
-    allies_in = [
-        (ally, foe) for k in np.flatnonzero(escalated).tolist() for ally, foe in drawn_in[k]
-    ]
-    state.counts["allies_in_fatal_crises"] += len(allies_in)
-    if allies_in:
-        fatal_first.append(np.array([ally for ally, _ in allies_in]))
-        fatal_second.append(np.array([foe for _, foe in allies_in]))
-    up, down = np.concatenate(fatal_first), np.concatenate(fatal_second)
+    up, down, allies_in = at_odds(first, second, escalated, drawn_in)
+    state.counts["allies_in_fatal_crises"] += allies_in
     trust.trust_shock(state.trust, up, down, p.escalation_trust_penalty)
     np.add.at(state.threat_shock, up, p.escalation_threat_shock)
     np.add.at(state.threat_shock, down, p.escalation_threat_shock)
     deepen_rivalry(state, up, down, ESCALATION_RIVALRY)
     # force without deaths leaves half the mark, on the parties and the allies drawn in
-    hurt_first, hurt_second = [first[wounded]], [second[wounded]]
-    allies_in = [(ally, foe) for k in np.flatnonzero(wounded).tolist() for ally, foe in drawn_in[k]]
-    if allies_in:
-        hurt_first.append(np.array([ally for ally, _ in allies_in]))
-        hurt_second.append(np.array([foe for _, foe in allies_in]))
-    up, down = np.concatenate(hurt_first), np.concatenate(hurt_second)
+    up, down, _ = at_odds(first, second, wounded, drawn_in)
     trust.trust_shock(state.trust, up, down, MILITARISED_SHARE * p.escalation_trust_penalty)
     deepen_rivalry(state, up, down, MILITARISED_SHARE * ESCALATION_RIVALRY)
     trust.trust_boost(state.trust, first[~militarised], second[~militarised], PREVENTED_TRUST_GAIN)
@@ -129,6 +116,31 @@ def run_crises(state: WorldState, step: int) -> None:
         )
 
 
+def at_odds(
+    first: np.ndarray,
+    second: np.ndarray,
+    chosen: np.ndarray,
+    drawn_in: list[list[tuple[int, int]]],
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """The pairs set at odds by the `chosen` crises (a mask over them): their parties,
+    then every ally drawn in with the opponent it faced; and how many allies those are."""
+    allies = [pair for k in np.flatnonzero(chosen).tolist() for pair in drawn_in[k]]
+    ally = foe = first[:0]
+    if allies:
+        ally, foe = np.array(allies, dtype=first.dtype).T
+    return np.concatenate([first[chosen], ally]), np.concatenate([second[chosen], foe]), len(allies)
+
+
+def dispute_exposure(state: WorldState, linear: np.ndarray, major: np.ndarray) -> np.ndarray:
+    """The exposure to disputes of the dyads at flat positions `linear`, by place and by
+    the reach of the major powers (`major`, a mask over nations; `crises.reach`),
+    weighed by the gap in policy (`crises.POLICY_GAP_WEIGHT`)."""
+    first, second = np.divmod(linear, state.size)
+    exposure = crises.reach(state.neighbourhood.ravel()[linear], major[first] | major[second])
+    gap = np.abs(state.policy_position[first] - state.policy_position[second])
+    return exposure * (1.0 + crises.POLICY_GAP_WEIGHT * gap)
+
+
 def crisis_outbreaks(state: WorldState) -> np.ndarray:
     """The dyads (flat positions i n + j, i < j, sorted) where a crisis breaks out this
     step: one uniform draw `U` for each candidate (`candidate_dyads`, in order), and a
@@ -143,10 +155,7 @@ def crisis_outbreaks(state: WorldState) -> np.ndarray:
     if not p.dispute_background:
         return close[state.rng.random(close.size) < dyad_hazards(state, close, 0.0, None)]
     exposed, exposure, same_region = exposed_pairs(state)
-    known = np.isin(close, exposed, assume_unique=True)
-    extra = close[~known]
-    where = np.searchsorted(exposed, extra)
-    linear = np.insert(exposed, where, extra)
+    known, extra, where, linear = merged(exposed, close)
     draws = state.rng.random(linear.size)
     # the draws of the exposed pairs and of the rest, in the candidates' order
     from_extra = np.zeros(linear.size, dtype=bool)
@@ -158,16 +167,8 @@ def crisis_outbreaks(state: WorldState) -> np.ndarray:
     maybe = np.flatnonzero(exposed_draws < bound)
     hazard = dyad_hazards(state, exposed[maybe], exposure[maybe], same_region[maybe])
     broke = maybe[exposed_draws[maybe] < hazard]
-    n = state.size
-    first, second = np.divmod(extra, n)
     major = crises.major_powers(state.capability, state.states_if_not_all())
-    extra_exposure = crises.reach(
-        state.neighbourhood.ravel()[extra], major[first] | major[second]
-    ) * (
-        1.0
-        + crises.POLICY_GAP_WEIGHT
-        * np.abs(state.policy_position[first] - state.policy_position[second])
-    )
+    extra_exposure = dispute_exposure(state, extra, major)
     extra_broke = extra_draws < dyad_hazards(state, extra, extra_exposure, None)
     return np.sort(np.concatenate([exposed[broke], extra[extra_broke]]))
 
@@ -205,9 +206,19 @@ def candidate_dyads(state: WorldState) -> np.ndarray:
     close = close_dyads(state)
     if not state.parameters.dispute_background:
         return close
-    exposed = exposed_pairs(state)[0]
-    close = close[~np.isin(close, exposed, assume_unique=True)]
-    return np.insert(exposed, np.searchsorted(exposed, close), close)
+    return merged(exposed_pairs(state)[0], close)[3]
+
+
+def merged(
+    exposed: np.ndarray, close: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The rivals and partners (`close`) merged into the sorted exposed pairs without a
+    sort: which of them are exposed already, the others (`extra`), where those go, and
+    the merged candidates."""
+    known = np.isin(close, exposed, assume_unique=True)
+    extra = close[~known]
+    where = np.searchsorted(exposed, extra)
+    return known, extra, where, np.insert(exposed, where, extra)
 
 
 def close_dyads(state: WorldState) -> np.ndarray:
@@ -245,14 +256,7 @@ def exposed_pairs(state: WorldState) -> tuple[np.ndarray, np.ndarray, np.ndarray
         keep = low != high
         parts.append(low[keep] * n + high[keep])
     exposed = np.unique(np.concatenate(parts))
-    first, second = np.divmod(exposed, n)
-    exposure = crises.reach(state.neighbourhood.ravel()[exposed], major[first] | major[second])
-    exposure = exposure * (
-        1.0
-        + crises.POLICY_GAP_WEIGHT
-        * np.abs(state.policy_position[first] - state.policy_position[second])
-    )
-    built = (exposed, exposure, state.same_region.ravel()[exposed])
+    built = (exposed, dispute_exposure(state, exposed, major), state.same_region.ravel()[exposed])
     state.exposed_pairs_cache = (key, built)
     return built
 
