@@ -77,6 +77,24 @@ def test_force_without_deaths_leaves_half_the_mark_on_the_allies_drawn_in():
     assert state.rivalry[index("Borealis"), index("Dunmore")] == pytest.approx(half)
 
 
+def test_an_ally_bound_to_the_opponent_too_takes_neither_side():
+    data = small_world(parameters={**QUIET, "escalation_base": 0.9999})
+    data["agreements"].append(
+        {"id": "north1-dunmore", "members": ["North 1", "Dunmore"], "depth": 4, "alliance": True}
+    )
+    scenario = scenario_from_dict(data)
+    model = DefenseCooperationModel(scenario)
+    state = model.state
+    a, b = state.names.index("Borealis"), state.names.index("Dunmore")
+    state.forced_crises = [(min(a, b), max(a, b))]
+    before = len(state.events.rows)
+    crises.run_crises(state, 1)
+    events = state.events.table().iloc[before:]
+    calls = events[events["event"] == "ally_call"]
+    assert sorted(calls["nation"]) == ["Atlantia", "North 2", "North 3"]
+    assert state.rivalry[state.names.index("North 1"), b] == 0.0
+
+
 def test_allies_are_not_called_in_a_crisis_kept_from_force():
     model, events = forced_crisis("Borealis", "Dunmore", escalation_base=0.0001)
     assert events[events["event"] == "crisis"]["outcome"].tolist() == ["prevented"]

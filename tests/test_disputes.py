@@ -84,3 +84,28 @@ def test_a_runs_crises_count_as_between_partners_only_while_a_bilateral_dca_is_i
     assert by_year.loc[1994, "between_partners"] == 0  # ended at step 4
     pooled = table.iloc[-1]
     assert (pooled["disputes"], pooled["fatal"]) == (4, 3)  # step 12 is past 2000
+
+
+def test_the_hindcast_counts_the_shipped_disputes_a_year_by_hostility_and_fatality():
+    from analysis.hindcast import load_disputes
+
+    counts = load_disputes().set_index("year")
+    # GML MID 2.2.1 (the shared yearly summary): 1991 24 begun, 16 with force, 11 fatal;
+    # 1998 52, 42, 36
+    assert counts.loc[1991].tolist() == [24, 16, 11]
+    assert counts.loc[1998].tolist() == [52, 42, 36]
+    assert counts.index.tolist() == list(range(1990, 2001))
+
+
+def test_a_bad_disputes_file_is_a_one_line_hindcast_error(tmp_path):
+    import pytest
+
+    from analysis.hindcast import HindcastError, load_disputes
+
+    bad = tmp_path / "disputes.csv"
+    bad.write_text("year,hostility,fatal\n1995,4,1\n1996,high,0\n")
+    with pytest.raises(HindcastError, match=r"row 2 after the header, column hostility") as caught:
+        load_disputes(bad)
+    assert "\n" not in str(caught.value)
+    with pytest.raises(HindcastError, match="observed disputes file not found"):
+        load_disputes(tmp_path / "missing.csv")
