@@ -173,6 +173,7 @@ class AgreementRegistry:
         grow("is_active", bool, False)
         grow("ceiling", np.int64, MAX_DEPTH)  # the highest rung it may climb to
         grow("alliance", bool, False)  # a defence alliance, not a DCA
+        grow("environmental", bool, False)  # with environmental provisions
         grow("discontent_first", np.int64, 0)
         grow("discontent_second", np.int64, 0)
         self.capacity = capacity
@@ -274,6 +275,7 @@ class AgreementRegistry:
         self.is_active[slot] = True
         self.ceiling[slot] = depth_ceiling(sector, alliance)
         self.alliance[slot] = alliance
+        self.environmental[slot] = environmental
         self._active_cache.clear()
         agreement.depth_history.append((signed_step, depth))
         self.by_id[agreement_id] = agreement
@@ -324,6 +326,7 @@ class AgreementRegistry:
         self.is_active[slots] = True
         self.ceiling[slots] = CEILING_BY_CODE[sector]
         self.alliance[slots] = False
+        self.environmental[slots] = False if environmental is None else environmental
         self._active_cache.clear()
         for slot, agreement_id, name, a, b, code, provisions, split in zip(
             range(start, self.size),

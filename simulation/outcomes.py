@@ -202,9 +202,7 @@ def model_outcomes(state: WorldState) -> dict[str, float | int]:
         "allies_honoured": counts["allies_honoured"],
         "allies_reneged": counts["allies_reneged"],
         "allies_in_fatal_crises": counts["allies_in_fatal_crises"],
-        "environmental_agreements": sum(
-            registry.by_slot[slot].environmental for slot in active.tolist()
-        ),
+        "environmental_agreements": int(registry.environmental[active].sum()),
     }
 
 

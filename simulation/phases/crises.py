@@ -276,7 +276,7 @@ def neighbour_pairs(state: WorldState) -> np.ndarray:
 
 def deepen_rivalry(state: WorldState, up: np.ndarray, down: np.ndarray, amount: float) -> None:
     """Rivalry between each pair (`up[k]`, `down[k]`) rises by `amount`, up to 1; a pair
-    that was not rivals becomes rivals (and the rival pairs are gathered afresh)."""
+    that was not rivals becomes rivals (and joins the cached rival pairs)."""
     if not up.size:
         return
     fresh = state.rivalry[up, down] == 0
