@@ -19,7 +19,10 @@ For each preset (default: every file in `scenarios/` that is not a derived world
   scenario may place rivals in one pact, as ASEAN holds Thailand and Cambodia, but the
   model brings none together);
 - `members_at_odds`: pairs of one pact at the last step with a rivalry their crises
-  built (it fades; Greece and Turkey, in NATO, had one);
+  built (it fades; Greece and Turkey, in NATO, had one): in an alliance or an
+  exogenous pact, or in a pact split between the two (docs/MODEL.md 7.6);
+- `voted_out`: members a pact expelled, a crisis having made them rivals of a member
+  who, with the member's other rivals, held two thirds of the others' capability;
 - `partner_crises`, `partner_escalation`: crises between nations holding an agreement
   with each other at the step, and the share of them that turned fatal (at least
   0.03);
@@ -59,6 +62,7 @@ COLUMNS = (
     "honour_rate",
     "rivals_sharing_a_pact",
     "members_at_odds",
+    "voted_out",
     "partner_crises",
     "partner_escalation",
     "disputes_per_state",
@@ -106,6 +110,7 @@ def check_run(path: Path, seed: int) -> dict:
         "honour_rate": float(frame["allies_honoured"].sum()) / called if called else np.nan,
         "rivals_sharing_a_pact": len(rivals),
         "members_at_odds": len(at_odds),
+        "voted_out": int((exits == "voted_out").sum()),
         "partner_crises": partner_crises,
         "partner_escalation": partner_fatal / partner_crises if partner_crises else np.nan,
         "disputes_per_state": float((drawn / frame["states"]).iloc[1:].mean()),

@@ -68,6 +68,7 @@ class ExitReason(StrEnum):
     SCHEDULED_WITHDRAWAL = "scheduled_withdrawal"
     DISSOLVED = "dissolved"
     STATE_ENDED = "state_ended"
+    VOTED_OUT = "voted_out"  # the other members expelled a rival of one of them
 
 
 EXIT_REASON_TEXT: dict[ExitReason, str] = {
@@ -80,4 +81,5 @@ EXIT_REASON_TEXT: dict[ExitReason, str] = {
     ExitReason.SCHEDULED_WITHDRAWAL: "a scheduled withdrawal (scenario event)",
     ExitReason.DISSOLVED: "fewer than two members remained",
     ExitReason.STATE_ENDED: "the state left the state system",
+    ExitReason.VOTED_OUT: "the other members voted it out, a crisis having made it a rival of one of them",
 }

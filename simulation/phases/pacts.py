@@ -1,16 +1,17 @@
-"""Phase 4, multilateral pacts: outsiders apply and members vote them in (never a rival
-of a member); closed triangles of deep, trusting bilateral ties found new pacts (never
-with rivals among them: multilateralisation)."""
+"""Phase 4, multilateral pacts: members vote on keeping a member that a crisis has made
+the rival of another; outsiders apply and members vote them in (never a rival of a
+member); closed triangles of deep, trusting bilateral ties found new pacts (never with
+rivals among them: multilateralisation)."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from simulation import lifecycle
-from simulation.domain import FundingSplit, Kind, Sector
+from simulation.domain import ExitReason, FundingSplit, Kind, Sector
 from simulation.mechanisms import utility
 from simulation.mechanisms.choice import standard_gumbel
-from simulation.mechanisms.pacts import approves_applicant, rival_of_members
+from simulation.mechanisms.pacts import approves_applicant, expels_member, rival_of_members
 from simulation.phases.partner_valuation import pact_terms
 from simulation.phases.signing import environmental_provisions
 from simulation.state import WorldState
@@ -20,8 +21,33 @@ FOUNDING_DEPTH = 2
 
 
 def join_and_found_pacts(state: WorldState, step: int) -> None:
+    vote_out_rivals(state, step)
     join_pacts(state, step)
     found_pacts(state, step)
+
+
+def vote_out_rivals(state: WorldState, step: int) -> None:
+    """Where a crisis has made two members of a pact rivals (rivalry above what the
+    scenario placed), the other members vote on expelling each, the weaker first
+    (`expels_member`); one voted out
+    leaves with reason `voted_out`, and the stronger is then no longer at odds with
+    anyone there. Alliances and exogenous pacts change by scenario events only, as
+    their accessions do."""
+    made = state.rivalry - state.lasting_rivalry
+    for pact in state.registry.active_pacts():
+        if pact.exogenous or pact.alliance:
+            continue
+        members = np.array(pact.members)
+        at_odds = members[(made[np.ix_(members, members)] > 0).any(axis=1)]
+        # weaker first: the pact weighs its members by capability; ties by index
+        for member in at_odds[np.lexsort((at_odds, state.capability[at_odds]))].tolist():
+            others = np.array([m for m in pact.members if m != member])
+            if not pact.active or member not in pact.members:
+                continue
+            if not (made[member, others] > 0).any():
+                continue  # its adversary has gone
+            if expels_member(state.capability[others], state.rivalry[others, member]):
+                lifecycle.leave(state, pact, member, step, ExitReason.VOTED_OUT)
 
 
 def join_pacts(state: WorldState, step: int) -> None:

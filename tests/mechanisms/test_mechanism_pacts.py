@@ -1,4 +1,5 @@
-"""Pacts: collective security, capability-weighted votes, and the vote on an applicant."""
+"""Pacts: collective security, capability-weighted votes, the vote on an applicant and
+the vote on a member a crisis has made a rival."""
 
 import numpy as np
 import pytest
@@ -9,6 +10,7 @@ from simulation.mechanisms.pacts import (
     approves_applicant,
     capability_vote,
     collective_security,
+    expels_member,
     rival_of_members,
 )
 
@@ -184,3 +186,17 @@ def test_a_rival_of_any_member_is_vetoed_and_others_are_not():
     assert rival_of_members(np.array([1.0]))
     assert not rival_of_members(np.array([0.0, 0.0]))
     assert not rival_of_members(np.array([]))
+
+
+def test_a_member_goes_when_its_rivals_hold_two_thirds_of_the_others_capability():
+    # the others: its adversary (6) and two bystanders (2 and 1): 6 of 9 is two thirds
+    assert expels_member(np.array([6.0, 2.0, 1.0]), np.array([0.4, 0.0, 0.0]))
+    # 5.9 of 8.9 falls just short
+    assert not expels_member(np.array([5.9, 2.0, 1.0]), np.array([0.4, 0.0, 0.0]))
+    # two rivals together reach it where neither would alone
+    assert expels_member(np.array([3.5, 3.0, 3.0]), np.array([0.2, 0.1, 0.0]))
+    assert not expels_member(np.array([3.5, 3.0, 3.0]), np.array([0.2, 0.0, 0.0]))
+
+
+def test_a_member_without_a_rival_among_the_others_stays():
+    assert not expels_member(np.array([6.0, 2.0, 1.0]), np.zeros(3))
