@@ -13,7 +13,8 @@ For each preset (default: every file in `scenarios/` that is not a derived world
 - `renewed_share`: of the agreements reaching a term end, the share renewed (renewals
   / (renewals + lapses + declined renewals); less than 0.97);
 - `allies_called`, `honour_rate`: allies honoured / allies called (0.65-0.82; empty
-  without a call; pooled over the seeds in the mean row);
+  without a call; pooled over the seeds in the mean row), with `honour_low` and
+  `honour_high`, its 95% Wilson interval: a few calls say little about the rate;
 - `rivals_sharing_a_pact`: pairs of the scenario's rivals (its lasting rivalries)
   that are members of one pact at the last step and were not at the start (0: the
   scenario may place rivals in one pact, as ASEAN holds Thailand and Cambodia, but the
@@ -60,6 +61,8 @@ COLUMNS = (
     "renewed_share",
     "allies_called",
     "honour_rate",
+    "honour_low",
+    "honour_high",
     "rivals_sharing_a_pact",
     "members_at_odds",
     "voted_out",
@@ -118,6 +121,18 @@ def check_run(path: Path, seed: int) -> dict:
     }
 
 
+def wilson_interval(successes: np.ndarray, trials: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The 95% Wilson score interval of successes / trials (NaN where trials is 0)."""
+    from scipy.stats import binomtest
+
+    low, high = np.full(len(trials), np.nan), np.full(len(trials), np.nan)
+    for row, (k, n) in enumerate(zip(np.asarray(successes), np.asarray(trials))):
+        if n > 0:
+            interval = binomtest(int(k), int(n)).proportion_ci(method="wilson")
+            low[row], high[row] = interval.low, interval.high
+    return low, high
+
+
 def bilateral_transitivity(state) -> float:
     """Transitivity of the network of bilateral DCAs (no pact, no alliance) in force."""
     from simulation.domain import Kind
@@ -159,6 +174,13 @@ def check(paths: list[Path], seeds: int) -> pd.DataFrame:
     called = grouped["allies_called"].sum()
     means["honour_rate"] = means["preset"].map(honoured / called.where(called > 0))
     means.insert(1, "seed", "mean")
+    # the interval counts calls: pooled over the seeds in the mean row
+    for frame, counts, calls in (
+        (table, table["honour_rate"].fillna(0) * table["allies_called"], table["allies_called"]),
+        (means, means["preset"].map(honoured), means["preset"].map(called)),
+    ):
+        low, high = wilson_interval(counts.round().to_numpy(), calls.to_numpy())
+        frame["honour_low"], frame["honour_high"] = low, high
     return pd.concat([table.astype({"seed": object}), means], ignore_index=True)
 
 
