@@ -92,13 +92,6 @@ def test_an_unknown_preset_falls_back_to_the_baseline_with_a_message():
     assert model.preset == "baseline" and "atlantis" in model.input_error
 
 
-def test_the_mesa_scenario_object_solaraviz_passes_on_reset_is_ignored():
-    from mesa.experimental.scenarios import Scenario
-
-    model = ExplorerModel("baseline", "3", scenario=Scenario())
-    assert model.input_error == "" and model.scenario_seed == 3
-
-
 def test_two_explorer_models_step_independently():
     first, second = ExplorerModel("baseline", "5"), ExplorerModel("baseline", "5")
     first.step()
@@ -201,52 +194,36 @@ def test_network_traces_keep_their_ids_across_steps_and_the_ids_suit_css():
 def test_every_chart_is_valid_plotly_json_with_the_step_in_its_title(stepped):
     model, table = stepped
     positions = region_layout(model.state.region, model.state.capability, 1)
+    events = model.events_table()
+    end = model.scenario_steps
     charts = {
         "network": figures.network_figure(model, positions),
-        "outcomes": figures.outcomes_figure(table),
+        "outcomes": figures.outcomes_figure(table, end),
+        "outcomes pinned": figures.outcomes_figure(table, end, table.iloc[:5], "now", "then"),
+        "crises": figures.crises_figure(table, end, table.iloc[:5], "then"),
         "agreements": figures.agreements_figure(model, table),
-        "activity": figures.activity_figure(table),
-        "nation": figures.nation_figure(model, 0),
+        "activity": figures.activity_figure(table, end),
+        "exits": figures.exits_figure(events, model.steps, end),
+        "nation history": figures.nation_history_figure(model, 0, events, end),
+        "trust": figures.trust_figure(model, 0),
     }
     for name, chart in charts.items():
         go.Figure(chart)  # plotly validates every property (the dashboard does not)
         json.dumps(chart, allow_nan=False)  # plain JSON: no NaN, no NumPy values
-        title = chart["layout"]["title"]["text"]
+        title = chart["layout"]["title"]["text"].split("<br>")[0]
         assert title.endswith(f"step {model.steps}"), (name, title)
 
 
 def test_the_outcome_and_agreement_charts_follow_the_model_table(stepped):
     model, table = stepped
-    outcome = figures.outcomes_figure(table)
-    stability = next(t for t in outcome["data"] if t["name"] == "stability index")
+    outcome = figures.outcomes_figure(table, model.scenario_steps)
+    stability = next(t for t in outcome["data"] if "yaxis" not in t)
     assert stability["y"] == table["stability_index"].tolist()
-    prevented = next(t for t in outcome["data"] if t["name"] == "crises prevented")
-    assert prevented["yaxis"] == "y2" and outcome["layout"]["yaxis2"]["overlaying"] == "y"
     agreements = figures.agreements_figure(model, table)
     names = {t["name"] for t in agreements["data"]}
-    assert {"bilateral", "multilateral", "general", "dialogue"} <= names
+    assert {"bilateral", "multilateral", "general", "1 dialogue"} <= names
     activity = figures.activity_figure(table)
     assert next(t for t in activity["data"] if t["name"] == "exits")["y"] == table["exits"].tolist()
-
-
-def test_the_nation_chart_shows_its_history_and_trust(stepped):
-    model, _ = stepped
-    figure = figures.nation_figure(model, 0)
-    capability = next(t for t in figure["data"] if t["name"] == "capability_share")
-    assert len(capability["x"]) == model.steps + 1
-    assert model.names[0] in figure["layout"]["title"]["text"]
-    trust = next(t for t in figure["data"] if t["type"] == "bar")
-    assert trust["xaxis"] == "x2" and figure["layout"]["xaxis2"]["range"] == [0, 1]
-
-
-def test_the_event_feed_is_newest_first_in_words_without_renewals(stepped):
-    model, _ = stepped
-    lines = figures.event_lines(model, limit=15)
-    steps = [int(line.split(":")[0].removeprefix("step ")) for line in lines]
-    assert steps == sorted(steps, reverse=True) and len(lines) <= 15
-    assert not any("renewed for" in line for line in lines)
-    exits = [line for line in figures.event_lines(model, limit=10_000) if " left " in line]
-    assert exits and all("(" in line for line in exits)  # the reason, in words
 
 
 # LiveFigure: each new figure reaches the browser as one message, and nothing else

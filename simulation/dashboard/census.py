@@ -79,7 +79,7 @@ def main() -> None:
     # only SIGINT and SIGTERM itself
     signal.signal(signal.SIGUSR1, write_census)
     os.environ["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] = "False"
-    sys.argv = ["solara", "run", str(APP), "--production", "--no-open"]
+    sys.argv = ["solara", "run", str(APP), "--production", "--no-open", "--no-check-version"]
     sys.argv += ["--host", args.host, "--port", str(args.port)]
     runpy.run_module("solara", run_name="__main__", alter_sys=True)
 

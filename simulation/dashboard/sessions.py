@@ -2,8 +2,10 @@
 
 solara 1.58 (pinned in pyproject.toml: later releases load the page's assets from a
 CDN) keeps every task that a component makes with `solara.lab.use_task` for the
-life of the server process. Mesa's `SolaraViz` makes one in its model controller
-for each session, so each closed session left its model behind:
+life of the server process. Mesa's `SolaraViz`, on which the dashboard was first
+built, made one in its model controller for each session, so each closed session
+left its model behind (the dashboard's own Play loop is a `use_thread`, which makes
+no such task, but any component that makes one would leak the same way):
 
     solara.lifecycle._on_kernel_start_callbacks  (one list for the whole process)
       -> a callback `Singleton.__init__.<locals>.reset`, registered by `Singleton`
