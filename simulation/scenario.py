@@ -11,7 +11,6 @@ sweep files; this module holds what is particular to scenarios.
 from __future__ import annotations
 
 import copy
-import difflib
 import math
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -36,7 +35,9 @@ from simulation.scenario_files import (
     FieldProblem,
     TaggedList,
     apply_overrides,
+    did_you_mean,
     json_schema,
+    override_path,
     read_yaml_file,
     validate_mapping,
 )
@@ -263,7 +264,9 @@ class Rivalry(_Strict):
 
 
 class _EventBase(_Strict):
-    step: Int = Field(ge=1)
+    step: Int = Field(
+        ge=1, description="The step it takes effect, at the start of the step (1 to steps)."
+    )
 
 
 PHASE_IN = (
@@ -275,11 +278,17 @@ PHASE_IN = (
 class CrisisEvent(_EventBase):
     """A crisis: between two named nations, or in a region, where each rival pair breaks
     into crisis with chance `severity` (one random pair of its nations if none does);
-    either way the `severity` is added to the threat of the nations involved."""
+    either way the `severity` is added to the threat of the nations involved. Its
+    crises go through ally calls and escalation like any other (`cause` links them)."""
 
     type: Literal["crisis"]
-    region: Name | None = None
-    nations: tuple[Name, Name] | None = None
+    region: Name | None = Field(
+        None,
+        description="A region whose rival states may break into crisis (give region or nations).",
+    )
+    nations: tuple[Name, Name] | None = Field(
+        None, description="Two states: a crisis between them (give region or nations)."
+    )
     severity: Float = Field(
         0.5, ge=0, le=1, description="Threat shock added to the nations involved."
     )
@@ -297,16 +306,18 @@ class CapabilitySurgeEvent(_EventBase):
     """A nation's capability is multiplied (a rising power, or a collapse below 1)."""
 
     type: Literal["capability_surge"]
-    nation: Name
-    factor: Float = Field(gt=0, le=100)
+    nation: Name = Field(description="The nation whose capability changes.")
+    factor: Float = Field(gt=0, le=100, description="Its capability is multiplied by this.")
 
 
 class LeaveAgreementEvent(_EventBase):
-    """A member leaves an agreement whatever its value (a political decision)."""
+    """A member leaves an agreement whatever its value (a political decision): exit
+    reason `scheduled_withdrawal`; a bilateral agreement ends, a pact left with one
+    member dissolves."""
 
     type: Literal["leave_agreement"]
-    nation: Name
-    agreement: Identifier
+    nation: Name = Field(description="The member that leaves.")
+    agreement: Identifier = Field(description="The id of an agreement listed under agreements.")
 
 
 class JoinAgreementEvent(_EventBase):
@@ -314,17 +325,28 @@ class JoinAgreementEvent(_EventBase):
     happened, or one a what-if posits)."""
 
     type: Literal["join_agreement"]
-    nation: Name
-    agreement: Identifier
+    nation: Name = Field(description="The state that joins (a state at that step).")
+    agreement: Identifier = Field(
+        description="The id of a multilateral pact listed under agreements."
+    )
 
 
 class SovereigntyShiftEvent(_EventBase):
     """Sovereignty sensitivity rises (or falls) across a region or for some nations."""
 
     type: Literal["sovereignty_shift"]
-    region: Name | None = None
-    nations: list[Name] | None = Field(None, min_length=1, max_length=MAX_NATIONS)
-    delta: Float = Field(ge=-1, le=1)
+    region: Name | None = Field(
+        None, description="Every nation of this region (give region or nations)."
+    )
+    nations: list[Name] | None = Field(
+        None,
+        min_length=1,
+        max_length=MAX_NATIONS,
+        description="These nations (give region or nations).",
+    )
+    delta: Float = Field(
+        ge=-1, le=1, description="Added to their sovereignty sensitivity (kept within 0-1)."
+    )
     over: Int = Field(1, ge=1, le=10_000, description=PHASE_IN)
 
     @model_validator(mode="after")
@@ -340,9 +362,19 @@ class ThreatShiftEvent(_EventBase):
     door, the end of the Cold War)."""
 
     type: Literal["threat_shift"]
-    region: Name | None = None
-    nations: list[Name] | None = Field(None, min_length=1, max_length=MAX_NATIONS)
-    delta: Float = Field(ge=-1, le=1)
+    region: Name | None = Field(
+        None,
+        description="Every nation of this region, states or not yet (give region or nations).",
+    )
+    nations: list[Name] | None = Field(
+        None,
+        min_length=1,
+        max_length=MAX_NATIONS,
+        description="These nations (give region or nations).",
+    )
+    delta: Float = Field(
+        ge=-1, le=1, description="Added to their baseline threat (kept within 0-1)."
+    )
     over: Int = Field(1, ge=1, le=10_000, description=PHASE_IN)
 
     @model_validator(mode="after")
@@ -491,7 +523,10 @@ def _check_references(scenario: Scenario) -> None:
         if nation.region not in regions:
             raise FieldProblem(
                 ("nations", i, "region"),
-                f"unknown region {nation.region!r}; expected {_one_of(sorted(regions))}",
+                f"unknown region {nation.region!r}"
+                + (
+                    did_you_mean(nation.region, regions) or f"; expected {_one_of(sorted(regions))}"
+                ),
             )
     names = scenario.nation_names()
     if len(names) < 2:
@@ -502,12 +537,14 @@ def _check_references(scenario: Scenario) -> None:
 
     def check_nation(name: str, location: tuple) -> None:
         if name not in known:
-            raise FieldProblem(location, f"unknown nation {name!r}")
+            raise FieldProblem(location, f"unknown nation {name!r}{did_you_mean(name, names)}")
 
     def check_region(name: str, location: tuple) -> None:
         if name not in regions:
             raise FieldProblem(
-                location, f"unknown region {name!r}; expected {_one_of(sorted(regions))}"
+                location,
+                f"unknown region {name!r}"
+                + (did_you_mean(name, regions) or f"; expected {_one_of(sorted(regions))}"),
             )
 
     listed = {nation.name: nation for nation in scenario.nations}
@@ -596,7 +633,10 @@ def _check_references(scenario: Scenario) -> None:
         if agreement is not None and agreement not in kinds:
             raise FieldProblem(
                 ("events", i, "agreement"),
-                f"unknown agreement id {agreement!r}; expected {_one_of(agreement_ids)}",
+                f"unknown agreement id {agreement!r}"
+                + (
+                    did_you_mean(agreement, agreement_ids) or f"; expected {_one_of(agreement_ids)}"
+                ),
             )
         if event.type == "join_agreement" and kinds[agreement] is Kind.BILATERAL:
             raise FieldProblem(
@@ -649,10 +689,9 @@ def _check_parameter_change(scenario: Scenario, event: ParameterChangeEvent, i: 
     fields = Parameters.model_fields
     numeric = [key for key, info in fields.items() if info.annotation in (int, float)]
     if name not in fields or name not in numeric:
-        close = difflib.get_close_matches(name, numeric, n=1)
-        expected = f"did you mean {close[0]!r}?" if close else f"expected {_one_of(numeric)}"
+        expected = did_you_mean(name, numeric) or f"; expected {_one_of(numeric)}"
         raise FieldProblem(
-            ("events", i, "parameter"), f"unknown numeric parameter {name!r}; {expected}"
+            ("events", i, "parameter"), f"unknown numeric parameter {name!r}{expected}"
         )
     if name in FIXED_AT_START:
         raise FieldProblem(
@@ -753,17 +792,37 @@ def nation_regions(scenario: Scenario) -> dict[str, str]:
 # --- loading ------------------------------------------------------------------
 
 
-def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> Scenario:
+def load_scenario(
+    path: str | Path,
+    overrides: dict[str, Any] | None = None,
+    *,
+    given_as: dict[str, str] | None = None,
+    left_out: list[dict] | None = None,
+) -> Scenario:
     """Read, parse and validate a scenario file.
 
     `overrides` maps dotted paths (``steps``, ``parameters.crisis_rate``) to values,
-    applied before validation so they are checked like the file itself.
+    applied before validation so they are checked like the file itself. `given_as`
+    names the command-line option behind an override (``{"steps": "--steps"}``): a
+    problem with its value names the option, not the file. `left_out`, when given,
+    receives the file's events that a run shortened by a `steps` override does not
+    reach (see `unreached_events_note`).
     """
     path = Path(path)
     data, lines = read_scenario_file(path)
+    overridden = None
     if overrides:
-        data = apply_scenario_overrides(data, overrides, str(path))
-    return scenario_from_dict(data, str(path), lines)
+        changed = apply_overrides(data, overrides, str(path), PARAMETER_SHORTHAND, given_as)
+        unreached = unreached_events(data, changed)
+        if left_out is not None:
+            left_out.extend(unreached)
+        data = _without(changed, unreached)
+        overridden = {
+            override_path(name, PARAMETER_SHORTHAND): label
+            for name, label in (given_as or {}).items()
+            if name in overrides
+        }
+    return scenario_from_dict(data, str(path), lines, overridden=overridden)
 
 
 def read_scenario_file(
@@ -814,8 +873,9 @@ def apply_scenario_overrides(data: dict, overrides: dict[str, Any], source: str)
 
     A bare parameter name (``crisis_rate``) means ``parameters.crisis_rate``. A run
     shortened by a `steps` override does not reach the file's events after its new end
-    (a real world's history to 2010 run for its first years): they are left out. An
-    event after the file's own `steps` is still an error, as it is without overrides.
+    (a real world's history to 2010 run for its first years): they are left out
+    (`unreached_events`). An event after the file's own `steps` is still an error, as
+    it is without overrides.
     """
     changed = apply_overrides(data, overrides, source, PARAMETER_SHORTHAND)
     return without_unreached_events(data, changed)
@@ -825,33 +885,66 @@ def _whole(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def without_unreached_events(original: dict, changed: dict) -> dict:
-    """`changed` less the file's own events (at the step `original` gives them) that fall
-    after its shorter `steps`, when every event lies within `original`'s own `steps`
-    (otherwise unchanged: the file's error stands)."""
+def unreached_events(original: dict, changed: dict) -> list[dict]:
+    """The file's own events (at the step `original` gives them) that fall after
+    `changed`'s shorter `steps`, when every event lies within `original`'s own `steps`
+    (otherwise none: the file's error stands). An event an override moved past the end
+    is not among them: it is still an error."""
     before = original.get("steps", Scenario.model_fields["steps"].default)
     after = changed.get("steps")
     events = changed.get("events")
     if not (_whole(before) and _whole(after) and after < before and isinstance(events, list)):
-        return changed
+        return []
     steps = [event.get("step") if isinstance(event, dict) else None for event in events]
     if any(_whole(step) and step > before for step in steps):
-        return changed  # the file's own error, reported at its own place
+        return []  # the file's own error, reported at its own place
     own = original.get("events")
     own = own if isinstance(own, list) and len(own) == len(events) else [None] * len(events)
-    # only the file's own events: one an override moved past the end is still an error
-    kept = [
+    return [
         event
         for event, step, was in zip(events, steps, own, strict=True)
-        if not (_whole(step) and after < step and isinstance(was, dict) and was.get("step") == step)
+        if _whole(step) and after < step and isinstance(was, dict) and was.get("step") == step
     ]
-    return {**changed, "events": kept} if len(kept) < len(events) else changed
+
+
+def without_unreached_events(original: dict, changed: dict) -> dict:
+    """`changed` less `unreached_events(original, changed)`."""
+    return _without(changed, unreached_events(original, changed))
+
+
+def _without(changed: dict, unreached: list[dict]) -> dict:
+    if not unreached:
+        return changed
+    gone = {id(event) for event in unreached}
+    return {**changed, "events": [event for event in changed["events"] if id(event) not in gone]}
+
+
+# how many of the events left out a note names before it counts the rest
+NOTE_NAMES = 5
+
+
+def unreached_events_note(events: list[dict], steps: int) -> str:
+    """One line on the events a shortened run leaves out, first by step (e.g. "3
+    scheduled events after step 30 not run: capability_surge at 36, ...")."""
+    ordered = sorted(events, key=lambda event: event["step"])
+    named = ", ".join(
+        f"{event.get('type', 'event')} at {event['step']}" for event in ordered[:NOTE_NAMES]
+    )
+    if len(ordered) > NOTE_NAMES:
+        named += f" and {len(ordered) - NOTE_NAMES} more, to step {ordered[-1]['step']}"
+    count = f"{len(ordered)} scheduled event{'s' if len(ordered) != 1 else ''}"
+    return f"{count} after step {steps} not run: {named}"
 
 
 def scenario_from_dict(
-    data: dict, source: str = "<scenario>", lines: dict | None = None
+    data: dict,
+    source: str = "<scenario>",
+    lines: dict | None = None,
+    *,
+    overridden: dict[tuple[str, ...], str] | None = None,
 ) -> Scenario:
-    """Validate a raw mapping; every problem becomes one `ScenarioError` line."""
+    """Validate a raw mapping; every problem becomes one `ScenarioError` line (naming the
+    command-line option for a value `overridden` says was given there)."""
     return validate_mapping(
         Scenario,
         data,
@@ -859,6 +952,8 @@ def scenario_from_dict(
         lines,
         pattern_meanings=PATTERN_MEANINGS,
         tagged_list=TaggedList("events", "event", EVENT_TYPES),
+        shorthand=PARAMETER_SHORTHAND,
+        overridden=overridden,
     )
 
 

@@ -3,18 +3,23 @@
 What every file format shares, apart from any one schema: YAML read with the line of
 every field (and a repeated key refused), `--set`-style overrides by dotted path,
 validation against a pydantic schema whose first problem becomes one `ScenarioError`
-line naming the file, the field and its line, and export of a schema as JSON Schema.
+line naming the file, the field and its line (or the command-line option that gave the
+value), with a "did you mean" for a misspelt name, and export of a schema as JSON Schema.
 """
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
+import re
 import stat
+import types
+import typing
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Union
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -270,6 +275,21 @@ def parse_yaml(text: str, source: str, what: str = "scenario") -> tuple[dict, di
     return data, lines
 
 
+def parse_yaml_value(text: str, source: str) -> Any:
+    """One YAML value (a `--set` value: a scalar, a list, a mapping), read within the
+    same bounds as a file; `ScenarioError` when it goes past one of them, and
+    `yaml.YAMLError` when it is not YAML, for the caller to word."""
+    loader = LOADER(text)
+    try:
+        node = loader.get_single_node()
+        return loader.construct_document(node) if node is not None else None
+    except _Refused as refusal:
+        problem = str(refusal).replace("the file holds", "the value holds")
+        raise ScenarioError(f"{source}: {problem}") from None
+    finally:
+        loader.dispose()
+
+
 def _malformed(source: str, text: str, error: yaml.MarkedYAMLError) -> str:
     mark = error.problem_mark or error.context_mark
     if "nesting depth" in str(error.problem):
@@ -372,45 +392,72 @@ def _hashable_in(value: Any, seen: set) -> bool:
         return False
 
 
+def override_path(dotted: str, shorthand: Mapping[str, str] | None = None) -> tuple[str, ...]:
+    """The field path a dotted override name sets: ``regions.0.threat`` ->
+    ``("regions", "0", "threat")``; a bare name `shorthand` knows goes to its section."""
+    parts = tuple(dotted.split("."))
+    if len(parts) == 1 and shorthand and parts[0] in shorthand:
+        return (shorthand[parts[0]], parts[0])
+    return parts
+
+
 def apply_overrides(
     data: dict,
     overrides: dict[str, Any],
     source: str,
     shorthand: Mapping[str, str] | None = None,
+    given_as: Mapping[str, str] | None = None,
 ) -> dict:
     """Set dotted paths (``steps``, ``regions.0.threat``) in a copy of a raw mapping.
 
-    `shorthand` maps a bare name to the section it belongs to, so that a file format
-    can let ``crisis_rate`` stand for ``parameters.crisis_rate``.
+    A value may be a list or a mapping (`--set events=[]`): a list replaces the field,
+    a mapping is merged into a mapping already there, key by key and all the way down
+    (`--set 'parameters={lapse_rate: 0.1}'` keeps the file's other parameters), as a
+    variant file's `parameters` are merged into its base's. A list item is named by its
+    index (``events.0``). `shorthand` maps a bare name to the section it belongs to, so
+    that a file format can let ``crisis_rate`` stand for ``parameters.crisis_rate``.
+    `given_as` names the command-line option of an override (``--set steps=x``), which a
+    problem with its path then names instead of the file.
     """
-    shorthand = shorthand or {}
+    given_as = given_as or {}
     data = json.loads(json.dumps(data, default=str))
     for dotted, value in overrides.items():
-        parts = dotted.split(".")
-        if len(parts) == 1 and parts[0] in shorthand:
-            parts = [shorthand[parts[0]], parts[0]]
+        parts = override_path(dotted, shorthand)
+        label = given_as.get(dotted) or f"{source}: --set {dotted}"
         target = data
         for part in parts[:-1]:
             if isinstance(target, list):
-                # counted from 0; a negative index would quietly pick from the end
-                if not (part.isascii() and part.isdigit()) or int(part) >= len(target):
-                    expected = (
-                        f"expected an index from 0 to {len(target) - 1}"
-                        if target
-                        else "the list is empty"
-                    )
-                    raise ScenarioError(
-                        f"{source}: --set {dotted}: no item {_shown(part)} in that list; {expected}"
-                    )
-                target = target[int(part)]
+                target = target[_list_index(target, part, label)]
             else:
                 target = target.setdefault(part, {})
-                if not isinstance(target, dict | list):
-                    raise ScenarioError(f"{source}: --set {dotted}: {part!r} is not a mapping")
+            if not isinstance(target, dict | list):
+                raise ScenarioError(f"{label}: {part!r} is not a mapping")
+        last = parts[-1]
         if isinstance(target, list):
-            raise ScenarioError(f"{source}: --set {dotted}: cannot set a list item this way")
-        target[parts[-1]] = value
+            index = _list_index(target, last, label)
+            target[index] = _merged(target[index], value)
+        else:
+            target[last] = _merged(target.get(last), value)
     return data
+
+
+def _list_index(items: list, part: str, label: str) -> int:
+    # counted from 0; a negative index would quietly pick from the end
+    if not (part.isascii() and part.isdigit()) or int(part) >= len(items):
+        expected = f"expected an index from 0 to {len(items) - 1}" if items else "the list is empty"
+        raise ScenarioError(f"{label}: no item {_shown(part)} in that list; {expected}")
+    return int(part)
+
+
+def _merged(old: Any, new: Any) -> Any:
+    """`new` set over `old`: a mapping merged into a mapping, key by key and all the way
+    down; anything else replaced. The value is copied, never shared with the caller."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        merged = dict(old)
+        for key, value in new.items():
+            merged[key] = _merged(old.get(key), value)
+        return merged
+    return json.loads(json.dumps(new, default=str)) if isinstance(new, dict | list) else new
 
 
 # --- validating ---------------------------------------------------------------
@@ -424,27 +471,179 @@ def validate_mapping[M: BaseModel](
     *,
     pattern_meanings: Mapping[str, str] | None = None,
     tagged_list: TaggedList | None = None,
+    shorthand: Mapping[str, str] | None = None,
+    overridden: Mapping[tuple[str, ...], str] | None = None,
 ) -> M:
     """Validate a raw mapping against `schema` (a scenario, a sweep); the first problem
     becomes one `ScenarioError` line naming the file, the field and its line.
 
     `pattern_meanings` says in words what the schema's own patterns ask for, on top of
-    `PATTERN_MEANINGS`; `tagged_list` names the schema's list of tagged items, if any.
+    `PATTERN_MEANINGS`; `tagged_list` names the schema's list of tagged items, if any;
+    `shorthand` the bare names that stand for a section's field (offered when a
+    top-level key is unknown). `overridden` maps the field paths set on the command
+    line (`override_path`) to their option (``--steps``, ``--set crisis_rate=5``): a
+    problem in a value given there names the option rather than the file.
     """
     lines = lines or {}
     meanings = {**PATTERN_MEANINGS, **(pattern_meanings or {})}
     try:
         return schema.model_validate(data)
     except ValidationError as error:
-        first = error.errors()[0]
+        first = _first_problem(error.errors())
         location = tuple(first["loc"])
         problem = _nested_problem(first)
+        option = None
         if isinstance(problem, FieldProblem):
             location, message = problem.location, str(problem)
         else:
+            tagged_location = location
             location = _drop_union_tags(location, tagged_list)
             message = _describe(first, meanings, tagged_list)
+            unknown = first["type"] == "extra_forbidden"
+            # a key, or an item's type tag, typed in the option itself
+            typed = (
+                location
+                if unknown
+                else (*location, "type")
+                if first["type"] == "union_tag_invalid"
+                else None
+            )
+            option = _option_behind(location, overridden, typed=typed)
+            if unknown:
+                # a key the file holds is at its line; one without came from an override
+                # (--set, a sweep's values), where a bare parameter name does
+                in_file = tuple(tagged_location) in lines
+                message += _unknown_key_hint(
+                    schema, tagged_location, shorthand, bare=option is not None or not in_file
+                )
+        if option is None:
+            option = _option_behind(location, overridden)
+        if option is not None:
+            label, path = option
+            field = _field_path(location)
+            inside = f"{field}: " if len(location) > len(path) else ""
+            raise ScenarioError(f"{label}: {inside}{message}") from None
         raise ScenarioError(_format(source, location, lines, message)) from None
+
+
+def _first_problem(errors: list[dict]) -> dict:
+    """The problem to report: the first, unless it is a missing field beside an unknown
+    key (a misspelt name: `factr` for `factor`), where the unknown key says why."""
+    first = errors[0]
+    if first["type"] != "missing":
+        return first
+    parent = tuple(first["loc"][:-1])
+    for other in errors[1:]:
+        if other["type"] == "extra_forbidden" and tuple(other["loc"][:-1]) == parent:
+            return other
+    return first
+
+
+def _option_behind(
+    location: tuple,
+    overridden: Mapping[tuple[str, ...], str] | None,
+    *,
+    typed: tuple | None = None,
+) -> tuple[str, tuple[str, ...]] | None:
+    """The command-line option that gave the value at `location` (its label and path):
+    one whose path `location` lies in, or one whose path runs through `typed` (an
+    unknown key, an item's type: what was typed in the option is the problem)."""
+    if not overridden:
+        return None
+    where = tuple(str(part) for part in location)
+    for path, label in overridden.items():
+        if where[: len(path)] == path:
+            return label, path
+    if typed is not None:
+        typed_where = tuple(str(part) for part in typed)
+        for path, label in overridden.items():
+            if path[: len(typed_where)] == typed_where:
+                return label, where
+    return None
+
+
+def _unknown_key_hint(
+    schema: type[BaseModel],
+    location: tuple,
+    shorthand: Mapping[str, str] | None,
+    *,
+    bare: bool,
+) -> str:
+    """ "; did you mean ...?" for an unknown key, from the names the schema allows
+    there (and at the top level, the bare names `shorthand` sends to a section: shown
+    by their full path unless `bare`, as a command-line override may use them so)."""
+    key = str(location[-1])
+    allowed = _allowed_keys(schema, location[:-1])
+    if not allowed or len(key) > _SHOWN_CHARACTERS:
+        return ""  # a key that long is no misspelling (and comparing it would take long)
+    choices = {name: name for name in allowed}
+    if len(location) == 1 and shorthand:
+        for name, section in shorthand.items():
+            choices.setdefault(name, name if bare else f"{section}.{name}")
+    close = difflib.get_close_matches(key, list(choices), n=1)
+    if close:
+        return f"; did you mean {choices[close[0]]!r}?"
+    listed = ", ".join(allowed[:12]) + (
+        f" and {len(allowed) - 12} more" if len(allowed) > 12 else ""
+    )
+    return f"; expected one of {listed}"
+
+
+def _allowed_keys(schema: type[BaseModel], location: tuple) -> list[str]:
+    """The field names `schema` allows in the mapping at `location` (a pydantic error
+    location: list indices, and the tag of a tagged union's item)."""
+    node: Any = schema
+    for part in location:
+        node = _child_type(node, part)
+        if node is None:
+            return []
+    models = [member for member in _alternatives(node) if _is_model(member)]
+    return list(models[0].model_fields) if len(models) == 1 else []
+
+
+def _child_type(node: Any, part: str | int) -> Any:
+    """The type of `part` within a value of type `node`, or None."""
+    alternatives = _alternatives(node)
+    for member in alternatives:
+        if _is_model(member) and isinstance(part, str) and part in member.model_fields:
+            return member.model_fields[part].annotation
+        origin = typing.get_origin(member)
+        arguments = typing.get_args(member)
+        if origin in (list, tuple) and isinstance(part, int) and arguments:
+            return arguments[0]
+        if origin is dict and isinstance(part, str) and len(arguments) == 2:
+            return arguments[1]
+    # pydantic names a union's member in the location: a tagged item by its tag, any
+    # other by its class name
+    for member in alternatives:
+        if _is_model(member) and isinstance(part, str):
+            tag = member.model_fields.get("type")
+            tags = typing.get_args(tag.annotation) if tag is not None else ()
+            if part in tags or part == member.__name__:
+                return member
+    return None
+
+
+def _alternatives(annotation: Any) -> list[Any]:
+    """The members of a union (or the annotation itself), `Annotated` unwrapped."""
+    origin = typing.get_origin(annotation)
+    if origin is Annotated:
+        return _alternatives(typing.get_args(annotation)[0])
+    if origin in (Union, types.UnionType):
+        return [member for part in typing.get_args(annotation) for member in _alternatives(part)]
+    return [annotation]
+
+
+def _is_model(annotation: Any) -> bool:
+    return isinstance(annotation, type) and issubclass(annotation, BaseModel)
+
+
+def did_you_mean(given: Any, choices: typing.Iterable[str]) -> str:
+    """ "; did you mean 'x'?" when `given` is text close to one of `choices`, else ""."""
+    if not isinstance(given, str) or len(given) > _SHOWN_CHARACTERS:
+        return ""
+    close = difflib.get_close_matches(given, list(choices), n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 def _nested_problem(detail: dict) -> FieldProblem | None:
@@ -481,7 +680,8 @@ def _describe(detail: dict, meanings: Mapping[str, str], tagged_list: TaggedList
     if kind == "union_tag_invalid":
         expected = detail.get("ctx", {}).get("expected_tags", "")
         tag = given.get("type") if isinstance(given, dict) else given
-        return f"unknown {item} type {_shown(tag)}; expected one of {expected}"
+        hint = did_you_mean(tag, _QUOTED.findall(expected))
+        return f"unknown {item} type {_shown(tag)}{hint or f'; expected one of {expected}'}"
     if kind == "union_tag_not_found":
         return f"{article} {item} needs a 'type'"
     message = detail["msg"]
@@ -506,8 +706,15 @@ def _describe(detail: dict, meanings: Mapping[str, str], tagged_list: TaggedList
             "finite",
         )
     ):
-        return f"{message[0].lower()}{message[1:]}, got {_shown(given)}"
+        hint = ""
+        if kind in ("enum", "literal_error"):
+            hint = did_you_mean(given, _QUOTED.findall(str(detail.get("ctx", {}).get("expected"))))
+        return f"{message[0].lower()}{message[1:]}, got {_shown(given)}{hint}"
     return message
+
+
+# the choices pydantic quotes in a message ("'general', 'training' or 'arms'")
+_QUOTED = re.compile(r"'([^']*)'")
 
 
 # How much of a value a message quotes: enough to recognise it, never the whole file.

@@ -53,7 +53,9 @@ class WorldState:
     # alignment, + 2 x distance_weight x proximity when the world has locations
     homophily: np.ndarray
     trust_baseline: np.ndarray  # (N, N) DYADIC: the trust every dyad drifts back toward
-    scheduled: dict[int, list]  # scenario events by the step they take effect
+    # scenario events by the step they take effect, each with its index in the
+    # scenario's events (the `cause` of the rows it leads to)
+    scheduled: dict[int, list[tuple[int, object]]]
 
     # ---- nations (N,) float64 --------------------------------------------------------
     capability: np.ndarray  # military capability (CINC-like units)
@@ -145,7 +147,9 @@ class WorldState:
     events: EventLog = field(default_factory=EventLog)
     counts: dict[str, int] = field(default_factory=dict)  # this step's counted events
     pacts_left: set[int] = field(default_factory=set)  # slots of pacts a member left this step
-    forced_crises: list[tuple[int, int]] = field(default_factory=list)  # (i, j), i < j
+    # this step's crises forced by scenario events: (i, j), i < j -> the index of the
+    # scenario event that forced it (the first, when two force the same pair)
+    forced_crises: dict[tuple[int, int], int] = field(default_factory=dict)
     # the conflict counts of the steps before this one that the stability index reads
     # (`outcomes.stability_index`): at most STABILITY_WINDOW - 1 of them
     conflict_window: deque = field(default_factory=deque)
@@ -180,9 +184,9 @@ class WorldState:
             world.region, world.policy_position, distance, parameters
         )
         same_region = world.region[:, None] == world.region[None, :]
-        scheduled: dict[int, list] = {}
-        for event in scenario.events:
-            scheduled.setdefault(event.step, []).append(event)
+        scheduled: dict[int, list[tuple[int, object]]] = {}
+        for index, event in enumerate(scenario.events):
+            scheduled.setdefault(event.step, []).append((index, event))
         trust_baseline = world.trust_baseline.astype(DYADIC)
         enters, leaves, successor, system_changes = state_system_schedule(scenario, world.names)
         return cls(

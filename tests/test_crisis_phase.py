@@ -34,7 +34,7 @@ def forced_crisis(first: str, second: str, **parameters):
     model = DefenseCooperationModel(scenario)
     state = model.state
     a, b = state.names.index(first), state.names.index(second)
-    state.forced_crises = [(min(a, b), max(a, b))]
+    state.forced_crises = {(min(a, b), max(a, b)): 0}
     before = len(state.events.rows)
     crises.run_crises(state, 1)
     return model, state.events.table().iloc[before:]
@@ -86,7 +86,7 @@ def test_an_ally_bound_to_the_opponent_too_takes_neither_side():
     model = DefenseCooperationModel(scenario)
     state = model.state
     a, b = state.names.index("Borealis"), state.names.index("Dunmore")
-    state.forced_crises = [(min(a, b), max(a, b))]
+    state.forced_crises = {(min(a, b), max(a, b)): 0}
     before = len(state.events.rows)
     crises.run_crises(state, 1)
     events = state.events.table().iloc[before:]
@@ -129,7 +129,7 @@ def test_an_ally_facing_a_far_stronger_opponent_honours_less_often():
             state = model.state
             a, b = state.names.index("Borealis"), state.names.index("Dunmore")
             state.capability[b] = 100.0  # far stronger than any of Borealis's allies
-            state.forced_crises = [(min(a, b), max(a, b))]
+            state.forced_crises = {(min(a, b), max(a, b)): 0}
             crises.run_crises(state, 1)
             kept += state.counts["allies_honoured"]
             called += state.counts["allies_called"]

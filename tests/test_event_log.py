@@ -12,7 +12,7 @@ from simulation.agreements import AgreementRegistry
 from simulation.domain import FundingSplit, Kind, Sector
 from simulation.event_log import EVENT_COLUMNS, EventLog
 
-TEXT_COLUMNS = [c for c in EVENT_COLUMNS if c not in ("step", "depth")]
+TEXT_COLUMNS = [c for c in EVENT_COLUMNS if c not in ("step", "depth", "cause")]
 
 
 @pytest.fixture
@@ -102,7 +102,7 @@ def test_the_table_has_the_event_columns_in_order_and_one_row_per_event(pact):
     assert table["reason"].tolist() == ["", "", "dissolved"]
 
 
-def test_the_table_has_integer_step_and_depth_and_text_everywhere_else(pact):
+def test_the_table_has_integer_step_depth_and_cause_and_text_everywhere_else(pact):
     log = EventLog()
     log.add(1, "crisis", nation="A", other="B")
     log.add(2, "signed", pact)
@@ -111,6 +111,7 @@ def test_the_table_has_integer_step_and_depth_and_text_everywhere_else(pact):
 
     assert table["step"].dtype == "int64"
     assert table["depth"].dtype == "int64"
+    assert str(table["cause"].dtype) == "Int64"  # empty (null) without a scheduled cause
     for column in TEXT_COLUMNS:
         assert table[column].map(type).eq(str).all(), column
 

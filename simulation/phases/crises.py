@@ -66,8 +66,12 @@ def run_crises(state: WorldState, step: int) -> None:
     bound = state.obligation.any(axis=1).tolist()
     deterrence = np.zeros(len(pairs))
     drawn_in: list[list[tuple[int, int]]] = [[] for _ in pairs]
+    # a crisis a scenario event forced, and the ally calls it brings, are put down to it
+    causes = [state.forced_crises.get(pair) for pair in pairs]
     for k in np.flatnonzero(militarised).tolist():
-        deterrence[k], drawn_in[k] = call_allies(state, pairs[k][0], pairs[k][1], step, bound)
+        deterrence[k], drawn_in[k] = call_allies(
+            state, pairs[k][0], pairs[k][1], step, bound, causes[k]
+        )
     fatal_chance = crises.fatality_probability(p.fatality_base, deterrence, p.deterrence_effect)
     escalated = np.zeros(len(pairs), dtype=bool)
     escalated[militarised] = state.rng.random(int(militarised.sum())) < fatal_chance[militarised]
@@ -90,13 +94,14 @@ def run_crises(state: WorldState, step: int) -> None:
     deepen_rivalry(state, up, down, MILITARISED_SHARE * ESCALATION_RIVALRY)
     trust.trust_boost(state.trust, first[~militarised], second[~militarised], PREVENTED_TRUST_GAIN)
     names = state.names
-    for a, b, forced, went_up, chance, lethal in zip(
+    for a, b, forced, went_up, chance, lethal, cause in zip(
         first.tolist(),
         second.tolist(),
         militarised.tolist(),
         escalated.tolist(),
         force_chance.tolist(),
         fatal_chance.tolist(),
+        causes,
     ):
         if went_up:
             outcome, detail = "escalated", "came to force and turned fatal"
@@ -113,6 +118,7 @@ def run_crises(state: WorldState, step: int) -> None:
             detail=f"crisis between {names[a]} and {names[b]} {detail} "
             f"(chance of force {chance:.2f}"
             + (f", of deaths once force was used {lethal:.2f})" if forced else ")"),
+            cause=cause,
         )
 
 
@@ -288,7 +294,7 @@ def deepen_rivalry(state: WorldState, up: np.ndarray, down: np.ndarray, amount: 
 
 
 def call_allies(
-    state: WorldState, a: int, b: int, step: int, bound: list[bool]
+    state: WorldState, a: int, b: int, step: int, bound: list[bool], cause: int | None = None
 ) -> tuple[float, list[tuple[int, int]]]:
     """The weaker party of a crisis that came to force calls on its allies bound by
     mutual-defense obligations (`bound`: who has any): a defence pact is a promise of
@@ -297,7 +303,8 @@ def call_allies(
     honours or reneges (`crises.honour_probability`: less willing against a strong
     opponent or one it holds an agreement with), and trust and reputation follow.
     Returns the deterrence the weaker party gains (`crises.deterrence`) and the allies
-    drawn in, each with the opponent it now faces."""
+    drawn in, each with the opponent it now faces. `cause`: the scenario event that
+    forced the crisis, if one did (its calls are put down to it)."""
     p = state.parameters
     weaker, stronger = (a, b) if state.capability[a] <= state.capability[b] else (b, a)
     if not bound[weaker]:
@@ -339,6 +346,7 @@ def call_allies(
             outcome=outcome,
             detail=f"{names[ally]} {outcome} its obligation to {names[weaker]}"
             + (f" and faces {names[stronger]}" if kept else f" against {names[stronger]}"),
+            cause=cause,
         )
     backing = float(state.capability[allies[honoured]].sum())
     drawn_in = [(ally, stronger) for ally in allies[honoured].tolist()]

@@ -18,7 +18,7 @@ from simulation.state import WorldState
 
 
 def advance_environment(state: WorldState, step: int) -> None:
-    state.forced_crises = []
+    state.forced_crises = {}
     if step in state.system_changes:
         change_state_system(state, step)
     # old shocks fade before this step's events add theirs at full strength
@@ -26,8 +26,10 @@ def advance_environment(state: WorldState, step: int) -> None:
     fade_rivalries(state)
     if state.phase_ins:
         continue_phase_ins(state, step)
-    for event in state.scheduled.get(step, ()):
-        apply_scheduled_event(state, event, step)
+    for index, event in state.scheduled.get(step, ()):
+        # the rows the event logs (an exit, an accession) are put down to it
+        with state.events.caused_by(index):
+            apply_scheduled_event(state, event, step, index)
     p = state.parameters  # after the events: a parameter_change may have replaced a value
     shocks = state.rng.standard_normal(state.size)
     grown = capability_mechanism.grow_capability(
@@ -195,20 +197,21 @@ def _over(event) -> str:
     return f" over {event.over} steps" if event.over > 1 else ""
 
 
-def apply_scheduled_event(state: WorldState, event, step: int) -> None:
-    """One scenario event (see `simulation.scenario`), logged in words."""
+def apply_scheduled_event(state: WorldState, event, step: int, cause: int) -> None:
+    """One scenario event (see `simulation.scenario`), logged in words; `cause` is its
+    index in the scenario's events, which the crises it forces carry."""
     index = {name: i for i, name in enumerate(state.names)}
     kind = event.type
     if kind == "crisis":
         if event.nations is not None:
             a, b = (index[name] for name in event.nations)
-            state.forced_crises.append((min(a, b), max(a, b)))
+            state.forced_crises.setdefault((min(a, b), max(a, b)), cause)
             targets = np.array([a, b])
             text = f"crisis forced between {event.nations[0]} and {event.nations[1]}"
         else:
             targets = region_members(state, event.region)
             targets = targets[state.in_system[targets]]  # only states have crises
-            force_regional_crises(state, targets, event.severity)
+            force_regional_crises(state, targets, event.severity, cause)
             text = f"crisis in {event.region} (severity {event.severity})"
         state.threat_shock[targets] += event.severity
     elif kind == "capability_surge":
@@ -256,8 +259,11 @@ def region_members(state: WorldState, region: str) -> np.ndarray:
     return np.flatnonzero(state.region == state.region_names.index(region))
 
 
-def force_regional_crises(state: WorldState, members: np.ndarray, severity: float) -> None:
-    """Rivals in the region clash with chance `severity`; with no rivals, one random pair."""
+def force_regional_crises(
+    state: WorldState, members: np.ndarray, severity: float, cause: int
+) -> None:
+    """Rivals in the region clash with chance `severity`; with no rivals, one random pair.
+    The crises are put down to scenario event `cause`."""
     block = state.rivalry[np.ix_(members, members)]
     rows, columns = np.nonzero(np.triu(block, 1))
     draws = state.rng.random(rows.size)
@@ -265,4 +271,5 @@ def force_regional_crises(state: WorldState, members: np.ndarray, severity: floa
     if not pairs and members.size >= 2:
         a, b = state.rng.choice(members, size=2, replace=False)
         pairs = [(min(a, b), max(a, b))]
-    state.forced_crises.extend((int(a), int(b)) for a, b in pairs)
+    for a, b in pairs:
+        state.forced_crises.setdefault((int(a), int(b)), cause)
