@@ -2,7 +2,8 @@
 paired differences between two settings that share seeds.
 
 Each run is first reduced to one number (`run_statistics`: the metric's mean over
-the run, or its final value). Replicate k of every scenario and design point of a
+the run, or its final value; a rate of two counts, such as `conflict_prevention_rate`,
+pooled: prevented over crises summed over the run). Replicate k of every scenario and design point of a
 sweep runs on the same seed (common random numbers), so the difference between two
 settings is best estimated pair by pair: the noise both runs share cancels.
 """
@@ -11,12 +12,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import yaml
 from scipy import stats
 
-from analysis.results import Results, ResultsError, run_statistics
+from analysis.measures import KEY_OUTCOMES, bounds, clip_to, describe_statistic
+from analysis.results import (
+    Results,
+    ResultsError,
+    load_results,
+    run_statistics,
+    unknown_metric,
+)
 
 CONFIDENCE = 0.95
 RESAMPLES = 10_000
@@ -31,7 +41,10 @@ def summarise(
 ) -> pd.DataFrame:
     """Mean, spread and a t confidence interval of the metric across replicates, per group.
 
-    Columns: the `by` columns, `runs`, `mean`, `sd`, `ci_low`, `ci_high`, `min`, `max`.
+    Columns: the `by` columns, `runs`, `mean`, `sd`, `ci_low`, `ci_high`, `min`, `max`,
+    `undefined` (runs whose value is undefined, such as a prevention rate without a
+    crisis: left out of the others). The interval is clipped to the range the metric
+    can take (`analysis.measures.bounds`).
     """
     per_run = run_statistics(results, metric, statistic)
     by = [by] if isinstance(by, str) else list(by)
@@ -42,18 +55,23 @@ def summarise(
             f"({', '.join(results.parameters) or 'none swept'})"
         )
     rows = []
-    for key, values in per_run.groupby(by, sort=True)[metric]:
-        low, high = mean_interval(values.to_numpy(dtype=float), confidence)
+    limits = bounds(metric)
+    for key, all_values in per_run.groupby(by, sort=True)[metric]:
+        values = all_values.dropna()
+        low, high = map(
+            float, clip_to(mean_interval(values.to_numpy(dtype=float), confidence), limits)
+        )
         rows.append(
             {
                 **dict(zip(by, key if isinstance(key, tuple) else (key,), strict=True)),
                 "runs": int(values.size),
-                "mean": float(values.mean()),
+                "mean": float(values.mean()) if values.size else float("nan"),
                 "sd": float(values.std(ddof=1)) if values.size > 1 else float("nan"),
                 "ci_low": low,
                 "ci_high": high,
-                "min": float(values.min()),
-                "max": float(values.max()),
+                "min": float(values.min()) if values.size else float("nan"),
+                "max": float(values.max()) if values.size else float("nan"),
+                "undefined": int(all_values.size - values.size),
             }
         )
     table = pd.DataFrame(rows)
@@ -62,7 +80,8 @@ def summarise(
 
 
 def mean_interval(values: np.ndarray, confidence: float = CONFIDENCE) -> tuple[float, float]:
-    """Student-t confidence interval of the mean (NaN with fewer than two values)."""
+    """Student-t confidence interval of the mean (NaN with fewer than two values). Not
+    clipped: `summarise` clips it to the range of the metric it is about."""
     if values.size < 2:
         return float("nan"), float("nan")
     half = stats.t.ppf(0.5 + confidence / 2, values.size - 1) * stats.sem(values)
@@ -102,7 +121,8 @@ class PairedDifference:
         else:
             verdict = "the interval excludes no change"
         return (
-            f"{self.b} vs {self.a}: {verb} {self.metric} ({self.statistic} over a run) by "
+            f"{self.b} vs {self.a}: {verb} {self.metric} "
+            f"({describe_statistic(self.metric, self.statistic)}) by "
             f"{abs(self.difference):.3g} ({self.mean_a:.3g} -> {self.mean_b:.3g}), "
             f"{self.confidence:.0%} CI [{self.ci_low:.3g}, {self.ci_high:.3g}], "
             f"effect size d = {self.effect_size:.2f}, {self.pairs} paired replicates; "
@@ -145,6 +165,9 @@ def paired_difference(
     first, first_label = _pick(per_run, a, "a")
     second, second_label = _pick(per_run, b, "b")
     joined = first.merge(second, on="replicate", suffixes=("_a", "_b"))
+    # a replicate whose value is undefined on either side (no crisis: no prevention
+    # rate) has no difference to give
+    joined = joined[joined[f"{metric}_a"].notna() & joined[f"{metric}_b"].notna()]
     if (joined["seed_a"] != joined["seed_b"]).any():
         raise ResultsError(
             "a, b: the runs do not share seeds replicate by replicate, so they cannot be "
@@ -188,6 +211,113 @@ def bootstrap_interval(
     tail = (1 - confidence) / 2 * 100
     low, high = np.percentile(means, [tail, 100 - tail])
     return float(low), float(high)
+
+
+# above this many design points a table per point is too long to read: per scenario
+MAX_POINTS_IN_TABLE = 30
+
+
+def compare_results(
+    path: str | Path,
+    metrics: list[str] | None = None,
+    by: list[str] | None = None,
+    statistic: str | None = None,
+    a: str | None = None,
+    b: str | None = None,
+) -> str:
+    """What `run.py compare` prints: the metrics (default: the key outcomes) per group
+    with 95% intervals; or, given two settings `a` and `b` (a scenario name, or
+    `column=value,...`), their paired differences. Each run is reduced to one number
+    first (a rate of two counts pooled over the run, prevented / crises)."""
+    results = load_results(path)
+    if (a is None) != (b is None):
+        raise ResultsError("--a, --b: give both settings to compare, or neither")
+    chosen = [(m, statistic or "mean") for m in metrics] if metrics else list(KEY_OUTCOMES)
+    if statistic and not metrics:
+        chosen = [(m, statistic) for m, _ in chosen]
+    for metric, _ in chosen:
+        if metric not in results.outcomes:
+            raise ResultsError(unknown_metric(metric, results.outcomes))
+    lines = [results.describe()]
+    warning = results.incomplete_warning()
+    if warning:
+        lines.append(warning)
+    if a is not None:
+        first, second = _setting(a, "--a"), _setting(b, "--b")
+        differences = [
+            paired_difference(results, metric, first, second, reduction)
+            for metric, reduction in chosen
+        ]
+        lines.append(
+            f"B minus A, paired by replicate (runs on the same seed); A = {differences[0].a}, "
+            f"B = {differences[0].b}; {differences[0].pairs} pairs, 95% bootstrap interval"
+        )
+        labels = [f"{d.metric} ({describe_statistic(d.metric, d.statistic)})" for d in differences]
+        width = max(len(label) for label in labels)
+        lines.append(
+            f"  {'outcome':<{width}}  {'A':>9}  {'B':>9}  {'B - A':>9}  {'95% interval':<21}"
+            f"{'d':>6}"
+        )
+        for label, d in zip(labels, differences, strict=True):
+            interval = f"[{d.ci_low:+.3g}, {d.ci_high:+.3g}]"
+            lines.append(
+                f"  {label:<{width}}  {d.mean_a:>9.4g}  {d.mean_b:>9.4g}  {d.difference:>+9.3g}"
+                f"  {interval:<21}{d.effect_size:>6.2f}"
+            )
+        return "\n".join(lines)
+    if by is None:
+        by = ["scenario"]
+        if results.parameters and results.manifest.get("points", 1) <= MAX_POINTS_IN_TABLE:
+            by += results.parameters
+        elif results.parameters:
+            lines.append(
+                f"{results.manifest['points']} design points: summarised per scenario "
+                "(name parameters with --by to split by them)"
+            )
+    for metric, reduction in chosen:
+        table = summarise(results, metric, by=by, statistic=reduction)
+        lines.append(
+            f"{metric} ({describe_statistic(metric, reduction)}), mean of the runs [95% CI]"
+        )
+        keys = [
+            "  ".join(_shown(value) for value in row) for row in table[by].itertuples(index=False)
+        ]
+        width = max([len(k) for k in keys] + [len("  ".join(by))])
+        lines.append(f"  {'  '.join(by):<{width}}  {'runs':>5}  {'mean':>9}  95% interval")
+        for key, row in zip(keys, table.itertuples(index=False), strict=True):
+            interval = f"[{row.ci_low:.4g}, {row.ci_high:.4g}]" if np.isfinite(row.ci_low) else ""
+            undefined = f"  ({row.undefined} undefined)" if row.undefined else ""
+            lines.append(
+                f"  {key:<{width}}  {row.runs:>5}  {row.mean:>9.4g}  {interval}{undefined}"
+            )
+    return "\n".join(lines)
+
+
+def _setting(text: str, option: str) -> str | dict:
+    """A scenario name, or `column=value,...` with each value read as YAML (1, 0.5, true)."""
+    if "=" not in text:
+        return text.strip()
+    setting = {}
+    for part in text.split(","):
+        column, sep, value = part.partition("=")
+        if not sep or not column.strip():
+            raise ResultsError(
+                f"{option} {text}: expected a scenario name or column=value,... "
+                "(e.g. scenario=baseline,dispute_resolution_share=1)"
+            )
+        try:
+            setting[column.strip()] = yaml.safe_load(value)
+        except yaml.YAMLError:
+            setting[column.strip()] = value.strip()
+    return setting
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, bool | np.bool_):
+        return "yes" if value else "no"
+    if isinstance(value, float | np.floating):
+        return f"{value:g}"
+    return str(value)
 
 
 def _pick(per_run: pd.DataFrame, setting: Mapping | str, name: str) -> tuple[pd.DataFrame, str]:

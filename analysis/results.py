@@ -14,12 +14,15 @@ with a message saying how to keep them.
 
 from __future__ import annotations
 
+import difflib
 import json
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
+
+from analysis.measures import POOLED_RATES
 
 IDENTITY = ["run_id", "scenario", "point", "replicate", "seed"]
 TABLES = ("model", "nations", "agreements", "memberships", "events")
@@ -293,7 +296,12 @@ def _is_a(value: object, expected: type) -> bool:
 
 def run_statistics(results: Results, metric: str, statistic: str = "mean") -> pd.DataFrame:
     """One row per run: identity, parameters and the metric summarised over the run
-    (`mean` over its steps, or its `final` value)."""
+    (`mean` over its steps, or its `final` value).
+
+    A rate of two counts (`analysis.measures.POOLED_RATES`: `conflict_prevention_rate`)
+    is pooled instead: `mean` is its numerator over its denominator summed over the
+    run's steps (prevented / crises over the run), `final` the same over the last step;
+    NaN when the denominator is 0 (no crisis), since a rate of nothing is undefined."""
     if metric not in results.outcomes:
         raise ResultsError(
             f"metric: {metric!r} is not a model outcome; expected one of "
@@ -302,7 +310,38 @@ def run_statistics(results: Results, metric: str, statistic: str = "mean") -> pd
     if statistic not in ("mean", "final"):
         raise ResultsError(f"statistic: expected mean or final, got {statistic!r}")
     keys = IDENTITY + results.parameters
-    model = results.model.sort_values([*keys, "step"])
-    grouped = model.groupby(keys, sort=True, dropna=False)[metric]
-    summary = grouped.mean() if statistic == "mean" else grouped.last()
+    return reduce_runs(results.model, metric, statistic, keys)
+
+
+def reduce_runs(model: pd.DataFrame, metric: str, statistic: str, keys: list[str]) -> pd.DataFrame:
+    """The rows of `model` (one a run and step) reduced to one row a run (`keys`), with
+    the metric summarised as `run_statistics` says. `model` needs `step`, the metric and,
+    for a pooled rate, its two counts."""
+    model = model.sort_values([*keys, "step"])
+    grouped = model.groupby(keys, sort=True, dropna=False)
+    rate = POOLED_RATES.get(metric)
+    if rate is not None:
+        counts = grouped[[rate.numerator, rate.denominator]]
+        totals = counts.sum() if statistic == "mean" else counts.last()
+        denominator = totals[rate.denominator].astype(float)
+        summary = totals[rate.numerator].astype(float) / denominator.where(denominator > 0)
+    else:
+        values = grouped[metric]
+        summary = values.mean() if statistic == "mean" else values.last()
     return summary.rename(metric).reset_index()
+
+
+def unknown_metric(metric: str, outcomes: list[str], option: str = "--metric") -> str:
+    """The one line for a metric that is not a model outcome: a close match if there is
+    one, then every outcome."""
+    close = difflib.get_close_matches(metric, outcomes, n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return f"{option}: {metric!r} is not a model outcome{hint}; expected one of " + ", ".join(
+        outcomes
+    )
+
+
+def columns_for(metric: str) -> list[str]:
+    """The model columns `reduce_runs` reads for `metric`."""
+    rate = POOLED_RATES.get(metric)
+    return [metric] if rate is None else [metric, rate.numerator, rate.denominator]

@@ -46,6 +46,11 @@ SERIES_COLOURS = {
     "conflict_prevention_rate": _GREEN,
     "conflicts_prevented": _PALE_BLUE,
     "conflicts_escalated": _PALE_RED,
+    # the dashboard: crises that came to force without deaths, between the two above;
+    # the headline outcomes over time
+    "crises_militarised": _ORANGE,
+    "active_agreements": _BLUE,
+    "escalations": _RED,
     # what happened to agreements in a step
     "signings": _GREEN,
     "deepenings": _BLUE,
@@ -56,6 +61,9 @@ SERIES_COLOURS = {
     "threat": _RED,
     "sovereignty_cost": _PURPLE,
     "mean_trust": _GREEN,
+    "degree": _DARK_BLUE,
+    "agreements": _PALE_BLUE,
+    "benefit": _GREEN,
     # sensitivity indices: the pale bar of a pair first, the dark one second
     "S1": _PALE_BLUE,
     "ST": _DARK_BLUE,
@@ -71,6 +79,10 @@ SIMULATED_BAND_COLOUR = "rgba(31,119,180,0.2)"  # SIMULATED_COLOUR at a fifth
 # the line between the fit and test years, and its label: present but quiet
 PERIOD_BOUNDARY_COLOUR = "grey"
 
+# the dashboard's two runs compared: the key in the legend for the run on screen (a
+# solid line) and the pinned one (dashed), neither of any one series' colour
+RUN_KEY_COLOUR = "#636363"
+
 # trust toward another nation: a partner (tied by an agreement in force) or not
 PARTNER_COLOUR = _GREEN
 NOT_TIED_COLOUR = "#bdbdbd"
@@ -82,6 +94,13 @@ OUTSIDE_SYSTEM_COLOUR = "#d9d9d9"
 
 # a continuous value over two swept parameters
 HEATMAP_COLOURSCALE = "Viridis"
+# above or below a reference value (a design point's, or no change): red below, blue
+# above, white at the reference
+DIVERGING_COLOURSCALE = "RdBu"
+# groups in an order (low to high values of a swept parameter): Viridis' dark blue to
+# green, stopping short of its yellow, which is hard to see on white
+ORDERED_COLOURSCALE = "Viridis"
+ORDERED_COLOURSCALE_END = 0.8
 
 
 def group_colour(number: int) -> str:
@@ -91,3 +110,10 @@ def group_colour(number: int) -> str:
 
 def sector_colour(sector: str) -> str:
     return SECTOR_COLOURS.get(sector, UNKNOWN_SECTOR_COLOUR)
+
+
+# analysis figures: the threshold line of a discovery trade-off, and the points and boxes
+# it picks out (a dark red, apart from the sector and outcome colours)
+THRESHOLD_LINE_COLOUR = "#333333"
+HIGHLIGHT_COLOUR = "#8a1c00"
+TRANSPARENT = "rgba(0,0,0,0)"

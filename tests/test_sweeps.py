@@ -518,9 +518,8 @@ def test_a_sweep_on_a_dask_cluster_writes_the_same_model_files_as_a_serial_run(
 ):
     path, serial_out = grid_serial
     out = tmp_path / "dask"
-    done = cli(
-        "sweep", path, "--scheduler", dask_cluster.scheduler_address, "--out", out, "--quiet"
-    )
+    # not --quiet: the line that says where the runs go is the point
+    done = cli("sweep", path, "--scheduler", dask_cluster.scheduler_address, "--out", out)
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
     assert f"Dask cluster at {dask_cluster.scheduler_address} (1 workers)" in done.stderr
@@ -930,7 +929,10 @@ def test_sensitivity_of_a_sobol_sweep_prints_a_row_per_parameter_and_writes_a_cs
     assert code == 0, err
     lines = stdout.splitlines()
     assert lines[0].startswith("Sobol indices of stability_index (mean over each run)")
-    assert [line.split()[0] for line in lines[2:-1]] == ["crisis_rate", "deepening_rate"]
+    assert [line.split()[0] for line in lines[2:4]] == ["crisis_rate", "deepening_rate"]
+    # one replicate a point (the SOBOL sweep's): said, with what it does to the indices
+    assert lines[4].startswith("each design point is one run (replicates: 1)")
+    assert any(line.startswith("warning: one replicate a design point") for line in lines)
     csv = sobol_sweep / "sensitivity_stability_index_mean.csv"
     assert lines[-1] == f"written to {csv}"
     table = pd.read_csv(csv)
@@ -1068,3 +1070,44 @@ def test_morris_elementary_effects_recover_a_known_linear_model(tmp_path):
     assert table.loc["x0", "sigma"] == pytest.approx(0, abs=1e-6)
     assert table.loc["x1", "mu_star"] == pytest.approx(0, abs=1e-6)
     assert "Morris elementary effects on metric" in result.text()
+
+
+def test_sensitivity_counts_as_noise_only_what_the_replicates_do_not_share(tmp_path):
+    # fake_sweep's replicate offsets (+1, -1) are the same at every point, as common
+    # random numbers make a seed's luck: they move no index, so no noise is left
+    sample = fake_sweep(tmp_path, "sobol", 16, lambda x, step: 4 * x[0])
+    result = sensitivity_indices(tmp_path, "metric", "final")
+    assert result.replicates == 2
+    assert result.noise_share == pytest.approx(0.0, abs=1e-12)
+    assert "noise left in those means: 0% of their variance" in result.text()
+    # noise of each run of its own, in the second replicate: half of it in each mean
+    noise = np.random.default_rng(1).normal(0.0, 1.0, len(sample))
+    second = pd.read_parquet(tmp_path / "model" / "r1.parquet")
+    second["metric"] += second["point"].map(dict(enumerate(noise)))
+    second.to_parquet(tmp_path / "model" / "r1.parquet", index=False)
+    result = sensitivity_indices(tmp_path, "metric", "final")
+    means = 4 * sample[:, 0] + noise / 2
+    expected = (noise.var(ddof=1) / 4) / means.var(ddof=1)
+    assert result.noise_share == pytest.approx(expected)
+    assert result.table["noise_share"].iloc[0] == pytest.approx(expected)
+    assert any(w.startswith(f"noise is {expected:.0%} of the variance") for w in result.warnings)
+
+
+def test_an_index_outside_zero_to_one_beyond_its_interval_is_a_warning():
+    from analysis.sensitivity import sensitivity_warnings
+
+    table = pd.DataFrame(
+        {
+            "parameter": ["a", "b", "c"],
+            "S1": [-0.3, -0.05, 0.5],
+            "S1_conf": [0.1, 0.1, 0.1],
+            "ST": [0.2, 1.3, 1.05],
+            "ST_conf": [0.1, 0.1, 0.1],
+            "replicates": 4,
+            "noise_share": 0.01,
+        }
+    )
+    warnings = sensitivity_warnings(table)
+    assert len(warnings) == 2  # b's S1 and c's ST are within their intervals of [0, 1]
+    assert warnings[0].startswith("a: first-order index -0.300 +- 0.100 lies outside [0, 1]")
+    assert warnings[1].startswith("b: total index 1.300 +- 0.100 lies outside [0, 1]")

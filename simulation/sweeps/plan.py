@@ -17,11 +17,12 @@ import numpy as np
 
 from simulation.names import clashing_names, safe_name
 from simulation.parameters import Parameters
-from simulation.scenario import apply_scenario_overrides, read_scenario_file, scenario_from_dict
+from simulation.scenario import read_scenario_file, scenario_from_dict
 from simulation.scenario_files import ScenarioError, read_yaml_file, validate_mapping
 from simulation.sweeps.design import design_points, design_size, reach, replicate_seeds, unit_sample
 from simulation.sweeps.spec import Sweep
 from simulation.sweeps.task import RunTask
+from simulation.sweeps.values import apply_sweep_values
 
 # The most runs one sweep may plan (scenarios x design points x replicates): its plan
 # alone (a task per run, the design, the manifest) stays within a few hundred MB and a
@@ -198,7 +199,7 @@ def _with_fixed_values(
     if not base:
         return raw, scenario_from_dict(raw, str(scenario_path), scenario_lines)
     try:
-        changed = apply_scenario_overrides(raw, base, str(scenario_path))
+        changed = apply_sweep_values(raw, base, str(scenario_path))
         return changed, scenario_from_dict(changed, str(scenario_path))
     except ScenarioError as error:
         together = str(error).split(": ", 1)[-1]
@@ -206,7 +207,7 @@ def _with_fixed_values(
     for name, value in base.items():
         field = fields[name]
         try:
-            scenario_from_dict(apply_scenario_overrides(raw, {name: value}, str(scenario_path)))
+            scenario_from_dict(apply_sweep_values(raw, {name: value}, str(scenario_path)))
         except ScenarioError as error:
             problem = str(error).split(": ", 1)[-1]
             where = _line(lines, tuple(field.split(".", 1)))
@@ -259,7 +260,7 @@ def _check_axes(sweep: Sweep, raw: dict, scenario_path: Path, path: Path, lines:
     for name, axis in sweep.parameters.items():
         for value in reach(axis):
             try:
-                scenario_from_dict(apply_scenario_overrides(raw, {name: value}, str(scenario_path)))
+                scenario_from_dict(apply_sweep_values(raw, {name: value}, str(scenario_path)))
             except ScenarioError as error:
                 problem = str(error).split(": ", 1)[-1]
                 where = _line(lines, ("parameters", name))

@@ -25,6 +25,11 @@ RESERVED = ("seed", "name")
 # least this many: below it each index rests on one or two base points and SALib's
 # bootstrap confidence intervals are degenerate. Indices worth reading need hundreds.
 SOBOL_MIN_SAMPLES = 4
+# A parameter's name may hold a wildcard for every index of a list (regions.*.threat),
+# or be a world-level multiplier (multiply.threat): see simulation/sweeps/values.py
+WILDCARD = "*"
+MULTIPLY = "multiply"
+MULTIPLIED_ATTRIBUTES = ("threat", "sovereignty_sensitivity")
 
 
 class _Strict(BaseModel):
@@ -91,6 +96,12 @@ class Axis(_Strict):
                 raise ValueError(f"a loguniform distribution needs low > 0, got {self.low}")
         if self.distribution == "normal" and (self.mean is None or self.sd is None):
             raise ValueError("a normal distribution needs 'mean' and 'sd'")
+        span = self.bounds[1] - self.bounds[0] if self.bounds is not None else 0.0
+        if not math.isfinite(span):  # points across it, or draws from it, would be NaN
+            raise ValueError(
+                f"from {self.bounds[0]:g} to {self.bounds[1]:g} is wider than a number can "
+                "hold; give a narrower range"
+            )
         return self
 
     @property
@@ -150,11 +161,16 @@ class Sweep(_Strict):
     steps: Int | None = Field(None, ge=1, le=10_000, description="Steps of every run.")
     parameters: dict[str, AxisField] = Field(
         default_factory=dict,
-        description="The parameters varied. A grid over two scenarios or more may vary "
-        "none: it compares the scenarios themselves, replicate by replicate.",
+        description="The parameters varied: a model parameter, any scenario field by dotted "
+        "path (regions.0.threat), a path with * for every item of a list "
+        "(regions.*.threat), or a world-level multiplier (multiply.threat, "
+        "multiply.sovereignty_sensitivity: a factor on every region's and listed nation's "
+        "value, clipped to [0, 1]). A grid over two scenarios or more may vary none: it "
+        "compares the scenarios themselves, replicate by replicate.",
     )
     fixed: dict[str, Float | Int | bool | str] = Field(
-        default_factory=dict, description="Overrides applied to every run."
+        default_factory=dict,
+        description="Overrides applied to every run, named as the parameters are.",
     )
     tables: list[Literal["model", "nations", "agreements", "memberships", "events"]] = Field(
         default_factory=lambda: ["model"],
@@ -169,8 +185,15 @@ class Sweep(_Strict):
                 "required: at least one parameter to vary (only a grid over two scenarios "
                 "or more may vary none)",
             )
+        for name in self.fixed:
+            problem = name_problem(name)
+            if problem is not None:
+                raise FieldProblem(("fixed", name), problem)
         for name, axis in self.parameters.items():
             where = ("parameters", name)
+            problem = name_problem(name)
+            if problem is not None:
+                raise FieldProblem(where, problem)
             if name.split(".")[-1] in RESERVED and "." not in name:
                 raise FieldProblem(where, f"'{name}' cannot vary: replicates set the seed")
             if name in self.fixed:
@@ -195,6 +218,32 @@ class Sweep(_Strict):
         if "model" not in self.tables:
             self.tables = ["model", *self.tables]
         return self
+
+
+def name_problem(name: str) -> str | None:
+    """What is wrong with the form of a parameter's name (None when nothing is): a
+    wildcard that is not a whole part of a path inside it, or an unknown multiplier.
+    Whether the path fits each base scenario is checked when the sweep is planned."""
+    parts = name.split(".")
+    if parts[0] == MULTIPLY:
+        if len(parts) != 2 or parts[1] not in MULTIPLIED_ATTRIBUTES:
+            return f"'{name}' is not a world-level multiplier; expected " + " or ".join(
+                f"{MULTIPLY}.{attribute}" for attribute in MULTIPLIED_ATTRIBUTES
+            )
+        return None
+    if WILDCARD not in name:
+        return None
+    if any(WILDCARD in part and part != WILDCARD for part in parts):
+        return (
+            f"'{name}': a wildcard stands alone between dots for every index of a list, "
+            "as in regions.*.threat"
+        )
+    if parts[0] == WILDCARD or parts[-1] == WILDCARD:
+        return (
+            f"'{name}': a wildcard stands for the index of a list and is followed by a "
+            "field of its items, as in regions.*.threat"
+        )
+    return None
 
 
 def _check_sobol_samples(samples: int) -> None:

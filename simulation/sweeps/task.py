@@ -14,8 +14,9 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
-from simulation.scenario import apply_scenario_overrides, scenario_from_dict
+from simulation.scenario import scenario_from_dict
 from simulation.single_run import run_scenario
+from simulation.sweeps.values import apply_sweep_values
 from simulation.tables import TABLE_BUILDERS
 
 IDENTITY = ("run_id", "scenario", "point", "replicate", "seed")
@@ -53,7 +54,7 @@ def execute_run(task: RunTask) -> RunOutcome:
     try:
         overrides = {**task.values, "seed": task.seed}
         scenario = scenario_from_dict(
-            apply_scenario_overrides(task.scenario_data, overrides, task.source), task.source
+            apply_sweep_values(task.scenario_data, overrides, task.source), task.source
         )
         # the same build-and-step loop as `run.py run`, so a sweep's run is that run
         model = run_scenario(scenario).model
