@@ -468,3 +468,38 @@ def test_the_fitted_header_names_the_code_the_particles_ran_not_the_code_at_writ
     header = path.read_text()
     assert "with the code at git aaaaaaaaaaaa+dirty:" in header
     assert "bbbb" not in header
+
+
+@pytest.mark.slow
+def test_the_command_with_quiet_prints_only_where_the_results_are(world, tmp_path, capsys):
+    sweep, observed = world
+    out = tmp_path / "abc"
+    code, stdout, err = call(
+        capsys,
+        "calibrate",
+        sweep,
+        "--population",
+        "6",
+        "--generations",
+        "1",
+        "--fit-years",
+        "1991-1993",
+        "--test-years",
+        "1994-1996",
+        "--draws",
+        "2",
+        "--seeds",
+        "2",
+        "--workers",
+        "1",
+        "--observed",
+        observed,
+        "--out",
+        out,
+        "--quiet",
+    )
+    assert code == 0, err
+    lines = stdout.splitlines()
+    assert len(lines) == 1, stdout
+    assert lines[0].startswith(f"results in {out}/") and "tiny_calibrated.yaml" in lines[0]
+    assert (out / "posterior.csv").is_file()
