@@ -106,5 +106,6 @@ def test_a_scenario_whose_growth_must_pass_the_ceiling_is_refused_before_it_runs
     )
     assert status == 2
     line = one_error_line(err)
-    assert "world_1990.yaml: steps" in line and "at most 3551 steps" in line
+    # the steps came from the command line, so the error names the option
+    assert line.startswith("error: --steps: 10000 steps") and "at most 3551 steps" in line
     assert not out.exists()
